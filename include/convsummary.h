@@ -1,0 +1,117 @@
+/*
+ * convsummary: Keras-exact model summaries from a YAML model description.
+ *
+ * The library reads a model file (see README.md for the format), computes
+ * every layer's output shape and weight counts as Keras 3 does, and renders
+ * the summary in one of several formats.  It never prints: errors come back
+ * in a struct cs_error, in compiler form (file, 1-based line and column,
+ * message).
+ */
+#ifndef CONVSUMMARY_H
+#define CONVSUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CS_VERSION "0.1.0"
+
+/* An unknown dimension (Keras's None). */
+#define CS_NONE (-1)
+
+/* Exit-status classes, as the command line uses them. */
+enum cs_status {
+	CS_OK = 0,
+	CS_INVALID = 1,		/* the model file is invalid */
+	CS_USAGE = 2,		/* bad option, unreadable file */
+	CS_CHECK_FAILED = 3	/* a check or budget failed */
+};
+
+struct cs_error {
+	enum cs_status status;
+	char file[1024];	/* the file's name as given, possibly cut */
+	unsigned line;		/* 1-based; 0 when the error has no place */
+	unsigned column;	/* 1-based; 0 when the error has no place */
+	char message[1024];
+};
+
+/* Write "file:line:col: error: message\n" (or "file: error: ...") to f. */
+void cs_error_print(const struct cs_error *err, FILE *f);
+
+typedef struct cs_model cs_model;
+
+/*
+ * Read, check and summarise the model in the file at path.  Returns a model
+ * the caller frees with cs_model_destroy(), or NULL with *err filled in:
+ * status CS_USAGE when the file cannot be read, CS_INVALID when its content
+ * is not a valid model.
+ */
+cs_model *cs_model_load_file(const char *path, struct cs_error *err);
+
+/*
+ * The same from len bytes in memory; name is used in error messages.  The
+ * bytes are not kept.
+ */
+cs_model *cs_model_load_buffer(const char *data, size_t len, const char *name,
+			       struct cs_error *err);
+
+/* Free a model and everything it owns; NULL does nothing. */
+void cs_model_destroy(cs_model *m);
+
+/* One layer's row, valid as long as the model is. */
+struct cs_layer_info {
+	const char *name;	/* the layer's name (explicit or automatic) */
+	const char *class_name;	/* the canonical Keras class, e.g. "Conv2D" */
+	size_t rank;		/* output rank, batch included */
+	const int64_t *dims;	/* output shape, batch first; CS_NONE unknown */
+	int64_t trainable_params;
+	int64_t non_trainable_params;
+	int64_t trainable_bytes;
+	int64_t non_trainable_bytes;
+	unsigned line, column;	/* where the layer is in the file */
+};
+
+struct cs_totals {
+	int64_t trainable_params;
+	int64_t non_trainable_params;
+	int64_t trainable_bytes;
+	int64_t non_trainable_bytes;
+};
+
+/* The model's name ("sequential" unless the file names it). */
+const char *cs_model_name(const cs_model *m);
+/* The input's shape (batch first) and dtype name. */
+size_t cs_model_input_rank(const cs_model *m);
+const int64_t *cs_model_input_dims(const cs_model *m);
+const char *cs_model_input_dtype(const cs_model *m);
+size_t cs_model_layer_count(const cs_model *m);
+/* Fill *info for layer i (0 <= i < cs_model_layer_count). */
+void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info);
+void cs_model_totals(const cs_model *m, struct cs_totals *t);
+
+struct cs_render_options {
+	int line_length;	/* 0: the format's default */
+};
+
+/*
+ * Write the summary of m to out in the named format: "keras3" (the default
+ * text), "keras2" (the classic tf.keras table), "json", "markdown", "csv".
+ * Returns 0, or -1 with *err filled in (unknown format, line length out of
+ * range, write error).
+ */
+int cs_render(const cs_model *m, const char *format,
+	      const struct cs_render_options *opt, FILE *out,
+	      struct cs_error *err);
+
+/* The format names cs_render() knows, NULL-terminated. */
+const char *const *cs_format_names(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,96 @@
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_ALIGN 16
+#define ARENA_MIN_BLOCK (64 * 1024)
+
+struct cs_arena_block {
+	struct cs_arena_block *next;
+	size_t size;
+	size_t used;
+	_Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+void cs_arena_init(struct cs_arena *a)
+{
+	a->head = NULL;
+	a->used_total = 0;
+}
+
+void cs_arena_free(struct cs_arena *a)
+{
+	struct cs_arena_block *b = a->head;
+	while (b) {
+		struct cs_arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+	a->used_total = 0;
+}
+
+void cs_arena_reset(struct cs_arena *a)
+{
+	struct cs_arena_block *b = a->head;
+	if (!b)
+		return;
+	/* keep the oldest block (the last in the list), free the rest */
+	while (b->next) {
+		struct cs_arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	b->used = 0;
+	a->head = b;
+	a->used_total = 0;
+}
+
+void *cs_arena_alloc(struct cs_arena *a, size_t size)
+{
+	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (need < size)
+		return NULL;
+	struct cs_arena_block *b = a->head;
+	if (!b || b->size - b->used < need) {
+		size_t cap = ARENA_MIN_BLOCK;
+		if (b && b->size < 16 * 1024 * 1024)
+			cap = b->size * 2;	/* grow geometrically */
+		if (cap < need)
+			cap = need;
+		if (cap > SIZE_MAX - sizeof(*b))
+			return NULL;
+		struct cs_arena_block *nb = malloc(sizeof(*nb) + cap);
+		if (!nb)
+			return NULL;
+		nb->size = cap;
+		nb->used = 0;
+		nb->next = b;
+		a->head = nb;
+		b = nb;
+	}
+	void *p = b->data + b->used;
+	b->used += need;
+	a->used_total += need;
+	memset(p, 0, size);
+	return p;
+}
+
+char *cs_arena_strndup(struct cs_arena *a, const char *s, size_t len)
+{
+	if (len == SIZE_MAX)
+		return NULL;
+	char *p = cs_arena_alloc(a, len + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *cs_arena_strdup(struct cs_arena *a, const char *s)
+{
+	return cs_arena_strndup(a, s, strlen(s));
+}

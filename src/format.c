@@ -1,0 +1,61 @@
+#include "format.h"
+
+#include <string.h>
+
+#include "diag.h"
+
+static const struct cs_formatter *const formatters[] = {
+	&cs_format_keras3, &cs_format_keras2, &cs_format_json,
+	&cs_format_markdown, &cs_format_csv,
+};
+#define NFORMATTERS (sizeof(formatters) / sizeof(formatters[0]))
+
+const char *const *cs_format_names(void)
+{
+	static const char *names[NFORMATTERS + 1];
+	for (size_t i = 0; i < NFORMATTERS; i++)
+		names[i] = formatters[i]->name;
+	return names;
+}
+
+void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple)
+{
+	cs_buf_char(b, '(', 1);
+	for (size_t i = 0; i < rank; i++) {
+		if (i)
+			cs_buf_str(b, ", ");
+		if (dims[i] < 0)
+			cs_buf_str(b, "None");
+		else
+			cs_buf_printf(b, "%lld", (long long)dims[i]);
+	}
+	if (python_tuple && rank == 1)
+		cs_buf_char(b, ',', 1);
+	cs_buf_char(b, ')', 1);
+}
+
+int cs_render(const cs_model *m, const char *format,
+	      const struct cs_render_options *opt, FILE *out,
+	      struct cs_error *err)
+{
+	struct cs_mark none = { 0, 0 };
+	const struct cs_formatter *f = NULL;
+	for (size_t i = 0; i < NFORMATTERS; i++)
+		if (!strcmp(formatters[i]->name, format ? format : "keras3"))
+			f = formatters[i];
+	if (!f)
+		return cs_fail_status(err, CS_USAGE, none, "unknown format '%s'", format);
+	int L = opt && opt->line_length ? opt->line_length : f->default_line_length;
+	if (f->default_line_length && (L < f->min_line_length || L > CS_MAX_LINE_LENGTH))
+		return cs_fail_status(err, CS_USAGE, none,
+				      "line length %d is out of range for %s: expected %d to %d",
+				      L, f->name, f->min_line_length, CS_MAX_LINE_LENGTH);
+	struct cs_buf b = { 0 };
+	int rc = f->render(m, L, &b);
+	if (rc == 0 && b.failed)
+		rc = cs_fail_status(err, CS_USAGE, none, "out of memory while formatting");
+	if (rc == 0 && b.len && fwrite(b.s, 1, b.len, out) != b.len)
+		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the summary");
+	cs_buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,28 @@
+/* Output formats: a table of operations chosen by name.  Each reads the
+ * model only through the public accessors and writes into a buffer that
+ * cs_render() hands to the caller's FILE in one write. */
+#ifndef CS_FORMAT_H
+#define CS_FORMAT_H
+
+#include "convsummary.h"
+#include "textwrap.h"
+
+struct cs_formatter {
+	const char *name;
+	int default_line_length;	/* 0: the format has no line length */
+	int min_line_length;
+	int (*render)(const cs_model *m, int line_length, struct cs_buf *out);
+};
+
+extern const struct cs_formatter cs_format_keras3;
+extern const struct cs_formatter cs_format_keras2;
+extern const struct cs_formatter cs_format_json;
+extern const struct cs_formatter cs_format_markdown;
+extern const struct cs_formatter cs_format_csv;
+
+#define CS_MAX_LINE_LENGTH 10000
+
+/* "(None, 8, 8, 5)"; with python_tuple, a 1-tuple is "(None,)". */
+void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple);
+
+#endif

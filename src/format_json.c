@@ -1,0 +1,75 @@
+/* The JSON of shared/spec/outputs.md, laid out as the reference files
+ * are (two-space indent, shapes on one line). */
+#include "format.h"
+
+static void string(struct cs_buf *b, const char *s)
+{
+	cs_buf_char(b, '"', 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			cs_buf_char(b, '\\', 1);
+			cs_buf_char(b, (char)*p, 1);
+		} else if (*p < 0x20) {
+			cs_buf_printf(b, "\\u%04x", *p);
+		} else {
+			cs_buf_char(b, (char)*p, 1);
+		}
+	}
+	cs_buf_char(b, '"', 1);
+}
+
+static void shape(struct cs_buf *b, size_t rank, const int64_t *dims)
+{
+	cs_buf_char(b, '[', 1);
+	for (size_t i = 0; i < rank; i++) {
+		if (i)
+			cs_buf_str(b, ", ");
+		if (dims[i] < 0)
+			cs_buf_str(b, "null");
+		else
+			cs_buf_printf(b, "%lld", (long long)dims[i]);
+	}
+	cs_buf_char(b, ']', 1);
+}
+
+static int render(const cs_model *m, int L, struct cs_buf *b)
+{
+	(void)L;
+	cs_buf_str(b, "{\n  \"name\": ");
+	string(b, cs_model_name(m));
+	cs_buf_str(b, ",\n  \"input_shape\": ");
+	shape(b, cs_model_input_rank(m), cs_model_input_dims(m));
+	cs_buf_str(b, ",\n  \"dtype\": ");
+	string(b, cs_model_input_dtype(m));
+	size_t n = cs_model_layer_count(m);
+	cs_buf_str(b, n ? ",\n  \"layers\": [\n" : ",\n  \"layers\": [],\n");
+	for (size_t i = 0; i < n; i++) {
+		struct cs_layer_info li;
+		cs_model_layer(m, i, &li);
+		cs_buf_str(b, "    {\n      \"name\": ");
+		string(b, li.name);
+		cs_buf_str(b, ",\n      \"type\": ");
+		string(b, li.class_name);
+		cs_buf_str(b, ",\n      \"output_shape\": ");
+		shape(b, li.rank, li.dims);
+		cs_buf_printf(b, ",\n      \"params\": %lld,\n      \"trainable_params\": %lld,\n"
+			      "      \"non_trainable_params\": %lld\n    }%s\n",
+			      (long long)(li.trainable_params + li.non_trainable_params),
+			      (long long)li.trainable_params, (long long)li.non_trainable_params,
+			      i + 1 < n ? "," : "");
+	}
+	if (n)
+		cs_buf_str(b, "  ],\n");
+	struct cs_totals t;
+	cs_model_totals(m, &t);
+	cs_buf_printf(b, "  \"total_params\": %lld,\n  \"trainable_params\": %lld,\n"
+		      "  \"non_trainable_params\": %lld,\n  \"total_bytes\": %lld,\n"
+		      "  \"trainable_bytes\": %lld,\n  \"non_trainable_bytes\": %lld\n}\n",
+		      (long long)(t.trainable_params + t.non_trainable_params),
+		      (long long)t.trainable_params, (long long)t.non_trainable_params,
+		      (long long)(t.trainable_bytes + t.non_trainable_bytes),
+		      (long long)t.trainable_bytes, (long long)t.non_trainable_bytes);
+	return 0;
+}
+
+const struct cs_formatter cs_format_json = { "json", 0, 0, render };

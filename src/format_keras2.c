@@ -1,0 +1,118 @@
+/*
+ * The classic tf.keras 2 table (shared/spec/keras2-summary-format.md):
+ * `_` and `=` rules, fields cut at code-point positions (no word wrap),
+ * break tokens `),` `},` `],` `',`, counts without separators, sizes in
+ * "Byte"/KB/MB.  Lengths count code points, never cells or bytes.
+ */
+#include "format.h"
+
+#include <string.h>
+
+/* Byte offset of code point k in s (or len). */
+static size_t cp_offset(const char *s, size_t len, size_t k)
+{
+	size_t i = 0;
+	while (i < len && k) {
+		uint32_t cp;
+		i += cs_utf8_next(s + i, len - i, &cp);
+		k--;
+	}
+	return i;
+}
+
+/* The next chunk of a field: its first `w` code points, shortened to end
+ * after the comma of the leftmost break token inside them. */
+static size_t chunk(const char *s, size_t len, size_t w)
+{
+	size_t end = cp_offset(s, len, w);
+	for (size_t i = 0; i + 1 < end; i++)
+		if (s[i + 1] == ',' && (s[i] == ')' || s[i] == '}' || s[i] == ']' || s[i] == '\''))
+			return i + 2;
+	return end;
+}
+
+static void pad_to(struct cs_buf *b, const char *s, size_t len, size_t width)
+{
+	size_t cps = cs_text_codepoints(s, len);
+	cs_buf_add(b, s, len);
+	if (cps < width)
+		cs_buf_char(b, ' ', width - cps);
+}
+
+static void row(struct cs_buf *b, struct cs_buf f[3], const size_t w[3], const size_t col[3])
+{
+	size_t at[3] = { 0, 0, 0 };
+	for (;;) {
+		bool more = false;
+		for (int c = 0; c < 3; c++)
+			if (at[c] < f[c].len)
+				more = true;
+		if (!more)
+			break;
+		cs_buf_char(b, ' ', 1);
+		for (int c = 0; c < 3; c++) {
+			size_t n = at[c] < f[c].len ? chunk(f[c].s + at[c], f[c].len - at[c], w[c]) : 0;
+			pad_to(b, n ? f[c].s + at[c] : "", n, col[c]);
+			at[c] += n;
+		}
+		cs_buf_char(b, '\n', 1);
+	}
+}
+
+static void total_line(struct cs_buf *b, const char *label, int64_t count, int64_t bytes)
+{
+	char s[64];
+	cs_buf_printf(b, "%s: %lld (%s)\n", label, (long long)count,
+		      cs_format_bytes(bytes, "Byte", s, sizeof(s)));
+}
+
+static int render(const cs_model *m, int L, struct cs_buf *b)
+{
+	size_t p0 = (size_t)L * 45 / 100, p1 = (size_t)L * 85 / 100;
+	size_t w[3] = { p0 - 3, p1 - p0 - 3, (size_t)L - p1 };
+	size_t col[3] = { p0 - 1, p1 - p0, (size_t)L - p1 };
+	struct cs_buf f[3] = { { 0 }, { 0 }, { 0 } };
+
+	cs_buf_printf(b, "Model: \"%s\"\n", cs_model_name(m));
+	cs_buf_char(b, '_', (size_t)L);
+	cs_buf_char(b, '\n', 1);
+	cs_buf_str(&f[0], "Layer (type)");
+	cs_buf_str(&f[1], "Output Shape");
+	cs_buf_str(&f[2], "Param #");
+	row(b, f, w, col);
+	cs_buf_char(b, '=', (size_t)L);
+	cs_buf_char(b, '\n', 1);
+
+	size_t n = cs_model_layer_count(m);
+	for (size_t i = 0; i < n; i++) {
+		struct cs_layer_info li;
+		cs_model_layer(m, i, &li);
+		for (int c = 0; c < 3; c++)
+			f[c].len = 0;
+		cs_buf_printf(&f[0], "%s (%s)", li.name, li.class_name);
+		cs_buf_shape(&f[1], li.rank, li.dims, true);
+		cs_buf_printf(&f[2], "%lld", (long long)(li.trainable_params + li.non_trainable_params));
+		row(b, f, w, col);
+		cs_buf_char(b, ' ', (size_t)L);
+		cs_buf_char(b, '\n', 1);
+	}
+	cs_buf_char(b, '=', (size_t)L);
+	cs_buf_char(b, '\n', 1);
+
+	struct cs_totals t;
+	cs_model_totals(m, &t);
+	total_line(b, "Total params", t.trainable_params + t.non_trainable_params,
+		   t.trainable_bytes + t.non_trainable_bytes);
+	total_line(b, "Trainable params", t.trainable_params, t.trainable_bytes);
+	total_line(b, "Non-trainable params", t.non_trainable_params, t.non_trainable_bytes);
+	cs_buf_char(b, '_', (size_t)L);
+	cs_buf_char(b, '\n', 1);
+	for (int c = 0; c < 3; c++) {
+		if (f[c].failed)
+			b->failed = true;
+		cs_buf_free(&f[c]);
+	}
+	return 0;
+}
+
+const struct cs_formatter cs_format_keras2 = { "keras2", 65, 10, render };

@@ -1,0 +1,145 @@
+/*
+ * Keras 3's model.summary() text, byte for byte (shared/spec/
+ * keras3-summary-format.md): a rich "heavy head" box table L cells wide,
+ * cells word-wrapped, the title wrapped to the console width W, totals
+ * with sizes.  W is max(80, L): what Keras writes to a pipe or a file.
+ */
+#include "format.h"
+
+#include <string.h>
+
+#define NCOLS 3
+
+struct table {
+	size_t width[NCOLS];	/* content width of each column */
+	struct cs_wrap cell[NCOLS];
+	struct cs_buf text[NCOLS];
+};
+
+static void rule(struct cs_buf *b, const struct table *t, const char *left,
+		 const char *fill, const char *mid, const char *right)
+{
+	cs_buf_str(b, left);
+	for (int c = 0; c < NCOLS; c++) {
+		if (c)
+			cs_buf_str(b, mid);
+		cs_buf_repeat(b, fill, t->width[c] + 2);
+	}
+	cs_buf_str(b, right);
+	cs_buf_char(b, '\n', 1);
+}
+
+/* One table row from the three texts in t->text; header rows sit at the
+ * bottom of their height, body rows at the top. */
+static void row(struct cs_buf *b, struct table *t, const char *bar, bool header)
+{
+	size_t height = 0;
+	for (int c = 0; c < NCOLS; c++) {
+		cs_wrap_text(&t->cell[c], t->text[c].s, t->text[c].len, t->width[c],
+			     CS_WRAP_ELLIPSIS);
+		if (c == NCOLS - 1)
+			cs_wrap_rstrip(&t->cell[c], t->text[c].s, t->width[c]);
+		if (t->cell[c].n > height)
+			height = t->cell[c].n;
+	}
+	for (size_t y = 0; y < height; y++) {
+		for (int c = 0; c < NCOLS; c++) {
+			const struct cs_wrap *w = &t->cell[c];
+			size_t skip = header ? height - w->n : 0;
+			cs_buf_str(b, bar);
+			cs_buf_char(b, ' ', 1);
+			if (y >= skip && y - skip < w->n) {
+				const struct cs_wline *l = &w->v[y - skip];
+				size_t pad = t->width[c] > l->cells ? t->width[c] - l->cells : 0;
+				if (c == NCOLS - 1)
+					cs_buf_char(b, ' ', pad);
+				cs_buf_wline(b, t->text[c].s, l);
+				if (c != NCOLS - 1)
+					cs_buf_char(b, ' ', pad);
+			} else {
+				cs_buf_char(b, ' ', t->width[c]);
+			}
+			cs_buf_char(b, ' ', 1);
+		}
+		cs_buf_str(b, bar);
+		cs_buf_char(b, '\n', 1);
+	}
+}
+
+static void title(struct cs_buf *b, const char *name, size_t console_width)
+{
+	struct cs_buf t = { 0 };
+	struct cs_wrap w = { 0 };
+	cs_buf_printf(&t, "Model: \"%s\"", name);
+	cs_wrap_text(&w, t.s ? t.s : "", t.len, console_width, CS_WRAP_FOLD);
+	for (size_t i = 0; i < w.n; i++) {
+		cs_buf_wline(b, t.s, &w.v[i]);
+		cs_buf_char(b, '\n', 1);
+	}
+	if (t.failed)
+		b->failed = true;
+	cs_wrap_free(&w);
+	cs_buf_free(&t);
+}
+
+static void total_line(struct cs_buf *b, const char *label, int64_t count, int64_t bytes)
+{
+	char n[32], s[64];
+	cs_buf_printf(b, " %s: %s (%s)\n", label, cs_format_count(count, true, n, sizeof(n)),
+		      cs_format_bytes(bytes, "B", s, sizeof(s)));
+}
+
+static int render(const cs_model *m, int L, struct cs_buf *b)
+{
+	struct table t;
+	memset(&t, 0, sizeof(t));
+	size_t stop1 = (size_t)L * 45 / 100, stop2 = (size_t)L * 80 / 100;
+	t.width[0] = stop1 - 3;
+	t.width[1] = stop2 - stop1 - 4;
+	t.width[2] = (size_t)L - stop2 - 3;
+	size_t console = L > 80 ? (size_t)L : 80;
+
+	title(b, cs_model_name(m), console);
+	rule(b, &t, "\xE2\x94\x8F", "\xE2\x94\x81", "\xE2\x94\xB3", "\xE2\x94\x93");
+	static const char *const headers[NCOLS] = { "Layer (type)", "Output Shape", "Param #" };
+	for (int c = 0; c < NCOLS; c++) {
+		t.text[c].len = 0;
+		cs_buf_str(&t.text[c], headers[c]);
+	}
+	row(b, &t, "\xE2\x94\x83", true);
+	rule(b, &t, "\xE2\x94\xA1", "\xE2\x94\x81", "\xE2\x95\x87", "\xE2\x94\xA9");
+
+	size_t n = cs_model_layer_count(m);
+	for (size_t i = 0; i < n; i++) {
+		struct cs_layer_info li;
+		char num[32];
+		cs_model_layer(m, i, &li);
+		for (int c = 0; c < NCOLS; c++)
+			t.text[c].len = 0;
+		cs_buf_printf(&t.text[0], "%s (%s)", li.name, li.class_name);
+		cs_buf_shape(&t.text[1], li.rank, li.dims, false);
+		cs_buf_str(&t.text[2], cs_format_count(li.trainable_params + li.non_trainable_params,
+						       true, num, sizeof(num)));
+		if (i)
+			rule(b, &t, "\xE2\x94\x9C", "\xE2\x94\x80", "\xE2\x94\xBC", "\xE2\x94\xA4");
+		row(b, &t, "\xE2\x94\x82", false);
+	}
+	rule(b, &t, "\xE2\x94\x94", "\xE2\x94\x80", "\xE2\x94\xB4", "\xE2\x94\x98");
+
+	struct cs_totals tot;
+	cs_model_totals(m, &tot);
+	total_line(b, "Total params", tot.trainable_params + tot.non_trainable_params,
+		   tot.trainable_bytes + tot.non_trainable_bytes);
+	total_line(b, "Trainable params", tot.trainable_params, tot.trainable_bytes);
+	total_line(b, "Non-trainable params", tot.non_trainable_params, tot.non_trainable_bytes);
+
+	for (int c = 0; c < NCOLS; c++) {
+		if (t.text[c].failed)
+			b->failed = true;
+		cs_wrap_free(&t.cell[c]);
+		cs_buf_free(&t.text[c]);
+	}
+	return 0;
+}
+
+const struct cs_formatter cs_format_keras3 = { "keras3", 76, 16, render };

@@ -1,0 +1,227 @@
+/* The registry of layer classes, and the helpers every shape rule uses. */
+#include "layers.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "checked.h"
+
+#define ARG(n, t, f, field) { n, t, f, offsetof(struct cs_args, field), 0, 0, NULL, NULL }
+
+/* What keras.layers.Layer itself takes, so every class does. */
+const struct cs_arg_spec cs_common_args[] = {
+	ARG("name", CS_ARG_STRING, 0, name),
+	{ "trainable", CS_ARG_BOOL, 0, offsetof(struct cs_args, trainable), 1, 0, NULL, NULL },
+	ARG("dtype", CS_ARG_DTYPE, CS_NULLABLE, dtype),
+	{ "autocast", CS_ARG_BOOL, 0, offsetof(struct cs_args, autocast), 1, 0, NULL, NULL },
+	ARG("activity_regularizer", CS_ARG_ANY, 0, name),
+	ARG("input_shape", CS_ARG_SHAPE, CS_NULLABLE, input_shape),
+	{ "input_dim", CS_ARG_INT, CS_NULLABLE | CS_MIN1, offsetof(struct cs_args, input_dim), CS_UNSET, 0, NULL, NULL },
+	CS_ARG_END,
+};
+
+static const struct {
+	const struct cs_layer_class *table;
+	const size_t *count;
+} families[] = {
+	{ cs_conv_classes, &cs_conv_class_count },
+	{ cs_pool_classes, &cs_pool_class_count },
+	{ cs_core_classes, &cs_core_class_count },
+	{ cs_norm_classes, &cs_norm_class_count },
+	{ cs_reshape_classes, &cs_reshape_class_count },
+};
+#define NFAMILIES (sizeof(families) / sizeof(families[0]))
+
+size_t cs_layer_class_count(void)
+{
+	size_t n = 0;
+	for (size_t f = 0; f < NFAMILIES; f++)
+		n += *families[f].count;
+	return n;
+}
+
+const struct cs_layer_class *cs_layer_class_at(size_t i)
+{
+	for (size_t f = 0; f < NFAMILIES; f++) {
+		if (i < *families[f].count)
+			return &families[f].table[i];
+		i -= *families[f].count;
+	}
+	return NULL;
+}
+
+const struct cs_layer_class *cs_layer_class_find(const char *name)
+{
+	for (size_t f = 0; f < NFAMILIES; f++) {
+		for (size_t i = 0; i < *families[f].count; i++) {
+			const struct cs_layer_class *c = &families[f].table[i];
+			if (strcmp(c->name, name) == 0)
+				return c;
+			for (const char *const *a = c->aliases; a && *a; a++)
+				if (strcmp(*a, name) == 0)
+					return c;
+		}
+	}
+	return NULL;
+}
+
+size_t cs_layer_class_names(const char *const **names)
+{
+	static const char *all[512];
+	static size_t n;
+	if (!n) {
+		for (size_t i = 0; i < cs_layer_class_count() && n < 511; i++) {
+			const struct cs_layer_class *c = cs_layer_class_at(i);
+			all[n++] = c->name;
+			for (const char *const *a = c->aliases; a && *a && n < 511; a++)
+				all[n++] = *a;
+		}
+	}
+	*names = all;
+	return n;
+}
+
+int cs_infer_fail(struct cs_infer *c, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return cs_fail(c->err, c->mark, "%s '%s': %s", c->cls->name, c->layer_name, msg);
+}
+
+int cs_add_weight(struct cs_infer *c, bool trainable, int n, const int64_t *dims)
+{
+	return cs_add_weight_bytes(c, trainable, c->elem_bytes, n, dims);
+}
+
+int cs_add_weight_bytes(struct cs_infer *c, bool trainable, int elem_bytes,
+			int n, const int64_t *dims)
+{
+	int64_t count = 1;
+	for (int i = 0; i < n; i++) {
+		if (dims[i] < 0)
+			return cs_infer_fail(c, "a weight needs a known size, but its shape has None");
+		if (!cs_mul(count, dims[i], &count))
+			return cs_infer_fail(c, "its weight count overflows 64 bits");
+	}
+	int64_t *sum = trainable ? &c->trainable : &c->non_trainable;
+	int64_t *bytes = trainable ? &c->trainable_bytes : &c->non_trainable_bytes;
+	int64_t b;
+	if (!cs_add(*sum, count, sum) || !cs_mul(count, elem_bytes, &b) ||
+	    !cs_add(*bytes, b, bytes))
+		return cs_infer_fail(c, "its weight count overflows 64 bits");
+	return 0;
+}
+
+int cs_need_rank(struct cs_infer *c, int rank)
+{
+	char buf[512];
+	if (c->in->rank != rank)
+		return cs_infer_fail(c, "expected an input of rank %d (batch included), got %d: %s",
+				     rank, c->in->rank, cs_shape_str(c->in, buf, sizeof(buf)));
+	return 0;
+}
+
+int cs_need_min_rank(struct cs_infer *c, int rank)
+{
+	char buf[512];
+	if (c->in->rank < rank)
+		return cs_infer_fail(c, "expected an input of rank %d or more (batch included), got %d: %s",
+				     rank, c->in->rank, cs_shape_str(c->in, buf, sizeof(buf)));
+	return 0;
+}
+
+int cs_channel_axis(const struct cs_infer *c, int rank)
+{
+	return c->data_format == CS_DF_FIRST ? 1 : rank - 1;
+}
+
+int cs_need_known(struct cs_infer *c, int axis, const char *what)
+{
+	char buf[512];
+	if (c->in->d[axis] < 0)
+		return cs_infer_fail(c, "the %s (axis %d) of its input must be known, got None: %s",
+				     what, axis, cs_shape_str(c->in, buf, sizeof(buf)));
+	return 0;
+}
+
+int cs_resolve_axis(int64_t axis, int rank)
+{
+	if (axis < -(int64_t)rank || axis >= rank)
+		return -1;
+	return (int)(axis < 0 ? axis + rank : axis);
+}
+
+const char *cs_shape_str(const struct cs_shape *s, char *buf, size_t size)
+{
+	size_t at = 0;
+	at += (size_t)snprintf(buf, size, "(");
+	for (int i = 0; i < s->rank && at < size; i++) {
+		if (s->d[i] < 0)
+			at += (size_t)snprintf(buf + at, size - at, "%sNone", i ? ", " : "");
+		else
+			at += (size_t)snprintf(buf + at, size - at, "%s%lld", i ? ", " : "",
+					       (long long)s->d[i]);
+	}
+	if (at < size)
+		snprintf(buf + at, size - at, ")");
+	return buf;
+}
+
+int cs_first_spatial(const struct cs_infer *c)
+{
+	return c->data_format == CS_DF_FIRST ? 2 : 1;
+}
+
+static const char *pad_name(const struct cs_padding *p)
+{
+	switch (p->mode) {
+	case CS_PAD_SAME: return "same";
+	case CS_PAD_CAUSAL: return "causal";
+	case CS_PAD_EXPLICIT: return "explicit";
+	default: return "valid";
+	}
+}
+
+int cs_window_out(struct cs_infer *c, int axis, int64_t n, int64_t window,
+		  int64_t stride, const struct cs_padding *pad, const char *what,
+		  int64_t *out)
+{
+	if (n < 0) {
+		*out = CS_NONE;
+		return 0;
+	}
+	int64_t span = n, r;
+	switch (pad->mode) {
+	case CS_PAD_SAME:
+	case CS_PAD_CAUSAL:
+		*out = cs_floordiv(n - 1, stride) + 1;
+		return 0;
+	case CS_PAD_EXPLICIT: {
+		int s = axis - cs_first_spatial(c);
+		if (!cs_add(span, pad->amount[s][0], &span) ||
+		    !cs_add(span, pad->amount[s][1], &span))
+			return cs_infer_fail(c, "padding overflows on axis %d", axis);
+		break;
+	}
+	default:
+		break;
+	}
+	if (!cs_sub(span, window, &r))
+		return cs_infer_fail(c, "%s overflows on axis %d", what, axis);
+	r = cs_floordiv(r, stride) + 1;
+	if (r <= 0) {
+		if (pad->mode == CS_PAD_EXPLICIT)
+			return cs_infer_fail(c, "%s %lld is larger than its padded input %lld on axis %d; "
+					     "the output size would be %lld (Keras: computed output size would be zero or negative)",
+					     what, (long long)window, (long long)span, axis, (long long)r);
+		return cs_infer_fail(c, "%s %lld is larger than its input %lld on axis %d (padding '%s'); "
+				     "the output size would be %lld (Keras: computed output size would be zero or negative)",
+				     what, (long long)window, (long long)n, axis, pad_name(pad), (long long)r);
+	}
+	*out = r;
+	return 0;
+}

@@ -1,0 +1,111 @@
+#include "model.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cs_model *cs_model_new(void)
+{
+	struct cs_model *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	cs_arena_init(&m->arena);
+	m->batch_size = CS_NONE;
+	return m;
+}
+
+struct cs_layer *cs_model_add_layer(struct cs_model *m)
+{
+	if (m->nlayers == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		struct cs_layer *nl = realloc(m->layers, cap * sizeof(*nl));
+		if (!nl)
+			return NULL;
+		m->layers = nl;
+		m->cap = cap;
+	}
+	struct cs_layer *ly = &m->layers[m->nlayers++];
+	memset(ly, 0, sizeof(*ly));
+	return ly;
+}
+
+void cs_model_destroy(cs_model *m)
+{
+	if (!m)
+		return;
+	free(m->layers);
+	cs_arena_free(&m->arena);
+	free(m);
+}
+
+const char *cs_model_name(const cs_model *m)
+{
+	return m->name ? m->name : "sequential";
+}
+
+size_t cs_model_input_rank(const cs_model *m)
+{
+	return m->input_shape.n + 1;
+}
+
+const int64_t *cs_model_input_dims(const cs_model *m)
+{
+	/* stored with the batch in front by cs_propagate() */
+	return m->input_shape.v - 1;
+}
+
+const char *cs_model_input_dtype(const cs_model *m)
+{
+	return m->input_dtype ? m->input_dtype : "float32";
+}
+
+size_t cs_model_layer_count(const cs_model *m)
+{
+	return m->nlayers;
+}
+
+void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info)
+{
+	const struct cs_layer *ly = &m->layers[i];
+	info->name = ly->name;
+	info->class_name = ly->cls->name;
+	info->rank = (size_t)ly->rank;
+	info->dims = ly->dims;
+	info->trainable_params = ly->trainable_params;
+	info->non_trainable_params = ly->non_trainable_params;
+	info->trainable_bytes = ly->trainable_bytes;
+	info->non_trainable_bytes = ly->non_trainable_bytes;
+	info->line = ly->mark.line;
+	info->column = ly->mark.column;
+}
+
+void cs_model_totals(const cs_model *m, struct cs_totals *t)
+{
+	*t = m->totals;
+}
+
+const char *cs_snake_case(const char *cls, char *buf, size_t size)
+{
+	/* keep word characters only */
+	char word[256];
+	size_t n = 0;
+	for (const char *p = cls; *p && n + 1 < sizeof(word); p++)
+		if (isalnum((unsigned char)*p) || *p == '_')
+			word[n++] = *p;
+	word[n] = '\0';
+	size_t at = 0;
+	for (size_t i = 0; i < n && at + 2 < size; i++) {
+		char c = word[i];
+		bool upper = c >= 'A' && c <= 'Z';
+		/* `_` before a capital that starts a capital+lowercase run */
+		bool run = upper && i > 0 && i + 1 < n && word[i + 1] >= 'a' && word[i + 1] <= 'z';
+		/* `_` between a lowercase letter or digit and a capital */
+		bool after_lower = upper && i > 0 && ((word[i - 1] >= 'a' && word[i - 1] <= 'z') ||
+						      (word[i - 1] >= '0' && word[i - 1] <= '9'));
+		if (run || after_lower)
+			buf[at++] = '_';
+		buf[at++] = (char)tolower((unsigned char)c);
+	}
+	buf[at] = '\0';
+	return buf;
+}

@@ -1,0 +1,88 @@
+/* Shapes and counts, layer to layer: a Sequential model is a chain, each
+ * layer's rule applied to the output of the one before. */
+#include <string.h>
+
+#include "args.h"
+#include "checked.h"
+#include "model.h"
+
+static int weight_bytes(const struct cs_model *m, const struct cs_layer *ly)
+{
+	if (ly->args->dtype)
+		return cs_dtype_bytes(ly->args->dtype);
+	if (m->dtype_policy)
+		return cs_dtype_bytes(m->dtype_policy);
+	return 4;
+}
+
+static int add_totals(struct cs_model *m, const struct cs_layer *ly, struct cs_error *err)
+{
+	struct cs_totals *t = &m->totals;
+	if (!cs_add(t->trainable_params, ly->trainable_params, &t->trainable_params) ||
+	    !cs_add(t->non_trainable_params, ly->non_trainable_params, &t->non_trainable_params) ||
+	    !cs_add(t->trainable_bytes, ly->trainable_bytes, &t->trainable_bytes) ||
+	    !cs_add(t->non_trainable_bytes, ly->non_trainable_bytes, &t->non_trainable_bytes)) {
+		return cs_fail(err, ly->mark, "%s '%s': the model's total weight count overflows 64 bits",
+			       ly->cls->name, ly->name);
+	}
+	int64_t all;
+	if (!cs_add(t->trainable_params, t->non_trainable_params, &all) ||
+	    !cs_add(t->trainable_bytes, t->non_trainable_bytes, &all))
+		return cs_fail(err, ly->mark, "%s '%s': the model's total weight count overflows 64 bits",
+			       ly->cls->name, ly->name);
+	return 0;
+}
+
+int cs_propagate(struct cs_model *m, struct cs_error *err)
+{
+	struct cs_shape in;
+	if (m->input_shape.n + 1 > CS_MAX_RANK)
+		return cs_fail(err, m->input_mark, "the input has more than %d dimensions", CS_MAX_RANK - 1);
+
+	/* keep the input with its batch in front, for cs_model_input_dims() */
+	int64_t *dims = cs_arena_alloc(&m->arena, (m->input_shape.n + 1) * sizeof(int64_t));
+	if (!dims)
+		return cs_fail(err, m->input_mark, "out of memory");
+	dims[0] = m->batch_size;
+	memcpy(dims + 1, m->input_shape.v, m->input_shape.n * sizeof(int64_t));
+	m->input_shape.v = dims + 1;
+	in.rank = (int)m->input_shape.n + 1;
+	memcpy(in.d, dims, (size_t)in.rank * sizeof(int64_t));
+
+	memset(&m->totals, 0, sizeof(m->totals));
+	for (size_t i = 0; i < m->nlayers; i++) {
+		struct cs_layer *ly = &m->layers[i];
+		struct cs_infer c;
+		memset(&c, 0, sizeof(c));
+		c.cls = ly->cls;
+		c.a = ly->args;
+		c.data_format = ly->args->data_format != CS_DF_DEFAULT ? ly->args->data_format
+				: m->data_format != CS_DF_DEFAULT ? m->data_format : CS_DF_LAST;
+		c.in = &in;
+		c.elem_bytes = weight_bytes(m, ly);
+		c.layer_name = ly->name;
+		c.mark = ly->mark;
+		c.err = err;
+		if (ly->cls->infer(&c) < 0)
+			return -1;
+		if (!ly->args->trainable) {
+			/* a frozen layer's weights are all non-trainable */
+			c.non_trainable += c.trainable;
+			c.non_trainable_bytes += c.trainable_bytes;
+			c.trainable = c.trainable_bytes = 0;
+		}
+		ly->trainable_params = c.trainable;
+		ly->non_trainable_params = c.non_trainable;
+		ly->trainable_bytes = c.trainable_bytes;
+		ly->non_trainable_bytes = c.non_trainable_bytes;
+		if (add_totals(m, ly, err) < 0)
+			return -1;
+		ly->rank = c.out.rank;
+		ly->dims = cs_arena_alloc(&m->arena, (size_t)c.out.rank * sizeof(int64_t) + 1);
+		if (!ly->dims)
+			return cs_fail(err, ly->mark, "out of memory");
+		memcpy(ly->dims, c.out.d, (size_t)c.out.rank * sizeof(int64_t));
+		in = c.out;
+	}
+	return 0;
+}

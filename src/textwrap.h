@@ -1,0 +1,67 @@
+/* Text measurement and wrapping shared by the table formatters: display
+ * cells (East Asian wide = 2, combining = 0), code points, and the cell
+ * wrapping rules of rich, which Keras 3 prints its summary with. */
+#ifndef CS_TEXTWRAP_H
+#define CS_TEXTWRAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable byte buffer; all output is assembled in one. */
+struct cs_buf {
+	char *s;
+	size_t len, cap;
+	bool failed;		/* an allocation failed: contents incomplete */
+};
+
+void cs_buf_free(struct cs_buf *b);
+void cs_buf_add(struct cs_buf *b, const char *s, size_t len);
+void cs_buf_str(struct cs_buf *b, const char *s);
+void cs_buf_char(struct cs_buf *b, char c, size_t count);
+/* Append a UTF-8 string `count` times. */
+void cs_buf_repeat(struct cs_buf *b, const char *s, size_t count);
+void cs_buf_printf(struct cs_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Decode the code point at s (len bytes left); returns bytes used, at
+ * least 1 (an invalid byte reads as U+FFFD). */
+size_t cs_utf8_next(const char *s, size_t len, uint32_t *cp);
+int cs_cp_width(uint32_t cp);
+size_t cs_text_cells(const char *s, size_t len);
+size_t cs_text_codepoints(const char *s, size_t len);
+
+/* One wrapped line: bytes [start, start+len) of `text`, plus what the
+ * cut added. */
+struct cs_wline {
+	size_t start, len;
+	bool space_after;	/* a wide character was replaced by a space */
+	bool ellipsis;		/* "…" follows */
+	size_t cells;		/* width of the line as printed */
+};
+
+struct cs_wrap {
+	struct cs_wline *v;
+	size_t n, cap;
+};
+
+enum cs_wrap_mode {
+	CS_WRAP_ELLIPSIS,	/* table cells: long words kept whole, then cut with … */
+	CS_WRAP_FOLD,		/* the title: long words folded across lines */
+};
+
+/* Wrap text into lines of at most width cells, as rich does. */
+void cs_wrap_text(struct cs_wrap *w, const char *text, size_t len, size_t width,
+		  enum cs_wrap_mode mode);
+void cs_wrap_free(struct cs_wrap *w);
+/* Drop trailing whitespace from every line (right-justified cells). */
+void cs_wrap_rstrip(struct cs_wrap *w, const char *text, size_t width);
+/* Append a wrapped line to b. */
+void cs_buf_wline(struct cs_buf *b, const char *text, const struct cs_wline *l);
+
+/* "1,180,160" */
+const char *cs_format_count(int64_t n, bool commas, char *buf, size_t size);
+/* Keras's readable size: "560.00 B" ("Byte" with keras2 naming). */
+const char *cs_format_bytes(int64_t bytes, const char *byte_unit, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,288 @@
+#include "yaml_nodes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct cs_mark mark_of(const yaml_mark_t *m)
+{
+	struct cs_mark k = { (unsigned)m->line + 1, (unsigned)m->column + 1 };
+	return k;
+}
+
+struct cs_mark cs_yreader_mark(const struct cs_yreader *r)
+{
+	return mark_of(&r->event.start_mark);
+}
+
+void cs_yreader_init(struct cs_yreader *r, const unsigned char *data,
+		     size_t len, struct cs_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->err = err;
+	r->data = data;
+	r->len = len;
+	yaml_parser_initialize(&r->parser);
+	yaml_parser_set_input_string(&r->parser, data, len);
+}
+
+void cs_yreader_close(struct cs_yreader *r)
+{
+	if (r->have_event)
+		yaml_event_delete(&r->event);
+	r->have_event = false;
+	yaml_parser_delete(&r->parser);
+}
+
+static int syntax_error(struct cs_yreader *r)
+{
+	yaml_parser_t *p = &r->parser;
+	struct cs_mark m = mark_of(&p->problem_mark);
+	if (p->error == YAML_MEMORY_ERROR)
+		return cs_fail(r->err, m, "out of memory while reading YAML");
+	if (p->error == YAML_READER_ERROR) {
+		/* the reader reports a byte offset: count lines up to it */
+		struct cs_mark at = { 1, 1 };
+		for (size_t i = 0; i < p->problem_offset && i < r->len; i++) {
+			if (r->data[i] == '\n') {
+				at.line++;
+				at.column = 1;
+			} else if ((r->data[i] & 0xC0) != 0x80) {
+				at.column++;
+			}
+		}
+		return cs_fail(r->err, at, "%s (byte %zu): expected UTF-8 text",
+			       p->problem ? p->problem : "unreadable input",
+			       p->problem_offset);
+	}
+	if (p->context)
+		return cs_fail(r->err, m, "YAML syntax: %s %s (line %u)",
+			       p->problem ? p->problem : "error", p->context,
+			       (unsigned)p->context_mark.line + 1);
+	return cs_fail(r->err, m, "YAML syntax: %s",
+		       p->problem ? p->problem : "error");
+}
+
+int cs_yreader_next(struct cs_yreader *r)
+{
+	if (r->have_event)
+		yaml_event_delete(&r->event);
+	r->have_event = false;
+	if (!yaml_parser_parse(&r->parser, &r->event))
+		return syntax_error(r);
+	r->have_event = true;
+	return 0;
+}
+
+int cs_yreader_begin(struct cs_yreader *r)
+{
+	if (cs_yreader_next(r) < 0)
+		return -1;
+	if (r->event.type != YAML_STREAM_START_EVENT)
+		return cs_fail(r->err, cs_yreader_mark(r), "YAML: no stream");
+	if (cs_yreader_next(r) < 0)
+		return -1;
+	if (r->event.type == YAML_STREAM_END_EVENT) {
+		struct cs_mark none = { 0, 0 };
+		return cs_fail(r->err, none,
+			       "the file is empty: expected a mapping with a 'layers' list");
+	}
+	if (r->event.type != YAML_DOCUMENT_START_EVENT)
+		return cs_fail(r->err, cs_yreader_mark(r), "YAML: no document");
+	return cs_yreader_next(r);
+}
+
+int cs_yreader_finish(struct cs_yreader *r)
+{
+	if (r->event.type != YAML_DOCUMENT_END_EVENT)
+		return cs_fail(r->err, cs_yreader_mark(r), "YAML: expected the end of the document");
+	if (cs_yreader_next(r) < 0)
+		return -1;
+	if (r->event.type == YAML_DOCUMENT_START_EVENT)
+		return cs_fail(r->err, cs_yreader_mark(r),
+			       "a second YAML document: expected one model per file");
+	if (r->event.type != YAML_STREAM_END_EVENT)
+		return cs_fail(r->err, cs_yreader_mark(r), "YAML: expected the end of the stream");
+	return 0;
+}
+
+/* Tags: the core schema's own are accepted, anything else is refused. */
+static int check_tag(struct cs_yreader *r, const yaml_char_t *tag, bool *is_str)
+{
+	*is_str = false;
+	if (!tag)
+		return 0;
+	const char *t = (const char *)tag;
+	static const char *const ok[] = {
+		YAML_STR_TAG, YAML_INT_TAG, YAML_FLOAT_TAG, YAML_BOOL_TAG,
+		YAML_NULL_TAG, YAML_SEQ_TAG, YAML_MAP_TAG,
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcmp(t, ok[i]) == 0) {
+			*is_str = (i == 0);
+			return 0;
+		}
+	if (strcmp(t, "!") == 0) {	/* the non-specific tag of a quoted scalar */
+		*is_str = true;
+		return 0;
+	}
+	return cs_fail(r->err, cs_yreader_mark(r),
+		       "YAML tag '%s' is not supported: expected plain values", t);
+}
+
+/* A growable array of pointers, used while a collection is being read. */
+struct ptrvec {
+	void **v;
+	size_t n, cap;
+};
+
+static int ptrvec_push(struct ptrvec *pv, void *p)
+{
+	if (pv->n == pv->cap) {
+		size_t cap = pv->cap ? pv->cap * 2 : 8;
+		void **nv = realloc(pv->v, cap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		pv->v = nv;
+		pv->cap = cap;
+	}
+	pv->v[pv->n++] = p;
+	return 0;
+}
+
+static int oom(struct cs_yreader *r)
+{
+	return cs_fail(r->err, cs_yreader_mark(r), "out of memory");
+}
+
+int cs_yreader_node(struct cs_yreader *r, struct cs_arena *a,
+		    struct cs_node **out)
+{
+	yaml_event_t *e = &r->event;
+	struct cs_node *n = cs_arena_alloc(a, sizeof(*n));
+	if (!n)
+		return oom(r);
+	n->mark = mark_of(&e->start_mark);
+	bool is_str;
+
+	switch (e->type) {
+	case YAML_ALIAS_EVENT:
+		return cs_fail(r->err, n->mark,
+			       "YAML alias '*%s' is not supported: write the value out",
+			       (const char *)e->data.alias.anchor);
+	case YAML_SCALAR_EVENT:
+		if (check_tag(r, e->data.scalar.tag, &is_str) < 0)
+			return -1;
+		n->kind = CS_NODE_SCALAR;
+		if (memchr(e->data.scalar.value, '\0', e->data.scalar.length))
+			return cs_fail(r->err, n->mark,
+				       "a NUL character in a value: expected text");
+		n->u.scalar.text = cs_arena_strndup(a, (const char *)e->data.scalar.value,
+						    e->data.scalar.length);
+		if (!n->u.scalar.text)
+			return oom(r);
+		n->u.scalar.len = e->data.scalar.length;
+		n->u.scalar.plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str;
+		*out = n;
+		return cs_yreader_next(r);
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		bool is_map = e->type == YAML_MAPPING_START_EVENT;
+		if (check_tag(r, is_map ? e->data.mapping_start.tag
+				 : e->data.sequence_start.tag, &is_str) < 0)
+			return -1;
+		if (++r->depth > CS_YAML_MAX_DEPTH)
+			return cs_fail(r->err, n->mark,
+				       "nesting deeper than %d levels: expected a model file",
+				       CS_YAML_MAX_DEPTH);
+		n->kind = is_map ? CS_NODE_MAP : CS_NODE_SEQ;
+		yaml_event_type_t end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+		struct ptrvec pv = { 0 };
+		int rc = cs_yreader_next(r);
+		while (rc == 0 && e->type != end) {
+			struct cs_node *child;
+			rc = cs_yreader_node(r, a, &child);
+			bool is_key = is_map && pv.n % 2 == 0;
+			if (rc == 0 && is_key && child->kind != CS_NODE_SCALAR)
+				rc = cs_fail(r->err, child->mark,
+					     "a mapping key must be a plain word");
+			if (rc == 0 && is_key) {
+				for (size_t i = 0; i + 1 < pv.n; i += 2) {
+					const struct cs_node *k = pv.v[i];
+					if (strcmp(k->u.scalar.text, child->u.scalar.text) == 0) {
+						rc = cs_fail(r->err, child->mark,
+							     "duplicate key '%s' (first at line %u)",
+							     child->u.scalar.text, k->mark.line);
+						break;
+					}
+				}
+			}
+			if (rc == 0 && ptrvec_push(&pv, child) < 0)
+				rc = oom(r);
+		}
+		if (rc == 0) {
+			if (is_map) {
+				n->u.map.n = pv.n / 2;
+				n->u.map.pairs = cs_arena_alloc(a, (pv.n / 2 + 1) * sizeof(struct cs_pair));
+				if (!n->u.map.pairs)
+					rc = oom(r);
+				for (size_t i = 0; rc == 0 && i < pv.n / 2; i++) {
+					n->u.map.pairs[i].key = pv.v[2 * i];
+					n->u.map.pairs[i].value = pv.v[2 * i + 1];
+				}
+			} else {
+				n->u.seq.n = pv.n;
+				n->u.seq.items = cs_arena_alloc(a, (pv.n + 1) * sizeof(struct cs_node *));
+				if (!n->u.seq.items)
+					rc = oom(r);
+				else if (pv.n)
+					memcpy(n->u.seq.items, pv.v, pv.n * sizeof(struct cs_node *));
+			}
+		}
+		free(pv.v);
+		if (rc < 0)
+			return -1;
+		r->depth--;
+		*out = n;
+		return cs_yreader_next(r);
+	}
+	default:
+		return cs_fail(r->err, n->mark, "YAML: unexpected event");
+	}
+}
+
+bool cs_node_is_null(const struct cs_node *n)
+{
+	if (!n || n->kind != CS_NODE_SCALAR || !n->u.scalar.plain)
+		return false;
+	const char *t = n->u.scalar.text;
+	return t[0] == '\0' || strcmp(t, "~") == 0 || strcmp(t, "null") == 0 ||
+	       strcmp(t, "Null") == 0 || strcmp(t, "NULL") == 0;
+}
+
+const struct cs_node *cs_node_get(const struct cs_node *map, const char *key)
+{
+	if (!map || map->kind != CS_NODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->u.map.n; i++)
+		if (strcmp(map->u.map.pairs[i].key->u.scalar.text, key) == 0)
+			return map->u.map.pairs[i].value;
+	return NULL;
+}
+
+const char *cs_node_describe(const struct cs_node *n, char *buf, size_t size)
+{
+	switch (n->kind) {
+	case CS_NODE_SEQ:
+		return "a list";
+	case CS_NODE_MAP:
+		return "a mapping";
+	default:
+		if (cs_node_is_null(n))
+			return "null";
+		if (n->u.scalar.len > 40)
+			snprintf(buf, size, "'%.37s...'", n->u.scalar.text);
+		else
+			snprintf(buf, size, "'%s'", n->u.scalar.text);
+		return buf;
+	}
+}

@@ -1,0 +1,87 @@
+/*
+ * A pull reader over libyaml's events.  It hands out one YAML node at a
+ * time as a small tree allocated in an arena the caller chooses, so a long
+ * `layers:` list is read item by item and never held as a whole document.
+ * Aliases are refused (no alias bombs), nesting is bounded, and a scalar
+ * keeps whether it was quoted, so `3` and "3" stay different.
+ */
+#ifndef CS_YAML_NODES_H
+#define CS_YAML_NODES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <yaml.h>
+
+#include "arena.h"
+#include "diag.h"
+
+#define CS_YAML_MAX_DEPTH 64
+
+enum cs_node_kind { CS_NODE_SCALAR, CS_NODE_SEQ, CS_NODE_MAP };
+
+struct cs_node;
+
+struct cs_pair {
+	struct cs_node *key;	/* always a scalar */
+	struct cs_node *value;
+};
+
+struct cs_node {
+	enum cs_node_kind kind;
+	struct cs_mark mark;
+	union {
+		struct {
+			const char *text;	/* NUL-terminated */
+			size_t len;
+			bool plain;	/* unquoted, no tag: may be a number, bool or null */
+		} scalar;
+		struct {
+			struct cs_node **items;
+			size_t n;
+		} seq;
+		struct {
+			struct cs_pair *pairs;
+			size_t n;
+		} map;
+	} u;
+};
+
+struct cs_yreader {
+	yaml_parser_t parser;
+	yaml_event_t event;
+	bool have_event;
+	int depth;
+	struct cs_error *err;
+	const unsigned char *data;	/* for turning byte offsets into marks */
+	size_t len;
+};
+
+/* Start reading len bytes; the bytes must outlive the reader. */
+void cs_yreader_init(struct cs_yreader *r, const unsigned char *data,
+		     size_t len, struct cs_error *err);
+void cs_yreader_close(struct cs_yreader *r);
+
+/* Move to the next event (the current one is in r->event). */
+int cs_yreader_next(struct cs_yreader *r);
+
+/* Read the node that starts at the current event, leaving the reader on
+ * the event after it. */
+int cs_yreader_node(struct cs_yreader *r, struct cs_arena *a,
+		    struct cs_node **out);
+
+/* Skip past the stream start and document start; fails on an empty
+ * stream.  cs_yreader_finish() checks that one document was all. */
+int cs_yreader_begin(struct cs_yreader *r);
+int cs_yreader_finish(struct cs_yreader *r);
+
+struct cs_mark cs_yreader_mark(const struct cs_yreader *r);
+
+/* Scalar helpers. */
+bool cs_node_is_null(const struct cs_node *n);
+/* The lookup of a key in a mapping node; NULL when absent. */
+const struct cs_node *cs_node_get(const struct cs_node *map, const char *key);
+/* A short description of a node for messages: "a list", "a mapping",
+ * "'abc'". Points into buf. */
+const char *cs_node_describe(const struct cs_node *n, char *buf, size_t size);
+
+#endif
