@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Golden tests: run convsummary and compare its output byte for byte.
+
+  golden.py --bin BIN case DIR/NAME      every reference file of model NAME:
+        NAME.keras3.txt (no options), NAME.keras3.L<N>.txt (--line-length N),
+        NAME.keras3.json (--format json), NAME.keras2.txt (--style keras2),
+        NAME.keras2.L<N>.txt, NAME.md (--format markdown), NAME.csv.
+  golden.py --bin BIN broken FILE.yaml   a model that must be refused: its
+        `# expect: LINE:COL: TEXT` comment gives where and what stderr says
+        (exit status 1, nothing on stdout).
+"""
+import difflib, glob, os, re, subprocess, sys
+
+VARIANTS = [
+    (r"\.keras3\.txt$", []),
+    (r"\.keras3\.L(\d+)\.txt$", ["--line-length", "{0}"]),
+    (r"\.keras3\.json$", ["--format", "json"]),
+    (r"\.keras2\.txt$", ["--style", "keras2"]),
+    (r"\.keras2\.L(\d+)\.txt$", ["--style", "keras2", "--line-length", "{0}"]),
+    (r"\.md$", ["--format", "markdown"]),
+    (r"\.csv$", ["--format", "csv"]),
+]
+
+
+def run(binary, args):
+    p = subprocess.run([binary] + args, capture_output=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def show_diff(want, got, label):
+    diff = difflib.unified_diff(want.decode("utf-8", "replace").splitlines(True),
+                                got.decode("utf-8", "replace").splitlines(True),
+                                "expected", "convsummary " + label)
+    sys.stdout.writelines(diff)
+
+
+def case(binary, base):
+    model = base + ".yaml"
+    failures = checked = 0
+    for ref in sorted(glob.glob(glob.escape(base) + ".*")):
+        tail = ref[len(base):]
+        for pattern, args in VARIANTS:
+            m = re.match(pattern, tail)
+            if not m:
+                continue
+            argv = [a.format(*m.groups()) for a in args] + [model]
+            code, out, err = run(binary, argv)
+            want = open(ref, "rb").read()
+            checked += 1
+            if code != 0 or out != want:
+                failures += 1
+                print(f"FAIL {' '.join(argv)}: exit {code}, expected {os.path.basename(ref)}")
+                if err:
+                    print(err.decode("utf-8", "replace"))
+                show_diff(want, out, " ".join(argv[:-1]))
+    if not checked:
+        print(f"no reference files for {base}")
+        return 1
+    print(f"{checked - failures} passed, {failures} failed")
+    return 1 if failures else 0
+
+
+def broken(binary, path):
+    text = open(path, "rb").read().decode("utf-8", "replace")
+    m = re.search(r"^# expect: (\d+):(\d+): (.*)$", text, re.M)
+    if not m:
+        print(f"{path}: no '# expect: LINE:COL: TEXT' line")
+        return 1
+    line, col, what = m.groups()
+    code, out, err = run(binary, [path])
+    err = err.decode("utf-8", "replace")
+    problems = []
+    if code != 1:
+        problems.append(f"exit status {code}, expected 1")
+    if out:
+        problems.append("printed on stdout")
+    want = f"{path}:{line}:{col}: error: "
+    if not err.startswith(want):
+        problems.append(f"stderr does not start with {want!r}")
+    if what.strip() not in err:
+        problems.append(f"stderr does not say {what.strip()!r}")
+    if err.count("\n") != 1:
+        problems.append("expected exactly one line on stderr")
+    if problems:
+        print(f"FAIL {path}: " + "; ".join(problems))
+        print("stderr: " + err)
+        return 1
+    print("1 passed, 0 failed")
+    return 0
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) != 4 or args[0] != "--bin" or args[2] not in ("case", "broken"):
+        print(__doc__)
+        return 2
+    binary, mode, target = args[1], args[2], args[3]
+    return case(binary, target) if mode == "case" else broken(binary, target)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
