@@ -82,8 +82,8 @@ int cs_yreader_begin(struct cs_yreader *r)
 	if (cs_yreader_next(r) < 0)
 		return -1;
 	if (r->event.type == YAML_STREAM_END_EVENT) {
-		struct cs_mark none = { 0, 0 };
-		return cs_fail(r->err, none,
+		struct cs_mark start = { 1, 1 };
+		return cs_fail(r->err, start,
 			       "the file is empty: expected a mapping with a 'layers' list");
 	}
 	if (r->event.type != YAML_DOCUMENT_START_EVENT)

@@ -1,0 +1,176 @@
+/* The shape engine: each row a small model whose last layer's output
+ * shape and weight counts were worked out by hand (formula beside it). */
+#include "helpers.h"
+
+struct row {
+	const char *name;
+	const char *yaml;
+	const char *shape;	/* the last layer's output shape */
+	int64_t trainable, non_trainable;
+	int64_t bytes;		/* total bytes; -1: 4 per parameter */
+};
+
+#define IN(shape) "input_shape: " shape "\nlayers:\n  - "
+
+static const struct row rows[] = {
+	/* (10-3)/1+1 = 8; (3*3*3+1)*5 = 140 */
+	{ "conv2d_scenario3", IN("[10, 10, 3]") "Conv2D: {filters: 5, kernel_size: 3}",
+	  "(None, 8, 8, 5)", 140, 0, -1 },
+	/* floor((11-3)/2)+1 = 5; (27+1)*4 = 112 */
+	{ "conv2d_stride2_valid", IN("[11, 11, 3]") "Conv2D: {filters: 4, kernel_size: 3, strides: 2}",
+	  "(None, 5, 5, 4)", 112, 0, -1 },
+	/* floor((11-1)/2)+1 = 6 */
+	{ "conv2d_stride2_same", IN("[11, 11, 3]") "Conv2D: {filters: 4, kernel_size: 3, strides: 2, padding: same}",
+	  "(None, 6, 6, 4)", 112, 0, -1 },
+	/* K = 2*(3-1)+1 = 5: 10-5+1 = 6; (9+1)*2 = 20 */
+	{ "conv2d_dilation2", IN("[10, 10, 1]") "Conv2D: {filters: 2, kernel_size: 3, dilation_rate: 2}",
+	  "(None, 6, 6, 2)", 20, 0, -1 },
+	/* kernel 3*3*(4/2)*8 = 144, bias 8 */
+	{ "conv2d_groups2", IN("[8, 8, 4]") "Conv2D: {filters: 8, kernel_size: 3, groups: 2}",
+	  "(None, 6, 6, 8)", 152, 0, -1 },
+	/* rectangular kernel 3x5: 10-3+1 = 8, 12-5+1 = 8; 3*5*2*3 = 90, no bias */
+	{ "conv2d_rect_no_bias", IN("[10, 12, 2]") "Conv2D: {filters: 3, kernel_size: [3, 5], use_bias: false}",
+	  "(None, 8, 8, 3)", 90, 0, -1 },
+	/* causal keeps the length; 3*4*2+2 = 26 */
+	{ "conv1d_causal", IN("[10, 4]") "Conv1D: {filters: 2, kernel_size: 3, padding: causal}",
+	  "(None, 10, 2)", 26, 0, -1 },
+	/* same, stride 3: floor((16-1)/3)+1 = 6; 4*4*2+2 = 34 */
+	{ "conv1d_stride3_same", IN("[16, 4]") "Conv1D: {filters: 2, kernel_size: 4, strides: 3, padding: same}",
+	  "(None, 6, 2)", 34, 0, -1 },
+	/* channels_first: channels are axis 1; still (27+1)*5 */
+	{ "conv2d_channels_first", IN("[3, 10, 10]") "Conv2D: {filters: 5, kernel_size: 3, data_format: channels_first}",
+	  "(None, 5, 8, 8)", 140, 0, -1 },
+	/* 3-D: 8-3+1 = 6 each; 3*3*3*2*4+4 = 220 */
+	{ "conv3d", IN("[8, 8, 8, 2]") "Conv3D: {filters: 4, kernel_size: 3}",
+	  "(None, 6, 6, 6, 4)", 220, 0, -1 },
+	/* transposed valid: (4-1)*2 + max(3, 2) = 9; kernel 3*3*3*8 + 3 = 219 */
+	{ "conv2d_transpose_valid", IN("[4, 4, 8]") "Conv2DTranspose: {filters: 3, kernel_size: 3, strides: 2}",
+	  "(None, 9, 9, 3)", 219, 0, -1 },
+	/* transposed same: 4*2 = 8 */
+	{ "conv2d_transpose_same", IN("[4, 4, 8]") "Conv2DTranspose: {filters: 3, kernel_size: 3, strides: 2, padding: same}",
+	  "(None, 8, 8, 3)", 219, 0, -1 },
+	/* output_padding 1, valid: (4-1)*2 + 3 + 1 = 10 */
+	{ "conv2d_transpose_output_padding", IN("[4, 4, 8]")
+	  "Conv2DTranspose: {filters: 3, kernel_size: 3, strides: 2, output_padding: 1}",
+	  "(None, 10, 10, 3)", 219, 0, -1 },
+	/* output_padding 1, same: (4-1)*2 + (3 mod 2) + 1 = 8 */
+	{ "conv2d_transpose_same_output_padding", IN("[4, 4, 8]")
+	  "Conv2DTranspose: {filters: 3, kernel_size: 3, strides: 2, padding: same, output_padding: 1}",
+	  "(None, 8, 8, 3)", 219, 0, -1 },
+	/* valid, stride 1 larger than kernel: (5-1)*3 + max(2, 3) = 15 */
+	{ "conv1d_transpose_stride_gt_kernel", IN("[5, 2]") "Conv1DTranspose: {filters: 1, kernel_size: 2, strides: 3}",
+	  "(None, 15, 1)", 5, 0, -1 },
+	/* depthwise: 4*2 channels; 3*3*4*2 + 8 = 80 */
+	{ "depthwise_conv2d", IN("[8, 8, 4]") "DepthwiseConv2D: {kernel_size: 3, depth_multiplier: 2}",
+	  "(None, 6, 6, 8)", 80, 0, -1 },
+	/* separable: depthwise 3*3*4, pointwise 4*6, bias 6 = 66 */
+	{ "separable_conv2d", IN("[8, 8, 4]") "SeparableConv2D: {filters: 6, kernel_size: 3}",
+	  "(None, 6, 6, 6)", 66, 0, -1 },
+	/* MaxPooling2D defaults to 2: floor((9-2)/2)+1 = 4 */
+	{ "max_pooling2d_default", IN("[9, 9, 2]") "MaxPooling2D",
+	  "(None, 4, 4, 2)", 0, 0, -1 },
+	/* same, stride 2: floor((9-1)/2)+1 = 5 */
+	{ "average_pooling2d_same", IN("[9, 9, 2]") "AveragePooling2D: {pool_size: 3, strides: 2, padding: same}",
+	  "(None, 5, 5, 2)", 0, 0, -1 },
+	/* stride differs from pool: floor((10-3)/1)+1 = 8 */
+	{ "max_pooling1d_stride1", IN("[10, 2]") "MaxPool1D: {pool_size: 3, strides: 1}",
+	  "(None, 8, 2)", 0, 0, -1 },
+	{ "global_average_keepdims", IN("[5, 5, 7]") "GlobalAveragePooling2D: {keepdims: true}",
+	  "(None, 1, 1, 7)", 0, 0, -1 },
+	{ "global_max_channels_first", IN("[7, 5, 5]") "GlobalMaxPooling2D: {data_format: channels_first}",
+	  "(None, 7)", 0, 0, -1 },
+	/* Dense on the last axis: 16*32 + 32 = 544 */
+	{ "dense_3d", IN("[10, 16]") "Dense: {units: 32}", "(None, 10, 32)", 544, 0, -1 },
+	/* gamma, beta trainable; moving mean, variance not: 8 each */
+	{ "batch_norm", IN("[6, 6, 8]") "BatchNormalization", "(None, 6, 6, 8)", 16, 16, -1 },
+	{ "batch_norm_no_center", IN("[6, 6, 8]") "BatchNormalization: {center: false}",
+	  "(None, 6, 6, 8)", 8, 16, -1 },
+	{ "batch_norm_axis1", IN("[3, 6, 6]") "BatchNormalization: {axis: 1}", "(None, 3, 6, 6)", 6, 6, -1 },
+	/* frozen: (4+1)*3 = 15, all non-trainable */
+	{ "dense_frozen", IN("[4]") "Dense: {units: 3, trainable: false}", "(None, 3)", 0, 15, -1 },
+	/* 100 * 8 */
+	{ "embedding", IN("[20]") "Embedding: {input_dim: 100, output_dim: 8}", "(None, 20, 8)", 800, 0, -1 },
+	/* one alpha per element: 4*4*2 */
+	{ "prelu", IN("[4, 4, 2]") "PReLU", "(None, 4, 4, 2)", 32, 0, -1 },
+	{ "prelu_shared", IN("[4, 4, 2]") "PReLU: {shared_axes: [1, 2]}", "(None, 4, 4, 2)", 2, 0, -1 },
+	/* 24 elements / 3 = 8 */
+	{ "reshape_minus_one", IN("[4, 6]") "Reshape: {target_shape: [-1, 3]}", "(None, 8, 3)", 0, 0, -1 },
+	{ "permute", IN("[2, 3, 4]") "Permute: {dims: [3, 1, 2]}", "(None, 4, 2, 3)", 0, 0, -1 },
+	{ "repeat_vector", IN("[5]") "RepeatVector: {n: 3}", "(None, 3, 5)", 0, 0, -1 },
+	{ "flatten", IN("[3, 4, 5]") "Flatten", "(None, 60)", 0, 0, -1 },
+	/* 5+1+2 = 8, 5+3+4 = 12 */
+	{ "zero_padding2d_pairs", IN("[5, 5, 1]") "ZeroPadding2D: {padding: [[1, 2], [3, 4]]}",
+	  "(None, 8, 12, 1)", 0, 0, -1 },
+	/* 10-1-2 = 7, 10-0-1 = 9 */
+	{ "cropping2d_pairs", IN("[10, 10, 1]") "Cropping2D: {cropping: [[1, 2], [0, 1]]}",
+	  "(None, 7, 9, 1)", 0, 0, -1 },
+	{ "cropping1d_default", IN("[10, 1]") "Cropping1D", "(None, 8, 1)", 0, 0, -1 },
+	{ "upsampling2d", IN("[4, 4, 1]") "UpSampling2D: {size: [2, 3]}", "(None, 8, 12, 1)", 0, 0, -1 },
+	/* gamma and beta over both axes: 2 * 3*4 */
+	{ "layer_norm_two_axes", IN("[3, 4]") "LayerNormalization: {axis: [-2, -1]}", "(None, 3, 4)", 24, 0, -1 },
+	{ "layer_norm_rms", IN("[3, 4]") "LayerNormalization: {rms_scaling: true}", "(None, 3, 4)", 4, 0, -1 },
+	{ "group_norm", IN("[8, 16]") "GroupNormalization: {groups: 4}", "(None, 8, 16)", 32, 0, -1 },
+	{ "resizing", IN("[64, 48, 3]") "Resizing: {height: 32, width: 30}", "(None, 32, 30, 3)", 0, 0, -1 },
+	/* our extension: padding 1 keeps 10 with k3 */
+	{ "explicit_padding_1", IN("[10, 10, 1]") "Conv2D: {filters: 1, kernel_size: 3, padding: 1}",
+	  "(None, 10, 10, 1)", 10, 0, -1 },
+	/* per axis: 10+2-3+1 = 10, 10+4-3+1 = 12 */
+	{ "explicit_padding_per_axis", IN("[10, 10, 1]") "Conv2D: {filters: 1, kernel_size: 3, padding: [1, 2]}",
+	  "(None, 10, 12, 1)", 10, 0, -1 },
+	/* floor((7+2-3)/2)+1 = 4 */
+	{ "explicit_padding_pool", IN("[7, 7, 1]") "MaxPooling2D: {pool_size: 3, strides: 2, padding: 1}",
+	  "(None, 4, 4, 1)", 0, 0, -1 },
+	/* transposed: (4-1)*2 + 3 - 2 = 7 */
+	{ "explicit_padding_transpose", IN("[4, 1]") "Conv1DTranspose: {filters: 1, kernel_size: 3, strides: 2, padding: 1}",
+	  "(None, 7, 1)", 4, 0, -1 },
+	/* (4+1)*3 = 15 weights of 2 bytes */
+	{ "dtype_float16", IN("[4]") "Dense: {units: 3, dtype: float16}", "(None, 3)", 15, 0, 30 },
+	{ "dtype_float64", IN("[4]") "Dense: {units: 3, dtype: float64}", "(None, 3)", 15, 0, 120 },
+	/* mixed precision keeps float32 variables */
+	{ "dtype_mixed_float16", IN("[4]") "Dense: {units: 3, dtype: mixed_float16}", "(None, 3)", 15, 0, 60 },
+	{ "dtype_policy_bfloat16", "dtype_policy: bfloat16\n" IN("[4]") "Dense: {units: 3}", "(None, 3)", 15, 0, 30 },
+	/* the input's dtype changes no weight */
+	{ "input_dtype_float16", "dtype: float16\n" IN("[4]") "Dense: {units: 3}", "(None, 3)", 15, 0, 60 },
+	/* LoRA: kernel 16*8 frozen; factors 16*2 and 2*8 and the bias train */
+	{ "dense_lora", IN("[16]") "Dense: {units: 8, lora_rank: 2}", "(None, 8)", 56, 128, 736 },
+	{ "batch_size", "batch_size: 8\n" IN("[10, 10, 3]") "Conv2D: {filters: 5, kernel_size: 3}",
+	  "(8, 8, 8, 5)", 140, 0, -1 },
+	/* unknown length stays None: 3*8*4 + 4 = 100 */
+	{ "unknown_length", IN("[null, 8]") "Conv1D: {filters: 4, kernel_size: 3}", "(None, None, 4)", 100, 0, -1 },
+	{ "input_dim_on_first_layer", "layers:\n  - Dense: {units: 10, input_dim: 784}", "(None, 10)", 7850, 0, -1 },
+	{ "input_shape_on_first_layer", "layers:\n  - Conv2D: {filters: 5, kernel_size: 3, input_shape: [10, 10, 3]}",
+	  "(None, 8, 8, 5)", 140, 0, -1 },
+	{ "input_layer_batch_shape", "layers:\n  - Input: {batch_shape: [4, 10]}\n  - Dense: {units: 2}",
+	  "(4, 2)", 22, 0, -1 },
+};
+
+static void check_row(void **state)
+{
+	const struct row *r = *state;
+	cs_model *m = load_ok(r->yaml);
+	size_t n = cs_model_layer_count(m);
+	assert_true(n > 0);
+	struct cs_layer_info li;
+	cs_model_layer(m, n - 1, &li);
+	char shape[256];
+	size_t at = (size_t)snprintf(shape, sizeof(shape), "(");
+	for (size_t i = 0; i < li.rank; i++) {
+		if (li.dims[i] < 0)
+			at += (size_t)snprintf(shape + at, sizeof(shape) - at, "%sNone", i ? ", " : "");
+		else
+			at += (size_t)snprintf(shape + at, sizeof(shape) - at, "%s%lld", i ? ", " : "",
+					       (long long)li.dims[i]);
+	}
+	snprintf(shape + at, sizeof(shape) - at, ")");
+	assert_string_equal(shape, r->shape);
+	assert_int_equal(li.trainable_params, r->trainable);
+	assert_int_equal(li.non_trainable_params, r->non_trainable);
+	int64_t bytes = li.trainable_bytes + li.non_trainable_bytes;
+	assert_int_equal(bytes, r->bytes < 0 ? 4 * (r->trainable + r->non_trainable) : r->bytes);
+	cs_model_destroy(m);
+}
+
+int main(void)
+{
+	return RUN_TABLE("engine", check_row, rows);
+}

@@ -1,0 +1,149 @@
+/* The formatters, byte for byte, on small models. */
+#include "helpers.h"
+
+static const char scenario3[] =
+	"input_shape: [10, 10, 3]\nlayers:\n  - Conv2D: {filters: 5, kernel_size: 3}\n"
+	"  - BatchNormalization\n";
+
+struct row {
+	const char *name;
+	const char *yaml;
+	const char *format;
+	int line_length;
+	const char *expected;
+};
+
+static const struct row rows[] = {
+	{ "keras3", scenario3, "keras3", 0,
+	  "Model: \"sequential\"\n"
+	  "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓\n"
+	  "┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃\n"
+	  "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩\n"
+	  "│ conv2d (Conv2D)                 │ (None, 8, 8, 5)        │           140 │\n"
+	  "├─────────────────────────────────┼────────────────────────┼───────────────┤\n"
+	  "│ batch_normalization             │ (None, 8, 8, 5)        │            20 │\n"
+	  "│ (BatchNormalization)            │                        │               │\n"
+	  "└─────────────────────────────────┴────────────────────────┴───────────────┘\n"
+	  " Total params: 160 (640.00 B)\n"
+	  " Trainable params: 150 (600.00 B)\n"
+	  " Non-trainable params: 10 (40.00 B)\n" },
+	{ "keras3_narrow", "input_shape: [4]\nlayers:\n  - Dense: {units: 4000}\n", "keras3", 30,
+	  "Model: \"sequential\"\n"
+	  "┏━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━┓\n"
+	  "┃ Layer      ┃ Output  ┃ Pa… ┃\n"
+	  "┃ (type)     ┃ Shape   ┃   # ┃\n"
+	  "┡━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━┩\n"
+	  "│ dense      │ (None,  │ 20… │\n"
+	  "│ (Dense)    │ 4000)   │     │\n"
+	  "└────────────┴─────────┴─────┘\n"
+	  " Total params: 20,000 (78.12 KB)\n"
+	  " Trainable params: 20,000 (78.12 KB)\n"
+	  " Non-trainable params: 0 (0.00 B)\n" },
+	{ "keras3_no_layers", "input_shape: [4]\nlayers: []\n", "keras3", 0,
+	  "Model: \"sequential\"\n"
+	  "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓\n"
+	  "┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃\n"
+	  "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩\n"
+	  "└─────────────────────────────────┴────────────────────────┴───────────────┘\n"
+	  " Total params: 0 (0.00 B)\n"
+	  " Trainable params: 0 (0.00 B)\n"
+	  " Non-trainable params: 0 (0.00 B)\n" },
+	{ "keras2", scenario3, "keras2", 0,
+	  "Model: \"sequential\"\n"
+	  "_________________________________________________________________\n"
+	  " Layer (type)                Output Shape              Param #   \n"
+	  "=================================================================\n"
+	  " conv2d (Conv2D)             (None, 8, 8, 5)           140       \n"
+	  "                                                                 \n"
+	  " batch_normalization (Batch  (None, 8, 8, 5)           20        \n"
+	  " Normalization)                                                  \n"
+	  "                                                                 \n"
+	  "=================================================================\n"
+	  "Total params: 160 (640.00 Byte)\n"
+	  "Trainable params: 150 (600.00 Byte)\n"
+	  "Non-trainable params: 10 (40.00 Byte)\n"
+	  "_________________________________________________________________\n" },
+	{ "keras2_break_token_and_one_tuple", "input_shape: [4]\nlayers:\n  - Dense: {units: 2, name: \"a),b\"}\n"
+	  "  - Reshape: {target_shape: [2]}\n", "keras2", 0,
+	  "Model: \"sequential\"\n"
+	  "_________________________________________________________________\n"
+	  " Layer (type)                Output Shape              Param #   \n"
+	  "=================================================================\n"
+	  " a),                         (None, 2)                 10        \n"
+	  " b (Dense)                                                       \n"
+	  "                                                                 \n"
+	  " reshape (Reshape)           (None, 2)                 0         \n"
+	  "                                                                 \n"
+	  "=================================================================\n"
+	  "Total params: 10 (40.00 Byte)\n"
+	  "Trainable params: 10 (40.00 Byte)\n"
+	  "Non-trainable params: 0 (0.00 Byte)\n"
+	  "_________________________________________________________________\n" },
+	{ "json", "name: \"q\\\"uote\"\ninput_shape: [4]\nlayers:\n  - Dense: {units: 2}\n", "json", 0,
+	  "{\n"
+	  "  \"name\": \"q\\\"uote\",\n"
+	  "  \"input_shape\": [null, 4],\n"
+	  "  \"dtype\": \"float32\",\n"
+	  "  \"layers\": [\n"
+	  "    {\n"
+	  "      \"name\": \"dense\",\n"
+	  "      \"type\": \"Dense\",\n"
+	  "      \"output_shape\": [null, 2],\n"
+	  "      \"params\": 10,\n"
+	  "      \"trainable_params\": 10,\n"
+	  "      \"non_trainable_params\": 0\n"
+	  "    }\n"
+	  "  ],\n"
+	  "  \"total_params\": 10,\n"
+	  "  \"trainable_params\": 10,\n"
+	  "  \"non_trainable_params\": 0,\n"
+	  "  \"total_bytes\": 40,\n"
+	  "  \"trainable_bytes\": 40,\n"
+	  "  \"non_trainable_bytes\": 0\n"
+	  "}\n" },
+	{ "markdown", scenario3, "markdown", 0,
+	  "**Model: \"sequential\"**\n\n"
+	  "| Layer (type) | Output Shape | Param # |\n"
+	  "| --- | --- | ---: |\n"
+	  "| conv2d (Conv2D) | (None, 8, 8, 5) | 140 |\n"
+	  "| batch_normalization (BatchNormalization) | (None, 8, 8, 5) | 20 |\n"
+	  "\n**Total params:** 160 (640.00 B)  \n"
+	  "**Trainable params:** 150 (600.00 B)  \n"
+	  "**Non-trainable params:** 10 (40.00 B)\n" },
+	{ "csv", scenario3, "csv", 0,
+	  "name,type,output_shape,params,trainable_params,non_trainable_params\r\n"
+	  "conv2d,Conv2D,\"(None, 8, 8, 5)\",140,140,0\r\n"
+	  "batch_normalization,BatchNormalization,\"(None, 8, 8, 5)\",20,10,10\r\n" },
+};
+
+static void check_row(void **state)
+{
+	const struct row *r = *state;
+	cs_model *m = load_ok(r->yaml);
+	char *out = render(m, r->format, r->line_length);
+	assert_non_null(out);
+	assert_string_equal(out, r->expected);
+	free(out);
+	cs_model_destroy(m);
+}
+
+static void line_length_limits(void **state)
+{
+	(void)state;
+	cs_model *m = load_ok(scenario3);
+	assert_null(render(m, "keras3", 15));	/* Keras: insufficient console width */
+	char *ok = render(m, "keras3", 16);
+	assert_non_null(ok);
+	free(ok);
+	assert_null(render(m, "keras2", 9));	/* tf.keras 2 never returns below 10 */
+	assert_null(render(m, "no-such-format", 0));
+	cs_model_destroy(m);
+}
+
+int main(void)
+{
+	int rc = RUN_TABLE("format", check_row, rows);
+	const struct CMUnitTest misc[] = { cmocka_unit_test(line_length_limits) };
+	rc |= cmocka_run_group_tests_name("format limits", misc, NULL, NULL);
+	return rc;
+}

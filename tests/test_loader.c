@@ -1,0 +1,164 @@
+/* The loader: the three layer spellings, the three ways to give the
+ * input, automatic names, and errors with their place in the file. */
+#include "helpers.h"
+
+/* ---- accepted files ------------------------------------------------------- */
+
+struct names_row {
+	const char *name;
+	const char *yaml;
+	const char *names;	/* the layers' names and classes, "name:Class ..." */
+};
+
+static const struct names_row names_rows[] = {
+	{ "three_spellings",
+	  "input_shape: [8, 8, 1]\nlayers:\n  - Flatten\n  - Dense: {units: 2}\n  - type: Dense\n    units: 3\n",
+	  "flatten:Flatten dense:Dense dense_1:Dense" },
+	{ "compact_with_null_arguments",
+	  "input_shape: [8, 8, 1]\nlayers:\n  - Flatten:\n  - Dropout: {rate: 0.1}\n",
+	  "flatten:Flatten dropout:Dropout" },
+	{ "keras_snake_case_names",
+	  "input_shape: [8, 8, 4]\nlayers:\n  - ReLU\n  - LeakyReLU\n  - PReLU\n  - ELU\n"
+	  "  - BatchNormalization\n  - ZeroPadding2D\n  - UpSampling2D\n  - DepthwiseConv2D: {kernel_size: 1}\n",
+	  "re_lu:ReLU leaky_re_lu:LeakyReLU p_re_lu:PReLU elu:ELU batch_normalization:BatchNormalization "
+	  "zero_padding2d:ZeroPadding2D up_sampling2d:UpSampling2D depthwise_conv2d:DepthwiseConv2D" },
+	{ "aliases_print_canonical_class",
+	  "input_shape: [8, 8, 4]\nlayers:\n  - Convolution2D: {filters: 1, kernel_size: 1}\n  - MaxPool2D\n"
+	  "  - GlobalAvgPool2D\n",
+	  "conv2d:Conv2D max_pooling2d:MaxPooling2D global_average_pooling2d:GlobalAveragePooling2D" },
+	{ "explicit_names_do_not_touch_counters",
+	  "input_shape: [4]\nlayers:\n  - Dense: {units: 2, name: dense_5}\n  - Dense: {units: 2}\n  - Dense: {units: 2}\n",
+	  "dense_5:Dense dense:Dense dense_1:Dense" },
+	{ "input_layer_first",
+	  "layers:\n  - Input: {shape: [4]}\n  - Dense: {units: 2}\n", "dense:Dense" },
+	{ "input_layer_class_name",
+	  "layers:\n  - InputLayer: {shape: [4]}\n  - Dense: {units: 2}\n", "dense:Dense" },
+	{ "keys_in_any_order",
+	  "layers:\n  - Dense: {units: 2}\ninput_shape: [4]\nname: m\n", "dense:Dense" },
+	{ "no_layers", "input_shape: [4]\nlayers: []\n", "" },
+	{ "anchors_without_aliases_are_fine",
+	  "input_shape: [4]\nlayers:\n  - Dense: &d {units: 2}\n", "dense:Dense" },
+};
+
+static void check_names(void **state)
+{
+	const struct names_row *r = *state;
+	cs_model *m = load_ok(r->yaml);
+	char got[1024] = "";
+	size_t at = 0;
+	for (size_t i = 0; i < cs_model_layer_count(m); i++) {
+		struct cs_layer_info li;
+		cs_model_layer(m, i, &li);
+		at += (size_t)snprintf(got + at, sizeof(got) - at, "%s%s:%s", i ? " " : "", li.name,
+				       li.class_name);
+	}
+	assert_string_equal(got, r->names);
+	cs_model_destroy(m);
+}
+
+/* ---- refused files ---------------------------------------------------------- */
+
+struct error_row {
+	const char *name;
+	const char *yaml;
+	unsigned line, column;
+	const char *message;	/* a part of the message */
+};
+
+static const struct error_row error_rows[] = {
+	{ "yaml_syntax", "input_shape: [4\nlayers: []\n", 2, 7, "YAML syntax" },
+	{ "unknown_class_suggests", "input_shape: [4]\nlayers:\n  - Dens: {units: 2}\n", 3, 5,
+	  "unknown layer class 'Dens'; did you mean 'Dense'?" },
+	{ "unknown_class_case", "input_shape: [8, 8, 1]\nlayers:\n  - Conv2d: {filters: 2, kernel_size: 3}\n", 3, 5,
+	  "did you mean 'Conv2D'?" },
+	{ "unknown_argument_suggests", "input_shape: [8, 8, 1]\nlayers:\n  - Conv2D: {filter: 2, kernel_size: 3}\n",
+	  3, 14, "Conv2D has no argument 'filter'; did you mean 'filters'?" },
+	{ "argument_of_another_class",
+	  "input_shape: [8, 8, 1]\nlayers:\n  - DepthwiseConv2D: {kernel_size: 3, kernel_initializer: ones}\n",
+	  3, 39, "DepthwiseConv2D has no argument 'kernel_initializer'" },
+	{ "mistyped_argument", "input_shape: [8, 8, 1]\nlayers:\n  - Conv2D: {filters: two, kernel_size: 3}\n",
+	  3, 23, "filters: expected an integer, got 'two'" },
+	{ "quoted_number", "input_shape: [8, 8, 1]\nlayers:\n  - Conv2D: {filters: \"2\", kernel_size: 3}\n",
+	  3, 23, "expected an integer, got the string \"2\"" },
+	{ "missing_filters", "input_shape: [8, 8, 1]\nlayers:\n  - Conv2D: {kernel_size: 3}\n", 3, 5,
+	  "Conv2D: missing required argument 'filters'" },
+	{ "missing_units", "input_shape: [8]\nlayers:\n  - Dense\n", 3, 5, "missing required argument 'units'" },
+	{ "average_pooling_has_no_default", "input_shape: [8, 8, 1]\nlayers:\n  - AveragePooling2D\n", 3, 5,
+	  "missing required argument 'pool_size'" },
+	{ "kernel_larger_than_input", "input_shape: [4, 4, 1]\nlayers:\n  - Conv2D: {filters: 2, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 2, kernel_size: 5}\n", 4, 5,
+	  "Conv2D 'conv2d_1': kernel_size 5 is larger than its input 2 on axis 1 (padding 'valid')" },
+	{ "pool_larger_than_input", "input_shape: [3, 3, 1]\nlayers:\n  - MaxPooling2D: {pool_size: 4}\n", 3, 5,
+	  "pool_size 4 is larger than its input 3" },
+	{ "zero_filters", "input_shape: [8, 8, 1]\nlayers:\n  - Conv2D: {filters: 0, kernel_size: 3}\n", 3, 23,
+	  "filters: expected a positive integer, got 0" },
+	{ "negative_input_size", "input_shape: [8, -8, 1]\nlayers: []\n", 1, 18, "must be positive" },
+	{ "no_input_shape", "layers:\n  - Dense: {units: 2}\n", 2, 5, "no input shape" },
+	{ "input_given_twice", "input_shape: [4]\nlayers:\n  - Dense: {units: 2, input_shape: [4]}\n", 3, 5,
+	  "the input shape is given twice" },
+	{ "duplicate_names", "input_shape: [4]\nlayers:\n  - Dense: {units: 2, name: d}\n  - Dense: {units: 2, name: d}\n",
+	  4, 5, "duplicate layer name 'd'" },
+	{ "automatic_name_collides", "input_shape: [4]\nlayers:\n  - Dense: {units: 2, name: dense_1}\n"
+	  "  - Dense: {units: 2}\n  - Dense: {units: 2}\n", 5, 5, "duplicate layer name 'dense_1'" },
+	{ "overflow", "input_shape: [2147483647, 2147483647, 2147483647]\nlayers:\n  - Flatten\n", 3, 5,
+	  "overflows 64 bits" },
+	{ "too_large_dimension", "input_shape: [2147483648]\nlayers: []\n", 1, 15, "out of range" },
+	{ "alias_refused", "input_shape: &s [4]\nlayers:\n  - Dense: {units: 2, input_dim: *s}\n", 3, 34,
+	  "YAML alias" },
+	{ "duplicate_key", "input_shape: [4]\nlayers:\n  - Dense: {units: 2, units: 3}\n", 3, 23, "duplicate key 'units'" },
+	{ "two_documents", "input_shape: [4]\nlayers: []\n---\ninput_shape: [4]\n", 3, 1, "a second YAML document" },
+	{ "tag_refused", "input_shape: !!python/tuple [4]\nlayers: []\n", 1, 14, "YAML tag" },
+	{ "top_level_list", "- Dense\n", 1, 1, "expected a mapping" },
+	{ "empty_file", "", 1, 1, "empty" },
+	{ "unknown_top_key", "input_shapes: [4]\nlayers: []\n", 1, 1, "did you mean 'input_shape'?" },
+	{ "missing_layers", "input_shape: [4]\n", 1, 1, "missing 'layers'" },
+	{ "groups_do_not_divide_channels", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3, groups: 2}\n",
+	  3, 5, "not divisible by groups 2" },
+	{ "strides_with_dilation", "input_shape: [8, 8, 3]\nlayers:\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3, strides: 2, dilation_rate: 2}\n", 3, 5, "strides > 1" },
+	{ "output_padding_not_below_strides", "input_shape: [8, 8, 3]\nlayers:\n"
+	  "  - Conv2DTranspose: {filters: 4, kernel_size: 3, strides: 2, output_padding: 2}\n", 3, 5,
+	  "output_padding 2 must be smaller than strides 2" },
+	{ "causal_on_conv2d", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3, padding: causal}\n",
+	  3, 51, "only for Conv1D" },
+	{ "reshape_size_mismatch", "input_shape: [4, 6]\nlayers:\n  - Reshape: {target_shape: [5, 5]}\n", 3, 5,
+	  "expected the same total size" },
+	{ "crop_too_large", "input_shape: [4, 4, 1]\nlayers:\n  - Cropping2D: {cropping: 2}\n", 3, 5,
+	  "not smaller than its input" },
+	{ "slash_in_name", "input_shape: [4]\nlayers:\n  - Dense: {units: 2, name: a/b}\n", 3, 29, "contains '/'" },
+	{ "conv_on_wrong_rank", "input_shape: [8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n", 3, 5,
+	  "expected an input of rank 4" },
+	{ "invalid_utf8", "name: \"\xff\"\ninput_shape: [4]\nlayers: []\n", 1, 8, "UTF-8" },
+	{ "bad_boolean", "input_shape: [4]\nlayers:\n  - Dense: {units: 2, use_bias: yes}\n", 3, 33,
+	  "expected true or false" },
+	{ "rate_out_of_range", "input_shape: [4]\nlayers:\n  - Dropout: {rate: 1.5}\n", 3, 21, "from 0 to 1" },
+	{ "input_not_first", "input_shape: [4]\nlayers:\n  - Dense: {units: 2}\n  - Input: {shape: [2]}\n", 4, 5,
+	  "only be the first layer" },
+	{ "keras_config_not_yet", "class_name: Sequential\nconfig: {}\n", 1, 1, "Keras config" },
+	{ "kernel_size_list_length", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: [3, 3, 3]}\n",
+	  3, 39, "expected 2 integers, got a list of 3" },
+};
+
+static void check_error(void **state)
+{
+	const struct error_row *r = *state;
+	struct cs_error err;
+	cs_model *m = cs_model_load_buffer(r->yaml, strlen(r->yaml), "test.yaml", &err);
+	if (m) {
+		cs_model_destroy(m);
+		fail_msg("accepted a model that must be refused");
+	}
+	assert_int_equal(err.status, CS_INVALID);
+	if (!strstr(err.message, r->message))
+		fail_msg("message \"%s\" does not contain \"%s\"", err.message, r->message);
+	assert_int_equal(err.line, r->line);
+	assert_int_equal(err.column, r->column);
+	assert_string_equal(err.file, "test.yaml");
+}
+
+int main(void)
+{
+	int rc = RUN_TABLE("loader: names", check_names, names_rows);
+	rc |= RUN_TABLE("loader: errors", check_error, error_rows);
+	return rc;
+}
