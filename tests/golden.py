@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Golden tests: run convsummary and compare its output byte for byte.
 
-  golden.py --bin BIN case DIR/NAME      every reference file of model NAME:
+  golden.py --bin BIN case DIR/NAME [MODEL.yaml]
+                                         every reference file of model NAME
+                                         (DIR/NAME.yaml unless MODEL is given):
         NAME.keras3.txt (no options), NAME.keras3.L<N>.txt (--line-length N),
         NAME.keras3.json (--format json), NAME.keras2.txt (--style keras2),
         NAME.keras2.L<N>.txt, NAME.md (--format markdown), NAME.csv.
@@ -34,8 +36,8 @@ def show_diff(want, got, label):
     sys.stdout.writelines(diff)
 
 
-def case(binary, base):
-    model = base + ".yaml"
+def case(binary, base, model=None):
+    model = model or base + ".yaml"
     failures = checked = 0
     for ref in sorted(glob.glob(glob.escape(base) + ".*")):
         tail = ref[len(base):]
@@ -91,11 +93,13 @@ def broken(binary, path):
 
 def main():
     args = sys.argv[1:]
-    if len(args) != 4 or args[0] != "--bin" or args[2] not in ("case", "broken"):
+    if len(args) not in (4, 5) or args[0] != "--bin" or args[2] not in ("case", "broken"):
         print(__doc__)
         return 2
     binary, mode, target = args[1], args[2], args[3]
-    return case(binary, target) if mode == "case" else broken(binary, target)
+    if mode == "case":
+        return case(binary, target, args[4] if len(args) == 5 else None)
+    return broken(binary, target)
 
 
 if __name__ == "__main__":
