@@ -59,6 +59,18 @@ cs_model *cs_model_load_file(const char *path, struct cs_error *err);
 cs_model *cs_model_load_buffer(const char *data, size_t len, const char *name,
 			       struct cs_error *err);
 
+/* How to load. */
+struct cs_load_options {
+	int explain;		/* keep each layer's arithmetic (cs_layer_info.explain) */
+};
+
+/* cs_model_load_file() and cs_model_load_buffer() with options; opt may be
+ * NULL for the defaults. */
+cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options *opt,
+				  struct cs_error *err);
+cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *name,
+				    const struct cs_load_options *opt, struct cs_error *err);
+
 /* Free a model and everything it owns; NULL does nothing. */
 void cs_model_destroy(cs_model *m);
 
@@ -73,6 +85,9 @@ struct cs_layer_info {
 	int64_t trainable_bytes;
 	int64_t non_trainable_bytes;
 	unsigned line, column;	/* where the layer is in the file */
+	const char *explain;	/* with the explain option: how its shape and
+				 * count are worked out, lines ending in '\n';
+				 * otherwise NULL */
 };
 
 struct cs_totals {
@@ -109,6 +124,18 @@ int cs_render(const cs_model *m, const char *format,
 
 /* The format names cs_render() knows, NULL-terminated. */
 const char *const *cs_format_names(void);
+
+/*
+ * Compare two models layer by layer and write what was added, removed or
+ * changed (output shape, parameter count) and the change in the totals,
+ * in format "text", "markdown" or "json".  Layers are paired by a longest
+ * common subsequence of their classes (and explicit names), so inserting
+ * a layer shows as one addition even when automatic names shift.
+ * *differ is set when anything differs.  Returns 0, or -1 with *err.
+ */
+int cs_diff(const cs_model *old_model, const char *old_label,
+	    const cs_model *new_model, const char *new_label,
+	    const char *format, FILE *out, int *differ, struct cs_error *err);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
  * are (two-space indent, shapes on one line). */
 #include "format.h"
 
+#include <string.h>
+
 static void string(struct cs_buf *b, const char *s)
 {
 	cs_buf_char(b, '"', 1);
@@ -53,10 +55,24 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 		cs_buf_str(b, ",\n      \"output_shape\": ");
 		shape(b, li.rank, li.dims);
 		cs_buf_printf(b, ",\n      \"params\": %lld,\n      \"trainable_params\": %lld,\n"
-			      "      \"non_trainable_params\": %lld\n    }%s\n",
+			      "      \"non_trainable_params\": %lld",
 			      (long long)(li.trainable_params + li.non_trainable_params),
-			      (long long)li.trainable_params, (long long)li.non_trainable_params,
-			      i + 1 < n ? "," : "");
+			      (long long)li.trainable_params, (long long)li.non_trainable_params);
+		if (li.explain) {
+			cs_buf_str(b, ",\n      \"explain\": [");
+			for (const char *line = li.explain; *line;) {
+				const char *end = strchr(line, '\n');
+				size_t len = end ? (size_t)(end - line) : strlen(line);
+				struct cs_buf one = { 0 };
+				cs_buf_add(&one, line, len);
+				cs_buf_str(b, line == li.explain ? "" : ", ");
+				string(b, one.s ? one.s : "");
+				cs_buf_free(&one);
+				line += len + (end != NULL);
+			}
+			cs_buf_str(b, "]");
+		}
+		cs_buf_printf(b, "\n    }%s\n", i + 1 < n ? "," : "");
 	}
 	if (n)
 		cs_buf_str(b, "  ],\n");

@@ -93,6 +93,15 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 		cs_buf_shape(&f[1], li.rank, li.dims, true);
 		cs_buf_printf(&f[2], "%lld", (long long)(li.trainable_params + li.non_trainable_params));
 		row(b, f, w, col);
+		for (const char *line = li.explain; line && *line;) {
+			/* --explain: indented lines of arithmetic, padded to L */
+			const char *end = strchr(line, '\n');
+			size_t len = end ? (size_t)(end - line) : strlen(line);
+			cs_buf_str(b, "   ");
+			pad_to(b, line, len, (size_t)L > 3 ? (size_t)L - 3 : 0);
+			cs_buf_char(b, '\n', 1);
+			line += len + (end != NULL);
+		}
 		cs_buf_char(b, ' ', (size_t)L);
 		cs_buf_char(b, '\n', 1);
 	}

@@ -66,6 +66,32 @@ static void row(struct cs_buf *b, struct table *t, const char *bar, bool header)
 	}
 }
 
+/* --explain: the layer's arithmetic in rows as wide as the table. */
+static void explain(struct cs_buf *b, const char *text, size_t L)
+{
+	struct cs_wrap w = { 0 };
+	size_t inner = L - 4;
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		struct cs_buf t = { 0 };
+		cs_buf_str(&t, "  ");
+		cs_buf_add(&t, line, len);
+		cs_wrap_text(&w, t.s, t.len, inner, CS_WRAP_FOLD);
+		for (size_t k = 0; k < w.n; k++) {
+			cs_buf_str(b, "\xE2\x94\x82 ");
+			cs_buf_wline(b, t.s, &w.v[k]);
+			cs_buf_char(b, ' ', inner > w.v[k].cells ? inner - w.v[k].cells : 0);
+			cs_buf_str(b, " \xE2\x94\x82\n");
+		}
+		if (t.failed)
+			b->failed = true;
+		cs_buf_free(&t);
+		line += len + (end != NULL);
+	}
+	cs_wrap_free(&w);
+}
+
 static void title(struct cs_buf *b, const char *name, size_t console_width)
 {
 	struct cs_buf t = { 0 };
@@ -123,6 +149,8 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 		if (i)
 			rule(b, &t, "\xE2\x94\x9C", "\xE2\x94\x80", "\xE2\x94\xBC", "\xE2\x94\xA4");
 		row(b, &t, "\xE2\x94\x82", false);
+		if (li.explain)
+			explain(b, li.explain, (size_t)L);
 	}
 	rule(b, &t, "\xE2\x94\x94", "\xE2\x94\x80", "\xE2\x94\xB4", "\xE2\x94\x98");
 

@@ -472,6 +472,17 @@ static int check_unique_names(struct loader *l)
 cs_model *cs_model_load_buffer(const char *data, size_t len, const char *name,
 			       struct cs_error *err)
 {
+	return cs_model_load_buffer_opts(data, len, name, NULL, err);
+}
+
+cs_model *cs_model_load_file(const char *path, struct cs_error *err)
+{
+	return cs_model_load_file_opts(path, NULL, err);
+}
+
+cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *name,
+				    const struct cs_load_options *opt, struct cs_error *err)
+{
 	struct cs_error dummy;
 	if (!err)
 		err = &dummy;
@@ -489,6 +500,7 @@ cs_model *cs_model_load_buffer(const char *data, size_t len, const char *name,
 	}
 	l->m = m;
 	l->err = err;
+	m->explain = opt && opt->explain;
 	cs_arena_init(&l->scratch);
 	cs_yreader_init(&l->r, (const unsigned char *)data, len, err);
 
@@ -511,7 +523,8 @@ cs_model *cs_model_load_buffer(const char *data, size_t len, const char *name,
 	return m;
 }
 
-cs_model *cs_model_load_file(const char *path, struct cs_error *err)
+cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options *opt,
+				  struct cs_error *err)
 {
 	struct cs_error dummy;
 	struct cs_mark none = { 0, 0 };
@@ -559,7 +572,7 @@ cs_model *cs_model_load_file(const char *path, struct cs_error *err)
 		cs_fail_status(err, CS_USAGE, none, "out of memory reading the file");
 		return NULL;
 	}
-	cs_model *m = cs_model_load_buffer(buf, len, path, err);
+	cs_model *m = cs_model_load_buffer_opts(buf, len, path, opt, err);
 	free(buf);
 	return m;
 }

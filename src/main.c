@@ -1,36 +1,68 @@
-/* The convsummary command: options, files, exit statuses. */
+/* The convsummary command: options, files and directories, checks against
+ * committed summaries, budgets, diffs, and exit statuses. */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "convsummary.h"
+#include "udiff.h"
 
-static const char usage[] =
-	"usage: convsummary [options] MODEL.yaml [MODEL.yaml ...]\n"
+static const char usage_text[] =
+	"usage: convsummary [options] MODEL.yaml|DIR ...\n"
+	"       convsummary diff [--format text|markdown|json] OLD.yaml NEW.yaml\n"
 	"\n"
-	"Print what Keras's model.summary() prints for the model in MODEL.yaml:\n"
-	"every layer's output shape and parameter count, and the totals.\n"
+	"Print what Keras's model.summary() prints for each model: every layer's\n"
+	"output shape and parameter count, and the totals.  A directory stands for\n"
+	"every *.yaml file in it.\n"
 	"\n"
 	"options:\n"
-	"  -f, --format FORMAT    text (default), json, markdown or csv\n"
-	"  -s, --style STYLE      the text table: keras3 (default) or keras2,\n"
-	"                         the classic tf.keras 2 table\n"
-	"  -l, --line-length N    table width, as Keras's line_length= (default:\n"
-	"                         76 for keras3, 65 for keras2)\n"
-	"  -h, --help             show this help and exit\n"
-	"  -V, --version          show the version and exit\n"
+	"  -f, --format FORMAT      text (default), json, markdown or csv\n"
+	"  -s, --style STYLE        the text table: keras3 (default) or keras2, the\n"
+	"                           classic tf.keras 2 table\n"
+	"  -l, --line-length N      table width, as Keras's line_length= (default 76\n"
+	"                           for keras3, 65 for keras2)\n"
+	"  -e, --explain            under each layer, the arithmetic of its shape and\n"
+	"                           parameter count\n"
+	"      --check EXPECTED     compare the summary with the file EXPECTED: exit 3\n"
+	"                           and print a unified diff when they differ\n"
+	"      --update             with --check: rewrite EXPECTED with the summary\n"
+	"      --max-params N       exit 3 when the model has more than N parameters\n"
+	"      --max-trainable-params N\n"
+	"                           the same for trainable parameters\n"
+	"      --max-bytes SIZE     the same for the weights' size\n"
+	"                           (N takes k, M, G: 5M = 5,000,000; SIZE takes\n"
+	"                           KB, MB, GB in steps of 1024, as the summary does)\n"
+	"  -h, --help               show this help and exit\n"
+	"  -V, --version            show the version and exit\n"
 	"\n"
 	"examples:\n"
 	"  convsummary models/mnist_cnn.yaml\n"
+	"  convsummary --explain models/seed_scenario3.yaml\n"
 	"  convsummary --style keras2 models/vgg16.yaml\n"
 	"  convsummary --format json models/lenet5.yaml\n"
-	"  convsummary --line-length 100 models/*.yaml\n"
+	"  convsummary --check docs/vgg16.txt models/vgg16.yaml\n"
+	"  convsummary --max-params 5M --max-bytes 20MB models/\n"
+	"  convsummary diff --format markdown old/model.yaml model.yaml\n"
 	"\n"
 	"exit status: 0 summary printed, 1 invalid model, 2 usage or I/O error,\n"
-	"3 a check failed.\n";
+	"3 a check failed (--check, a budget, or a diff that differs).\n";
+
+struct options {
+	const char *format;
+	const char *style;
+	struct cs_render_options render;
+	struct cs_load_options load;
+	const char *check;
+	bool update;
+	int64_t max_params, max_trainable, max_bytes;	/* -1: no budget */
+};
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -40,31 +72,343 @@ static int usage_error(const char *fmt, const char *arg)
 	return CS_USAGE;
 }
 
+/* "5M", "1.5k", "138357544"; with bytes, "20MB", "512KB", "1GB" (1024). */
+static bool parse_quantity(const char *s, bool bytes, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || v < 0 || !(v == v))
+		return false;
+	double unit = 1;
+	if (!*end) {
+		unit = 1;
+	} else if (bytes) {
+		static const char *const names[][3] = {
+			{ "B", "", "" }, { "KB", "K", "KiB" }, { "MB", "M", "MiB" },
+			{ "GB", "G", "GiB" }, { "TB", "T", "TiB" },
+		};
+		bool found = false;
+		double u = 1;
+		for (size_t i = 0; i < 5 && !found; i++, u *= 1024)
+			for (int j = 0; j < 3; j++)
+				if (names[i][j][0] && !strcmp(end, names[i][j]))
+					found = true, unit = u;
+		if (!found)
+			return false;
+	} else {
+		if (!strcmp(end, "k") || !strcmp(end, "K"))
+			unit = 1e3;
+		else if (!strcmp(end, "M"))
+			unit = 1e6;
+		else if (!strcmp(end, "G"))
+			unit = 1e9;
+		else if (!strcmp(end, "T"))
+			unit = 1e12;
+		else
+			return false;
+	}
+	double r = v * unit;
+	if (r >= 9.2e18)
+		return false;
+	*out = (int64_t)(r + 0.5);
+	return true;
+}
+
+static const char *commas(int64_t n, char *buf, size_t size)
+{
+	char d[32];
+	int len = snprintf(d, sizeof(d), "%lld", (long long)n);
+	size_t at = 0;
+	for (int i = 0; i < len && at + 2 < size; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[at++] = ',';
+		buf[at++] = d[i];
+	}
+	buf[at] = '\0';
+	return buf;
+}
+
+static int budget(const char *path, const char *what, int64_t value, int64_t limit)
+{
+	char v[40], l[40], o[40];
+	if (limit < 0 || value <= limit)
+		return CS_OK;
+	fprintf(stderr, "convsummary: %s: %s %s exceed the budget of %s by %s", path, commas(value, v, sizeof(v)),
+		what, commas(limit, l, sizeof(l)), commas(value - limit, o, sizeof(o)));
+	if (limit > 0)
+		fprintf(stderr, " (%.1f%% over)", 100.0 * (double)(value - limit) / (double)limit);
+	fputc('\n', stderr);
+	return CS_CHECK_FAILED;
+}
+
+static int read_file(const char *path, char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char *s = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&s, &n);
+	char chunk[65536];
+	size_t got;
+	while (m && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, got, m);
+	int bad = ferror(f) || !m;
+	fclose(f);
+	if (m)
+		fclose(m);
+	if (bad) {
+		free(s);
+		return -1;
+	}
+	*data = s;
+	*len = n;
+	return 0;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	size_t put = fwrite(data, 1, len, f);
+	return fclose(f) == 0 && put == len ? 0 : -1;
+}
+
+/* --check and --update: the summary against the committed file. */
+static int check(const struct options *o, const char *path, const char *summary, size_t len)
+{
+	char *want = NULL;
+	size_t wlen = 0;
+	bool have = read_file(o->check, &want, &wlen) == 0;
+	if (!have && !o->update) {
+		fprintf(stderr, "convsummary: %s: cannot read: %s (--update writes it)\n", o->check,
+			strerror(errno));
+		return CS_USAGE;
+	}
+	int status = CS_OK;
+	if (have && wlen == len && !memcmp(want, summary, len)) {
+		status = CS_OK;
+	} else if (o->update) {
+		if (write_file(o->check, summary, len) < 0) {
+			fprintf(stderr, "convsummary: %s: cannot write: %s\n", o->check, strerror(errno));
+			status = CS_USAGE;
+		} else {
+			fprintf(stderr, "convsummary: updated %s\n", o->check);
+		}
+	} else {
+		char label[1100];
+		snprintf(label, sizeof(label), "summary of %s", path);
+		cs_unified_diff(want, wlen, summary, len, o->check, label, stdout);
+		fprintf(stderr, "convsummary: %s: the summary differs from %s\n", path, o->check);
+		status = CS_CHECK_FAILED;
+	}
+	free(want);
+	return status;
+}
+
+static int worse(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* One model: load, render, check and budget. */
+static int summarise(const struct options *o, const char *path, bool headed, bool *first,
+		     bool json_list)
+{
+	struct cs_error err;
+	cs_model *m = cs_model_load_file_opts(path, &o->load, &err);
+	if (!m) {
+		cs_error_print(&err, stderr);
+		return err.status;
+	}
+	char *out = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&out, &len);
+	const char *renderer = strcmp(o->format, "text") ? o->format : o->style;
+	int rc = mem ? cs_render(m, renderer, &o->render, mem, &err) : -1;
+	if (mem)
+		fclose(mem);
+	int status = CS_OK;
+	if (rc < 0) {
+		if (mem)
+			cs_error_print(&err, stderr);
+		else
+			fprintf(stderr, "convsummary: out of memory\n");
+		free(out);
+		cs_model_destroy(m);
+		return CS_USAGE;
+	}
+	if (o->check) {
+		status = check(o, path, out, len);
+	} else {
+		if (json_list)
+			fputs(*first ? "[\n" : ",\n", stdout);
+		else if (headed)
+			printf("%s==> %s <==\n", *first ? "" : "\n", path);
+		fwrite(out, 1, len, stdout);
+		*first = false;
+	}
+	struct cs_totals t;
+	cs_model_totals(m, &t);
+	status = worse(status, budget(path, "parameters", t.trainable_params + t.non_trainable_params,
+				      o->max_params));
+	status = worse(status, budget(path, "trainable parameters", t.trainable_params, o->max_trainable));
+	status = worse(status, budget(path, "bytes of weights", t.trainable_bytes + t.non_trainable_bytes,
+				      o->max_bytes));
+	free(out);
+	cs_model_destroy(m);
+	return status;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The model files named on the command line, directories expanded. */
+static int collect(char **args, int n, char ***files, int *nfiles)
+{
+	int cap = 16, count = 0, status = CS_OK;
+	char **v = malloc((size_t)cap * sizeof(*v));
+	for (int i = 0; v && i < n; i++) {
+		struct stat st;
+		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			DIR *d = opendir(args[i]);
+			if (!d) {
+				fprintf(stderr, "convsummary: %s: cannot open: %s\n", args[i], strerror(errno));
+				status = CS_USAGE;
+				continue;
+			}
+			int from = count;
+			struct dirent *e;
+			while ((e = readdir(d))) {
+				size_t len = strlen(e->d_name);
+				bool yaml = (len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) ||
+					    (len > 4 && !strcmp(e->d_name + len - 4, ".yml"));
+				if (!yaml || e->d_name[0] == '.')
+					continue;
+				if (count == cap) {
+					char **nv = realloc(v, (size_t)(cap *= 2) * sizeof(*v));
+					if (!nv)
+						break;
+					v = nv;
+				}
+				size_t plen = strlen(args[i]);
+				char *p = malloc(plen + len + 2);
+				if (!p)
+					break;
+				snprintf(p, plen + len + 2, "%s%s%s", args[i],
+					 plen && args[i][plen - 1] == '/' ? "" : "/", e->d_name);
+				v[count++] = p;
+			}
+			closedir(d);
+			qsort(v + from, (size_t)(count - from), sizeof(*v), by_name);
+			if (count == from) {
+				fprintf(stderr, "convsummary: %s: no *.yaml files in this directory\n", args[i]);
+				status = CS_USAGE;
+			}
+			continue;
+		}
+		if (count == cap) {
+			char **nv = realloc(v, (size_t)(cap *= 2) * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[count++] = strdup(args[i]);
+	}
+	*files = v;
+	*nfiles = v ? count : 0;
+	return v ? status : CS_USAGE;
+}
+
+static int diff_command(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *format = "text";
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			format = optarg;
+			if (strcmp(format, "text") && strcmp(format, "markdown") && strcmp(format, "json"))
+				return usage_error("diff: unknown format '%s': expected text, markdown or json",
+						   optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return CS_OK;
+		default:
+			fprintf(stderr, "Try 'convsummary --help' for more information.\n");
+			return CS_USAGE;
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error("%s", "diff: expected two model files, OLD and NEW");
+	struct cs_error err;
+	cs_model *a = cs_model_load_file(argv[optind], &err);
+	if (!a) {
+		cs_error_print(&err, stderr);
+		return err.status;
+	}
+	cs_model *b = cs_model_load_file(argv[optind + 1], &err);
+	if (!b) {
+		cs_error_print(&err, stderr);
+		cs_model_destroy(a);
+		return err.status;
+	}
+	int differ = 0;
+	int rc = cs_diff(a, argv[optind], b, argv[optind + 1], format, stdout, &differ, &err);
+	if (rc < 0)
+		cs_error_print(&err, stderr);
+	cs_model_destroy(a);
+	cs_model_destroy(b);
+	return rc < 0 ? err.status : differ ? CS_CHECK_FAILED : CS_OK;
+}
+
+enum { OPT_CHECK = 256, OPT_UPDATE, OPT_MAX_PARAMS, OPT_MAX_TRAINABLE, OPT_MAX_BYTES };
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "diff"))
+		return diff_command(argc - 1, argv + 1);
+
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "style", required_argument, NULL, 's' },
 		{ "line-length", required_argument, NULL, 'l' },
+		{ "explain", no_argument, NULL, 'e' },
+		{ "check", required_argument, NULL, OPT_CHECK },
+		{ "update", no_argument, NULL, OPT_UPDATE },
+		{ "max-params", required_argument, NULL, OPT_MAX_PARAMS },
+		{ "max-trainable-params", required_argument, NULL, OPT_MAX_TRAINABLE },
+		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *format = "text", *style = "keras3";
-	struct cs_render_options opt = { 0 };
+	struct options o = { .format = "text", .style = "keras3",
+			     .max_params = -1, .max_trainable = -1, .max_bytes = -1 };
 	int c;
-	while ((c = getopt_long(argc, argv, "f:s:l:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:s:l:ehV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			format = optarg;
-			if (strcmp(format, "text") && strcmp(format, "json") &&
-			    strcmp(format, "markdown") && strcmp(format, "csv"))
+			o.format = optarg;
+			if (strcmp(o.format, "text") && strcmp(o.format, "json") &&
+			    strcmp(o.format, "markdown") && strcmp(o.format, "csv"))
 				return usage_error("unknown format '%s': expected text, json, markdown or csv",
 						   optarg);
 			break;
 		case 's':
-			style = optarg;
-			if (strcmp(style, "keras3") && strcmp(style, "keras2"))
+			o.style = optarg;
+			if (strcmp(o.style, "keras3") && strcmp(o.style, "keras2"))
 				return usage_error("unknown style '%s': expected keras3 or keras2", optarg);
 			break;
 		case 'l': {
@@ -74,11 +418,30 @@ int main(int argc, char **argv)
 			if (errno || end == optarg || *end || v < 1 || v > INT_MAX)
 				return usage_error("--line-length: expected a positive integer, got '%s'",
 						   optarg);
-			opt.line_length = (int)v;
+			o.render.line_length = (int)v;
 			break;
 		}
+		case 'e':
+			o.load.explain = 1;
+			break;
+		case OPT_CHECK:
+			o.check = optarg;
+			break;
+		case OPT_UPDATE:
+			o.update = true;
+			break;
+		case OPT_MAX_PARAMS:
+		case OPT_MAX_TRAINABLE:
+			if (!parse_quantity(optarg, false, c == OPT_MAX_PARAMS ? &o.max_params : &o.max_trainable))
+				return usage_error("expected a count such as 5000000, 5M or 1.5k, got '%s'", optarg);
+			break;
+		case OPT_MAX_BYTES:
+			if (!parse_quantity(optarg, true, &o.max_bytes))
+				return usage_error("--max-bytes: expected a size such as 20MB, 512KB or 1GB, got '%s'",
+						   optarg);
+			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(usage_text, stdout);
 			return CS_OK;
 		case 'V':
 			printf("convsummary %s\n", CS_VERSION);
@@ -90,30 +453,26 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("%s", "no model file given");
+	if (o.update && !o.check)
+		return usage_error("%s", "--update goes with --check EXPECTED");
 
-	const char *renderer = strcmp(format, "text") ? format : style;
-	int status = CS_OK;
-	int nfiles = argc - optind;
-	for (int i = optind; i < argc; i++) {
-		struct cs_error err;
-		cs_model *m = cs_model_load_file(argv[i], &err);
-		if (!m) {
-			cs_error_print(&err, stderr);
-			if ((int)err.status > status)
-				status = err.status;
-			continue;
-		}
-		if (nfiles > 1)
-			printf("%s==> %s <==\n", i > optind ? "\n" : "", argv[i]);
-		if (cs_render(m, renderer, &opt, stdout, &err) < 0) {
-			cs_error_print(&err, stderr);
-			if ((int)err.status > status)
-				status = err.status;
-		}
-		cs_model_destroy(m);
-		if (status == CS_USAGE && !nfiles)
-			break;
+	char **files;
+	int nfiles;
+	int status = collect(argv + optind, argc - optind, &files, &nfiles);
+	if (o.check && nfiles != 1) {
+		for (int i = 0; i < nfiles; i++)
+			free(files[i]);
+		free(files);
+		return usage_error("%s", "--check compares one model with one file: give one model");
 	}
+	bool json_list = !strcmp(o.format, "json") && nfiles > 1, first = true;
+	for (int i = 0; i < nfiles; i++) {
+		status = worse(status, summarise(&o, files[i], nfiles > 1, &first, json_list));
+		free(files[i]);
+	}
+	free(files);
+	if (json_list)
+		fputs(first ? "[]\n" : "]\n", stdout);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "convsummary: cannot write: %s\n", strerror(errno));
 		return CS_USAGE;

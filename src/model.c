@@ -77,6 +77,7 @@ void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info)
 	info->non_trainable_bytes = ly->non_trainable_bytes;
 	info->line = ly->mark.line;
 	info->column = ly->mark.column;
+	info->explain = ly->explain;
 }
 
 void cs_model_totals(const cs_model *m, struct cs_totals *t)

@@ -18,6 +18,7 @@ struct cs_layer {
 	int64_t *dims;
 	int64_t trainable_params, non_trainable_params;
 	int64_t trainable_bytes, non_trainable_bytes;
+	const char *explain;
 };
 
 struct cs_model {
@@ -36,6 +37,7 @@ struct cs_model {
 	struct cs_layer *layers;
 	size_t nlayers, cap;
 	struct cs_totals totals;
+	bool explain;			/* keep each layer's arithmetic */
 };
 
 struct cs_model *cs_model_new(void);

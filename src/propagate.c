@@ -33,6 +33,59 @@ static int add_totals(struct cs_model *m, const struct cs_layer *ly, struct cs_e
 	return 0;
 }
 
+/* One layer: its rule on the output of the layer before (*in), which
+ * becomes its own output. */
+static int propagate_layer(struct cs_model *m, struct cs_layer *ly, struct cs_shape *in,
+		   struct cs_buf *explain, struct cs_error *err)
+{
+	struct cs_infer c;
+	memset(&c, 0, sizeof(c));
+	c.cls = ly->cls;
+	c.a = ly->args;
+	c.data_format = ly->args->data_format != CS_DF_DEFAULT ? ly->args->data_format
+			: m->data_format != CS_DF_DEFAULT ? m->data_format : CS_DF_LAST;
+	c.in = in;
+	c.explain = explain;
+	if (explain)
+		explain->len = 0;
+	c.elem_bytes = weight_bytes(m, ly);
+	c.layer_name = ly->name;
+	c.mark = ly->mark;
+	c.err = err;
+	if (ly->cls->infer(&c) < 0)
+		return -1;
+	if (!ly->args->trainable) {
+		/* a frozen layer's weights are all non-trainable */
+		if (!cs_add(c.non_trainable, c.trainable, &c.non_trainable) ||
+		    !cs_add(c.non_trainable_bytes, c.trainable_bytes, &c.non_trainable_bytes))
+			return cs_fail(err, ly->mark, "%s '%s': its weight count overflows 64 bits",
+				       ly->cls->name, ly->name);
+		c.trainable = c.trainable_bytes = 0;
+		cs_explain(&c, "trainable: false, so all %lld weights are non-trainable",
+			   (long long)c.non_trainable);
+	}
+	if (explain && explain->len) {
+		if (explain->failed)
+			return cs_fail(err, ly->mark, "out of memory");
+		ly->explain = cs_arena_strndup(&m->arena, explain->s, explain->len);
+		if (!ly->explain)
+			return cs_fail(err, ly->mark, "out of memory");
+	}
+	ly->trainable_params = c.trainable;
+	ly->non_trainable_params = c.non_trainable;
+	ly->trainable_bytes = c.trainable_bytes;
+	ly->non_trainable_bytes = c.non_trainable_bytes;
+	if (add_totals(m, ly, err) < 0)
+		return -1;
+	ly->rank = c.out.rank;
+	ly->dims = cs_arena_alloc(&m->arena, (size_t)c.out.rank * sizeof(int64_t) + 1);
+	if (!ly->dims)
+		return cs_fail(err, ly->mark, "out of memory");
+	memcpy(ly->dims, c.out.d, (size_t)c.out.rank * sizeof(int64_t));
+	*in = c.out;
+	return 0;
+}
+
 int cs_propagate(struct cs_model *m, struct cs_error *err)
 {
 	struct cs_shape in;
@@ -50,39 +103,10 @@ int cs_propagate(struct cs_model *m, struct cs_error *err)
 	memcpy(in.d, dims, (size_t)in.rank * sizeof(int64_t));
 
 	memset(&m->totals, 0, sizeof(m->totals));
-	for (size_t i = 0; i < m->nlayers; i++) {
-		struct cs_layer *ly = &m->layers[i];
-		struct cs_infer c;
-		memset(&c, 0, sizeof(c));
-		c.cls = ly->cls;
-		c.a = ly->args;
-		c.data_format = ly->args->data_format != CS_DF_DEFAULT ? ly->args->data_format
-				: m->data_format != CS_DF_DEFAULT ? m->data_format : CS_DF_LAST;
-		c.in = &in;
-		c.elem_bytes = weight_bytes(m, ly);
-		c.layer_name = ly->name;
-		c.mark = ly->mark;
-		c.err = err;
-		if (ly->cls->infer(&c) < 0)
-			return -1;
-		if (!ly->args->trainable) {
-			/* a frozen layer's weights are all non-trainable */
-			c.non_trainable += c.trainable;
-			c.non_trainable_bytes += c.trainable_bytes;
-			c.trainable = c.trainable_bytes = 0;
-		}
-		ly->trainable_params = c.trainable;
-		ly->non_trainable_params = c.non_trainable;
-		ly->trainable_bytes = c.trainable_bytes;
-		ly->non_trainable_bytes = c.non_trainable_bytes;
-		if (add_totals(m, ly, err) < 0)
-			return -1;
-		ly->rank = c.out.rank;
-		ly->dims = cs_arena_alloc(&m->arena, (size_t)c.out.rank * sizeof(int64_t) + 1);
-		if (!ly->dims)
-			return cs_fail(err, ly->mark, "out of memory");
-		memcpy(ly->dims, c.out.d, (size_t)c.out.rank * sizeof(int64_t));
-		in = c.out;
-	}
-	return 0;
+	struct cs_buf explain = { 0 };
+	int rc = 0;
+	for (size_t i = 0; i < m->nlayers && rc == 0; i++)
+		rc = propagate_layer(m, &m->layers[i], &in, m->explain ? &explain : NULL, err);
+	cs_buf_free(&explain);
+	return rc;
 }

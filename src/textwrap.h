@@ -8,21 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growable byte buffer; all output is assembled in one. */
-struct cs_buf {
-	char *s;
-	size_t len, cap;
-	bool failed;		/* an allocation failed: contents incomplete */
-};
-
-void cs_buf_free(struct cs_buf *b);
-void cs_buf_add(struct cs_buf *b, const char *s, size_t len);
-void cs_buf_str(struct cs_buf *b, const char *s);
-void cs_buf_char(struct cs_buf *b, char c, size_t count);
-/* Append a UTF-8 string `count` times. */
-void cs_buf_repeat(struct cs_buf *b, const char *s, size_t count);
-void cs_buf_printf(struct cs_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+#include "buf.h"
 
 /* Decode the code point at s (len bytes left); returns bytes used, at
  * least 1 (an invalid byte reads as U+FFFD). */

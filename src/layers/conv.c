@@ -14,6 +14,8 @@
 
 #include "checked.h"
 
+#include <stdio.h>
+
 
 #define CONV_SHAPE_ARGS()                                  \
 	CS_TUPLE("kernel_size", CS_REQUIRED | CS_MIN1, kernel_size, 0),           \
@@ -127,22 +129,35 @@ static int transpose_out(struct cs_infer *c, int axis, int i, int64_t n, int64_t
 	int64_t base, r;
 	if (!cs_mul(n - 1, s, &base))
 		return cs_infer_fail(c, "output size overflows on axis %d", axis);
+	const char *name = cs_axis_name(c->cls->rank, i);
+	long long N = n, S = s, KK = K, OP = op, P0 = a->padding.amount[i][0], P1 = a->padding.amount[i][1];
 	switch (a->padding.mode) {
 	case CS_PAD_SAME:
-		if (op == CS_UNSET)
+		if (op == CS_UNSET) {
 			r = base + s;
-		else
+			cs_explain(c, "%s = %lld * %lld = %lld", name, N, S, (long long)r);
+		} else {
 			r = base + (K % 2) + op;
+			cs_explain(c, "%s = (%lld - 1) * %lld + (%lld %% 2) + %lld = %lld", name, N, S, KK, OP,
+				   (long long)r);
+		}
 		break;
 	case CS_PAD_EXPLICIT:
 		r = base + K - a->padding.amount[i][0] - a->padding.amount[i][1] +
 		    (op == CS_UNSET ? 0 : op);
+		cs_explain(c, "%s = (%lld - 1) * %lld + %lld - %lld - %lld + %lld = %lld", name, N, S, KK,
+			   P0, P1, op == CS_UNSET ? 0LL : OP, (long long)r);
 		break;
 	default:
-		if (op == CS_UNSET)
+		if (op == CS_UNSET) {
 			r = base + (K > s ? K : s);
-		else
+			cs_explain(c, "%s = (%lld - 1) * %lld + max(%lld, %lld) = %lld", name, N, S, KK, S,
+				   (long long)r);
+		} else {
 			r = base + K + op;
+			cs_explain(c, "%s = (%lld - 1) * %lld + %lld + %lld = %lld", name, N, S, KK, OP,
+				   (long long)r);
+		}
 		break;
 	}
 	if (r <= 0)
@@ -150,6 +165,54 @@ static int transpose_out(struct cs_infer *c, int axis, int i, int64_t n, int64_t
 				     axis, (long long)r);
 	*out = r;
 	return 0;
+}
+
+/* The parameter count as a textbook writes it. */
+static void explain_params(struct cs_infer *c, enum conv_kind kind, int64_t cin)
+{
+	const struct cs_args *a = c->a;
+	int r = c->cls->rank;
+	char k[64];
+	long long F = a->filters, C = cin, G = a->groups, M = a->depth_multiplier;
+	long long total = c->trainable + c->non_trainable;
+	cs_product_str(a->kernel_size, r, k, sizeof(k));
+	switch (kind) {
+	case CONV:
+		if (a->lora_rank != CS_UNSET)
+			cs_explain(c, "params = %s*%lld*%lld + %s*%lld*%lld + %lld*%lld + %lld = %lld  "
+				   "(LoRA: the kernel is frozen, two rank-%lld factors train)",
+				   k, C / G, F, k, C / G, (long long)a->lora_rank, (long long)a->lora_rank, F,
+				   a->use_bias ? F : 0LL, total, (long long)a->lora_rank);
+		else if (G > 1 && a->use_bias)
+			cs_explain(c, "params = (%s*%lld/%lld + 1) * %lld = %lld", k, C, G, F, total);
+		else if (G > 1)
+			cs_explain(c, "params = %s*%lld/%lld * %lld = %lld", k, C, G, F, total);
+		else if (a->use_bias)
+			cs_explain(c, "params = (%s*%lld + 1) * %lld = %lld", k, C, F, total);
+		else
+			cs_explain(c, "params = %s*%lld * %lld = %lld", k, C, F, total);
+		break;
+	case TRANSPOSE:
+		if (a->use_bias)
+			cs_explain(c, "params = %s*%lld*%lld + %lld = %lld", k, F, C, F, total);
+		else
+			cs_explain(c, "params = %s*%lld*%lld = %lld", k, F, C, total);
+		break;
+	case DEPTHWISE:
+		if (a->use_bias)
+			cs_explain(c, "params = %s*%lld*%lld + %lld*%lld = %lld", k, C, M, C, M, total);
+		else
+			cs_explain(c, "params = %s*%lld*%lld = %lld", k, C, M, total);
+		break;
+	case SEPARABLE:
+		if (a->use_bias)
+			cs_explain(c, "params = %s*%lld*%lld + %lld*%lld*%lld + %lld = %lld  "
+				   "(depthwise, pointwise, bias)", k, C, M, C, M, F, F, total);
+		else
+			cs_explain(c, "params = %s*%lld*%lld + %lld*%lld*%lld = %lld  (depthwise, pointwise)",
+				   k, C, M, C, M, F, total);
+		break;
+	}
 }
 
 static int infer_conv_kind(struct cs_infer *c, enum conv_kind kind)
@@ -177,6 +240,10 @@ static int infer_conv_kind(struct cs_infer *c, enum conv_kind kind)
 				return -1;
 		} else {
 			int64_t K = dilated(a->kernel_size[i], a->dilation_rate[i]);
+			c->window_text[0] = '\0';
+			if (a->dilation_rate[i] > 1)
+				snprintf(c->window_text, sizeof(c->window_text), "(%lld*(%lld - 1) + 1)",
+					 (long long)a->dilation_rate[i], (long long)a->kernel_size[i]);
 			if (cs_window_out(c, axis, n, K, a->strides[i], &a->padding,
 					  "kernel_size", &c->out.d[axis]) < 0)
 				return -1;
@@ -241,6 +308,8 @@ static int infer_conv_kind(struct cs_infer *c, enum conv_kind kind)
 	}
 	if (a->use_bias && cs_add_weight(c, true, 1, &cout) < 0)
 		return -1;
+	if (c->explain)
+		explain_params(c, kind, cin);
 	return 0;
 }
 

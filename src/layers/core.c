@@ -184,6 +184,16 @@ static int infer_dense(struct cs_infer *c)
 	}
 	if (a->use_bias && cs_add_weight(c, true, 1, &a->units) < 0)
 		return -1;
+	long long n = c->in->d[last], u = a->units, total = c->trainable + c->non_trainable;
+	if (a->lora_rank != CS_UNSET)
+		cs_explain(c, "params = %lld*%lld + %lld*%lld + %lld*%lld + %lld = %lld  "
+			   "(LoRA: the kernel is frozen, two rank-%lld factors train)", n, u, n,
+			   (long long)a->lora_rank, (long long)a->lora_rank, u, a->use_bias ? u : 0LL, total,
+			   (long long)a->lora_rank);
+	else if (a->use_bias)
+		cs_explain(c, "params = (%lld + 1) * %lld = %lld", n, u, total);
+	else
+		cs_explain(c, "params = %lld * %lld = %lld", n, u, total);
 	return 0;
 }
 
@@ -201,6 +211,8 @@ static int infer_embedding(struct cs_infer *c)
 		       cs_add_weight_bytes(c, true, 4, 2, ka) < 0 ||
 		       cs_add_weight_bytes(c, true, 4, 2, kb) < 0 ? -1 : 0;
 	}
+	cs_explain(c, "params = %lld * %lld = %lld", (long long)table[0], (long long)table[1],
+		   (long long)table[0] * (long long)table[1]);
 	return cs_add_weight(c, true, 2, table);
 }
 
@@ -228,7 +240,12 @@ static int infer_prelu(struct cs_infer *c)
 		shape[k < 0 ? k + n : k] = 1;
 	}
 	c->out = *c->in;
-	return cs_add_weight(c, true, n, shape);
+	if (cs_add_weight(c, true, n, shape) < 0)
+		return -1;
+	char p[256];
+	cs_explain(c, "params = %s = %lld  (one alpha per %s)", cs_product_str(shape, n, p, sizeof(p)),
+		   (long long)c->trainable, c->a->shared_axes.n ? "unshared position" : "input element");
+	return 0;
 }
 
 /* The Input pseudo-layer never propagates: the loader takes its shape. */

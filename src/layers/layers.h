@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "diag.h"
 
 #define CS_MAX_RANK 32		/* dimensions of a tensor, batch included */
@@ -155,6 +156,8 @@ struct cs_infer {
 	const char *layer_name;
 	struct cs_mark mark;
 	struct cs_error *err;
+	struct cs_buf *explain;	/* the arithmetic, line by line; NULL: not wanted */
+	char window_text[64];	/* how a dilated window is written, for cs_explain */
 };
 
 struct cs_layer_class {
@@ -207,6 +210,14 @@ int cs_channel_axis(const struct cs_infer *c, int rank);
 int cs_need_known(struct cs_infer *c, int axis, const char *what);
 /* Resolve a possibly negative axis against rank; -1 when out of range. */
 int cs_resolve_axis(int64_t axis, int rank);
+/* Add a line of arithmetic to the layer's explanation (if wanted). */
+void cs_explain(struct cs_infer *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "height", "width", "depth" or "length": spatial axis i of the class. */
+const char *cs_axis_name(int rank, int i);
+/* "3*3*3": the product of n sizes, for explanations. */
+const char *cs_product_str(const int64_t *v, int n, char *buf, size_t size);
+
 /* One spatial axis through a window (convolution or pooling): the size
  * after a window of `window` cells (dilation applied) moved by `stride`
  * under `pad`, or CS_NONE for an unknown input.  Fails, naming `what`,

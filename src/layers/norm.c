@@ -81,6 +81,10 @@ static int infer_batch_norm(struct cs_infer *c)
 	/* moving mean and moving variance */
 	if (cs_add_weight(c, false, 1, &n) < 0 || cs_add_weight(c, false, 1, &n) < 0)
 		return -1;
+	int k = 2 + a->scale + a->center;
+	cs_explain(c, "params = %d * %lld = %lld  (%s%s%smoving mean and variance: %lld non-trainable)", k,
+		   (long long)n, (long long)(k * n), a->scale ? "gamma, " : "", a->center ? "beta, " : "",
+		   a->scale || a->center ? "trainable; " : "", (long long)(2 * n));
 	return 0;
 }
 
@@ -99,6 +103,10 @@ static int infer_layer_norm(struct cs_infer *c)
 		return -1;
 	if (a->center && !a->rms_scaling && cs_add_weight(c, true, n, shape) < 0)
 		return -1;
+	char p[256];
+	int k = (a->scale || a->rms_scaling) + (a->center && !a->rms_scaling);
+	cs_explain(c, "params = %d * %s = %lld  (%s)", k, cs_product_str(shape, n, p, sizeof(p)),
+		   (long long)c->trainable, k == 2 ? "gamma and beta" : k ? (a->center && !a->rms_scaling ? "beta" : "gamma") : "none");
 	return 0;
 }
 
@@ -119,6 +127,9 @@ static int infer_group_norm(struct cs_infer *c)
 		return -1;
 	if (a->center && cs_add_weight(c, true, 1, &n) < 0)
 		return -1;
+	cs_explain(c, "params = %d * %lld = %lld  (gamma and beta per channel; %lld groups of %lld)",
+		   a->scale + a->center, (long long)n, (long long)((a->scale + a->center) * n),
+		   (long long)a->groups, (long long)(n / a->groups));
 	return 0;
 }
 

@@ -171,6 +171,36 @@ const char *cs_shape_str(const struct cs_shape *s, char *buf, size_t size)
 	return buf;
 }
 
+void cs_explain(struct cs_infer *c, const char *fmt, ...)
+{
+	if (!c->explain)
+		return;
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	cs_buf_str(c->explain, line);
+	cs_buf_char(c->explain, '\n', 1);
+}
+
+const char *cs_axis_name(int rank, int i)
+{
+	static const char *const names[3][3] = {
+		{ "length" }, { "height", "width" }, { "depth", "height", "width" },
+	};
+	return rank >= 1 && rank <= 3 && i >= 0 && i < rank ? names[rank - 1][i] : "size";
+}
+
+const char *cs_product_str(const int64_t *v, int n, char *buf, size_t size)
+{
+	size_t at = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n && at < size; i++)
+		at += (size_t)snprintf(buf + at, size - at, "%s%lld", i ? "*" : "", (long long)v[i]);
+	return buf;
+}
+
 int cs_first_spatial(const struct cs_infer *c)
 {
 	return c->data_format == CS_DF_FIRST ? 2 : 1;
@@ -195,10 +225,14 @@ int cs_window_out(struct cs_infer *c, int axis, int64_t n, int64_t window,
 		return 0;
 	}
 	int64_t span = n, r;
+	int si = axis - cs_first_spatial(c);
+	const char *axis_name = cs_axis_name(c->cls->rank, si);
 	switch (pad->mode) {
 	case CS_PAD_SAME:
 	case CS_PAD_CAUSAL:
 		*out = cs_floordiv(n - 1, stride) + 1;
+		cs_explain(c, "%s = ceil(%lld / %lld) = %lld", axis_name, (long long)n,
+			   (long long)stride, (long long)*out);
 		return 0;
 	case CS_PAD_EXPLICIT: {
 		int s = axis - cs_first_spatial(c);
@@ -213,6 +247,22 @@ int cs_window_out(struct cs_infer *c, int axis, int64_t n, int64_t window,
 	if (!cs_sub(span, window, &r))
 		return cs_infer_fail(c, "%s overflows on axis %d", what, axis);
 	r = cs_floordiv(r, stride) + 1;
+	if (r > 0) {
+		char pads[64], win[96];
+		if (pad->mode == CS_PAD_EXPLICIT && pad->amount[si][0] == pad->amount[si][1])
+			snprintf(pads, sizeof(pads), "2*%lld", (long long)pad->amount[si][0]);
+		else if (pad->mode == CS_PAD_EXPLICIT)
+			snprintf(pads, sizeof(pads), "%lld + %lld", (long long)pad->amount[si][0],
+				 (long long)pad->amount[si][1]);
+		else
+			snprintf(pads, sizeof(pads), "0");
+		if (c->window_text[0])
+			snprintf(win, sizeof(win), "%s", c->window_text);
+		else
+			snprintf(win, sizeof(win), "%lld", (long long)window);
+		cs_explain(c, "%s = floor((%lld + %s - %s) / %lld) + 1 = %lld", axis_name, (long long)n,
+			   pads, win, (long long)stride, (long long)r);
+	}
 	if (r <= 0) {
 		if (pad->mode == CS_PAD_EXPLICIT)
 			return cs_infer_fail(c, "%s %lld is larger than its padded input %lld on axis %d; "

@@ -134,6 +134,11 @@ static int infer_flatten(struct cs_infer *c)
 	c->out.rank = 2;
 	c->out.d[0] = c->in->d[0];
 	c->out.d[1] = n;
+	if (n >= 0) {
+		char p[256];
+		cs_explain(c, "features = %s = %lld", cs_product_str(c->in->d + 1, c->in->rank - 1, p, sizeof(p)),
+			   (long long)n);
+	}
 	return 0;
 }
 
@@ -181,6 +186,8 @@ static int infer_reshape(struct cs_infer *c)
 					     cs_shape_str(c->in, buf, sizeof(buf)),
 					     (long long)total, (long long)known);
 		c->out.d[unknown + 1] = total / known;
+		cs_explain(c, "the -1 = %lld / %lld = %lld  (elements / known sizes)", (long long)total,
+			   (long long)known, (long long)(total / known));
 	} else if (total != known) {
 		return cs_infer_fail(c, "cannot reshape %s (%lld elements) to target_shape of %lld elements; "
 				     "expected the same total size",
@@ -236,8 +243,12 @@ static int infer_zero_padding(struct cs_infer *c)
 	c->out = *c->in;
 	for (int i = 0; i < r; i++) {
 		int64_t *d = &c->out.d[first + i];
+		int64_t before = *d;
 		if (*d >= 0 && (!cs_add(*d, c->a->pairs[i][0], d) || !cs_add(*d, c->a->pairs[i][1], d)))
 			return cs_infer_fail(c, "the padded size overflows");
+		if (*d >= 0)
+			cs_explain(c, "%s = %lld + %lld + %lld = %lld", cs_axis_name(r, i), (long long)before,
+				   (long long)c->a->pairs[i][0], (long long)c->a->pairs[i][1], (long long)*d);
 	}
 	return 0;
 }
@@ -258,6 +269,8 @@ static int infer_cropping(struct cs_infer *c)
 					     "(Keras: values in `cropping` should be smaller than the spatial dimension)",
 					     (long long)c->a->pairs[i][0], (long long)c->a->pairs[i][1],
 					     (long long)*d, first + i);
+		cs_explain(c, "%s = %lld - %lld - %lld = %lld", cs_axis_name(r, i), (long long)*d,
+			   (long long)c->a->pairs[i][0], (long long)c->a->pairs[i][1], (long long)(*d - crop));
 		*d -= crop;
 	}
 	return 0;
@@ -271,8 +284,12 @@ static int infer_upsampling(struct cs_infer *c)
 	c->out = *c->in;
 	for (int i = 0; i < r; i++) {
 		int64_t *d = &c->out.d[first + i];
+		int64_t before = *d;
 		if (*d >= 0 && !cs_mul(*d, c->a->size[i], d))
 			return cs_infer_fail(c, "the upsampled size overflows");
+		if (*d >= 0)
+			cs_explain(c, "%s = %lld * %lld = %lld", cs_axis_name(r, i), (long long)before,
+				   (long long)c->a->size[i], (long long)*d);
 	}
 	return 0;
 }

@@ -1,0 +1,101 @@
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cs_buf_free(struct cs_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+static bool grow(struct cs_buf *b, size_t more)
+{
+	if (b->failed)
+		return false;
+	if (b->len + more + 1 <= b->cap)
+		return true;
+	size_t cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + more + 1) {
+		if (cap > SIZE_MAX / 2) {
+			b->failed = true;
+			return false;
+		}
+		cap *= 2;
+	}
+	char *s = realloc(b->s, cap);
+	if (!s) {
+		b->failed = true;
+		return false;
+	}
+	b->s = s;
+	b->cap = cap;
+	return true;
+}
+
+void cs_buf_add(struct cs_buf *b, const char *s, size_t len)
+{
+	if (!grow(b, len))
+		return;
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
+	b->s[b->len] = '\0';
+}
+
+void cs_buf_str(struct cs_buf *b, const char *s)
+{
+	cs_buf_add(b, s, strlen(s));
+}
+
+void cs_buf_char(struct cs_buf *b, char c, size_t count)
+{
+	if (!grow(b, count))
+		return;
+	memset(b->s + b->len, c, count);
+	b->len += count;
+	b->s[b->len] = '\0';
+}
+
+void cs_buf_repeat(struct cs_buf *b, const char *s, size_t count)
+{
+	size_t n = strlen(s);
+	if (count && n > SIZE_MAX / count) {
+		b->failed = true;
+		return;
+	}
+	if (!grow(b, n * count))
+		return;
+	for (size_t i = 0; i < count; i++) {
+		memcpy(b->s + b->len, s, n);
+		b->len += n;
+	}
+	b->s[b->len] = '\0';
+}
+
+void cs_buf_printf(struct cs_buf *b, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = true;
+		return;
+	}
+	if ((size_t)n < sizeof(small)) {
+		cs_buf_add(b, small, (size_t)n);
+		return;
+	}
+	if (!grow(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+

@@ -1,0 +1,400 @@
+/*
+ * Model diff: which layers were added, removed or changed between two
+ * models, and how the totals moved.  Layers are paired along a longest
+ * common subsequence of keys (class, plus the name when it was given
+ * explicitly), after the common prefix and suffix are taken off, so one
+ * inserted layer reads as one addition even when automatic names shift.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "format.h"
+#include "model.h"
+
+enum op_kind { OP_SAME, OP_CHANGED, OP_ADDED, OP_REMOVED };
+
+struct op {
+	enum op_kind kind;
+	size_t a, b;		/* indexes into the old and new models */
+};
+
+struct ops {
+	struct op *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static void add_op(struct ops *o, enum op_kind k, size_t a, size_t b)
+{
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 64;
+		struct op *v = realloc(o->v, cap * sizeof(*v));
+		if (!v) {
+			o->failed = true;
+			return;
+		}
+		o->v = v;
+		o->cap = cap;
+	}
+	o->v[o->n++] = (struct op){ k, a, b };
+}
+
+static bool same_key(const struct cs_layer *x, const struct cs_layer *y)
+{
+	if (x->cls != y->cls)
+		return false;
+	if (x->args->name || y->args->name)
+		return x->args->name && y->args->name && !strcmp(x->args->name, y->args->name);
+	return true;
+}
+
+static bool same_row(const struct cs_layer *x, const struct cs_layer *y)
+{
+	return !strcmp(x->name, y->name) && x->rank == y->rank &&
+	       !memcmp(x->dims, y->dims, (size_t)x->rank * sizeof(int64_t)) &&
+	       x->trainable_params == y->trainable_params &&
+	       x->non_trainable_params == y->non_trainable_params &&
+	       x->trainable_bytes == y->trainable_bytes &&
+	       x->non_trainable_bytes == y->non_trainable_bytes;
+}
+
+static void pair(struct ops *o, const struct cs_layer *x, size_t a, const struct cs_layer *y, size_t b)
+{
+	add_op(o, same_row(x, y) ? OP_SAME : OP_CHANGED, a, b);
+}
+
+/* The largest middle part for which the quadratic table is built. */
+#define LCS_MAX_CELLS (16u * 1024 * 1024)
+
+static void align(const struct cs_model *A, const struct cs_model *B, struct ops *o)
+{
+	size_t n = A->nlayers, m = B->nlayers, pre = 0, suf = 0;
+	while (pre < n && pre < m && same_key(&A->layers[pre], &B->layers[pre]))
+		pre++;
+	while (suf < n - pre && suf < m - pre &&
+	       same_key(&A->layers[n - 1 - suf], &B->layers[m - 1 - suf]))
+		suf++;
+	for (size_t i = 0; i < pre; i++)
+		pair(o, &A->layers[i], i, &B->layers[i], i);
+
+	size_t rn = n - pre - suf, rm = m - pre - suf;
+	uint32_t *t = NULL;
+	if (rn && rm && rn <= LCS_MAX_CELLS / rm)
+		t = calloc((rn + 1) * (rm + 1), sizeof(*t));
+	if (t) {
+		/* t[i][j]: LCS length of the middles from i and j on */
+#define T(i, j) t[(i) * (rm + 1) + (j)]
+		for (size_t i = rn; i-- > 0;)
+			for (size_t j = rm; j-- > 0;)
+				T(i, j) = same_key(&A->layers[pre + i], &B->layers[pre + j])
+						  ? T(i + 1, j + 1) + 1
+						  : (T(i + 1, j) > T(i, j + 1) ? T(i + 1, j) : T(i, j + 1));
+		size_t i = 0, j = 0;
+		while (i < rn || j < rm) {
+			if (i < rn && j < rm && same_key(&A->layers[pre + i], &B->layers[pre + j])) {
+				pair(o, &A->layers[pre + i], pre + i, &B->layers[pre + j], pre + j);
+				i++, j++;
+			} else if (j < rm && (i == rn || T(i, j + 1) >= T(i + 1, j))) {
+				add_op(o, OP_ADDED, 0, pre + j++);
+			} else {
+				add_op(o, OP_REMOVED, pre + i++, 0);
+			}
+		}
+#undef T
+		free(t);
+	} else {
+		for (size_t i = 0; i < rn; i++)
+			add_op(o, OP_REMOVED, pre + i, 0);
+		for (size_t j = 0; j < rm; j++)
+			add_op(o, OP_ADDED, 0, pre + j);
+	}
+	for (size_t k = 0; k < suf; k++)
+		pair(o, &A->layers[n - suf + k], n - suf + k, &B->layers[m - suf + k], m - suf + k);
+}
+
+static int64_t total(const struct cs_totals *t)
+{
+	return t->trainable_params + t->non_trainable_params;
+}
+
+/* "+1,280 params (+3.2%)", "-5 (-0.1%)", "no change" */
+static void change(struct cs_buf *b, int64_t from, int64_t to, const char *unit)
+{
+	char num[40];
+	if (from == to) {
+		cs_buf_str(b, "no change");
+		return;
+	}
+	int64_t d = to - from;
+	cs_buf_printf(b, "%s%s", d > 0 ? "+" : "-", cs_format_count(d > 0 ? d : -d, true, num, sizeof(num)));
+	if (unit)
+		cs_buf_printf(b, " %s", unit);
+	if (from > 0)
+		cs_buf_printf(b, " (%+.1f%%)", 100.0 * (double)d / (double)from);
+}
+
+static void shape(struct cs_buf *b, const struct cs_layer *l)
+{
+	cs_buf_shape(b, (size_t)l->rank, l->dims, false);
+}
+
+static int64_t params(const struct cs_layer *l)
+{
+	return l->trainable_params + l->non_trainable_params;
+}
+
+/* ---- text and markdown ------------------------------------------------------ */
+
+static void text_layer_change(struct cs_buf *b, const struct cs_layer *x, const struct cs_layer *y,
+			      bool md)
+{
+	char n1[40], n2[40];
+	bool shape_changed = x->rank != y->rank ||
+			     memcmp(x->dims, y->dims, (size_t)x->rank * sizeof(int64_t));
+	if (md) {
+		cs_buf_str(b, "| ~ | ");
+		if (strcmp(x->name, y->name))
+			cs_buf_printf(b, "%s → %s (%s) | ", x->name, y->name, y->cls->name);
+		else
+			cs_buf_printf(b, "%s (%s) | ", y->name, y->cls->name);
+		shape(b, x);
+		if (shape_changed) {
+			cs_buf_str(b, " → ");
+			shape(b, y);
+		}
+		cs_buf_printf(b, " | %s", cs_format_count(params(x), true, n1, sizeof(n1)));
+		if (params(x) != params(y)) {
+			cs_buf_printf(b, " → %s, ", cs_format_count(params(y), true, n2, sizeof(n2)));
+			change(b, params(x), params(y), NULL);
+		}
+		cs_buf_str(b, " |\n");
+		return;
+	}
+	cs_buf_str(b, "~ ");
+	if (strcmp(x->name, y->name))
+		cs_buf_printf(b, "%s -> %s (%s)", x->name, y->name, y->cls->name);
+	else
+		cs_buf_printf(b, "%s (%s)", y->name, y->cls->name);
+	const char *sep = ": ";
+	if (shape_changed) {
+		cs_buf_printf(b, "%soutput ", sep);
+		shape(b, x);
+		cs_buf_str(b, " -> ");
+		shape(b, y);
+		sep = "; ";
+	}
+	if (params(x) != params(y)) {
+		cs_buf_printf(b, "%sparams %s -> %s, ", sep, cs_format_count(params(x), true, n1, sizeof(n1)),
+			      cs_format_count(params(y), true, n2, sizeof(n2)));
+		change(b, params(x), params(y), NULL);
+		sep = "; ";
+	} else if (x->trainable_params != y->trainable_params) {
+		cs_buf_printf(b, "%strainable %s -> %s", sep,
+			      cs_format_count(x->trainable_params, true, n1, sizeof(n1)),
+			      cs_format_count(y->trainable_params, true, n2, sizeof(n2)));
+		sep = "; ";
+	} else if (x->trainable_bytes + x->non_trainable_bytes != y->trainable_bytes + y->non_trainable_bytes) {
+		char s1[64], s2[64];
+		cs_buf_printf(b, "%sweights %s -> %s", sep,
+			      cs_format_bytes(x->trainable_bytes + x->non_trainable_bytes, "B", s1, sizeof(s1)),
+			      cs_format_bytes(y->trainable_bytes + y->non_trainable_bytes, "B", s2, sizeof(s2)));
+		sep = "; ";
+	}
+	if (!strcmp(sep, ": "))
+		cs_buf_str(b, ": renamed");
+	cs_buf_char(b, '\n', 1);
+}
+
+static void text_layer(struct cs_buf *b, char mark, const struct cs_layer *l, bool md)
+{
+	char n[40];
+	if (md) {
+		cs_buf_printf(b, "| %c | %s (%s) | ", mark, l->name, l->cls->name);
+		shape(b, l);
+		cs_buf_printf(b, " | %s |\n", cs_format_count(params(l), true, n, sizeof(n)));
+		return;
+	}
+	cs_buf_printf(b, "%c %s (%s): output ", mark, l->name, l->cls->name);
+	shape(b, l);
+	cs_buf_printf(b, "; params %s\n", cs_format_count(params(l), true, n, sizeof(n)));
+}
+
+static void totals_text(struct cs_buf *b, const char *label, const char *unit, int64_t from,
+			int64_t to, bool md)
+{
+	char n1[40], n2[40];
+	if (md)
+		cs_buf_printf(b, "| %s | %s | %s | ", label, cs_format_count(from, true, n1, sizeof(n1)),
+			      cs_format_count(to, true, n2, sizeof(n2)));
+	else
+		cs_buf_printf(b, "%s: %s -> %s: ", label, cs_format_count(from, true, n1, sizeof(n1)),
+			      cs_format_count(to, true, n2, sizeof(n2)));
+	change(b, from, to, md ? NULL : unit);
+	cs_buf_str(b, md ? " |\n" : "\n");
+}
+
+static void render_text(struct cs_buf *b, const struct cs_model *A, const char *la,
+			const struct cs_model *B, const char *lb, const struct ops *o, bool md)
+{
+	struct cs_totals ta = A->totals, tb = B->totals;
+	size_t unchanged = 0;
+	char n[40];
+	if (md) {
+		cs_buf_printf(b, "**Model diff:** `%s` → `%s`\n\n", la, lb);
+	} else {
+		cs_buf_printf(b, "--- %s (%s): %zu layers, %s params\n", la, cs_model_name(A), A->nlayers,
+			      cs_format_count(total(&ta), true, n, sizeof(n)));
+		cs_buf_printf(b, "+++ %s (%s): %zu layers, %s params\n", lb, cs_model_name(B), B->nlayers,
+			      cs_format_count(total(&tb), true, n, sizeof(n)));
+	}
+	bool header = false;
+	for (size_t k = 0; k < o->n; k++) {
+		const struct op *p = &o->v[k];
+		if (p->kind == OP_SAME) {
+			unchanged++;
+			continue;
+		}
+		if (md && !header) {
+			cs_buf_str(b, "| | Layer (type) | Output Shape | Param # |\n|---|---|---|---:|\n");
+			header = true;
+		}
+		if (p->kind == OP_ADDED)
+			text_layer(b, '+', &B->layers[p->b], md);
+		else if (p->kind == OP_REMOVED)
+			text_layer(b, '-', &A->layers[p->a], md);
+		else
+			text_layer_change(b, &A->layers[p->a], &B->layers[p->b], md);
+	}
+	if (md && header)
+		cs_buf_char(b, '\n', 1);
+	if (unchanged == o->n && !strcmp(cs_model_name(A), cs_model_name(B))) {
+		cs_buf_printf(b, md ? "No differences: %zu layers, %s params.\n"
+				    : "no differences: %zu layers, %s params\n",
+			      A->nlayers, cs_format_count(total(&ta), true, n, sizeof(n)));
+		return;
+	}
+	if (strcmp(cs_model_name(A), cs_model_name(B)))
+		cs_buf_printf(b, md ? "Model renamed: `%s` → `%s`\n\n" : "model renamed: %s -> %s\n",
+			      cs_model_name(A), cs_model_name(B));
+	if (unchanged)
+		cs_buf_printf(b, md ? "%zu layer%s unchanged.\n\n" : "  (%zu layer%s unchanged)\n", unchanged,
+			      unchanged == 1 ? "" : "s");
+	if (md)
+		cs_buf_str(b, "| | Old | New | Change |\n|---|---:|---:|---:|\n");
+	totals_text(b, "Total params", "params", total(&ta), total(&tb), md);
+	totals_text(b, "Trainable params", "params", ta.trainable_params, tb.trainable_params, md);
+	totals_text(b, "Non-trainable params", "params", ta.non_trainable_params, tb.non_trainable_params, md);
+	totals_text(b, "Weight bytes", "bytes", ta.trainable_bytes + ta.non_trainable_bytes,
+		    tb.trainable_bytes + tb.non_trainable_bytes, md);
+}
+
+/* ---- json --------------------------------------------------------------------- */
+
+static void json_string(struct cs_buf *b, const char *s)
+{
+	cs_buf_char(b, '"', 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			cs_buf_printf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			cs_buf_printf(b, "\\u%04x", *p);
+		else
+			cs_buf_char(b, (char)*p, 1);
+	}
+	cs_buf_char(b, '"', 1);
+}
+
+static void json_layer(struct cs_buf *b, const struct cs_layer *l)
+{
+	cs_buf_str(b, "{\"name\": ");
+	json_string(b, l->name);
+	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": [", l->cls->name);
+	for (int i = 0; i < l->rank; i++) {
+		if (l->dims[i] < 0)
+			cs_buf_printf(b, "%snull", i ? ", " : "");
+		else
+			cs_buf_printf(b, "%s%lld", i ? ", " : "", (long long)l->dims[i]);
+	}
+	cs_buf_printf(b, "], \"params\": %lld, \"trainable_params\": %lld, \"non_trainable_params\": %lld}",
+		      (long long)params(l), (long long)l->trainable_params,
+		      (long long)l->non_trainable_params);
+}
+
+static void json_side(struct cs_buf *b, const struct cs_model *m, const char *label)
+{
+	cs_buf_str(b, "{\"file\": ");
+	json_string(b, label);
+	cs_buf_str(b, ", \"name\": ");
+	json_string(b, cs_model_name(m));
+	cs_buf_printf(b, ", \"layers\": %zu, \"total_params\": %lld, \"trainable_params\": %lld, "
+		      "\"non_trainable_params\": %lld, \"total_bytes\": %lld}",
+		      m->nlayers, (long long)total(&m->totals), (long long)m->totals.trainable_params,
+		      (long long)m->totals.non_trainable_params,
+		      (long long)(m->totals.trainable_bytes + m->totals.non_trainable_bytes));
+}
+
+static void render_json(struct cs_buf *b, const struct cs_model *A, const char *la,
+			const struct cs_model *B, const char *lb, const struct ops *o, bool differ,
+			size_t unchanged)
+{
+	static const char *const kinds[] = { "same", "changed", "added", "removed" };
+	cs_buf_printf(b, "{\n  \"same\": %s,\n  \"old\": ", differ ? "false" : "true");
+	json_side(b, A, la);
+	cs_buf_str(b, ",\n  \"new\": ");
+	json_side(b, B, lb);
+	cs_buf_str(b, ",\n  \"changes\": [");
+	bool first = true;
+	for (size_t k = 0; k < o->n; k++) {
+		const struct op *p = &o->v[k];
+		if (p->kind == OP_SAME)
+			continue;
+		cs_buf_printf(b, "%s\n    {\"change\": \"%s\"", first ? "" : ",", kinds[p->kind]);
+		if (p->kind != OP_ADDED) {
+			cs_buf_str(b, ", \"old\": ");
+			json_layer(b, &A->layers[p->a]);
+		}
+		if (p->kind != OP_REMOVED) {
+			cs_buf_str(b, ", \"new\": ");
+			json_layer(b, &B->layers[p->b]);
+		}
+		cs_buf_str(b, "}");
+		first = false;
+	}
+	cs_buf_str(b, first ? "],\n" : "\n  ],\n");
+	cs_buf_printf(b, "  \"unchanged\": %zu\n}\n", unchanged);
+}
+
+int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb,
+	    const char *format, FILE *out, int *differ, struct cs_error *err)
+{
+	struct cs_mark none = { 0, 0 };
+	struct ops o = { 0 };
+	align(A, B, &o);
+	if (o.failed) {
+		free(o.v);
+		return cs_fail_status(err, CS_USAGE, none, "out of memory");
+	}
+	size_t unchanged = 0;
+	for (size_t k = 0; k < o.n; k++)
+		unchanged += o.v[k].kind == OP_SAME;
+	*differ = unchanged != o.n || strcmp(cs_model_name(A), cs_model_name(B)) != 0;
+
+	struct cs_buf b = { 0 };
+	int rc = 0;
+	if (!strcmp(format, "text") || !strcmp(format, "markdown")) {
+		render_text(&b, A, la, B, lb, &o, format[0] == 'm');
+	} else if (!strcmp(format, "json")) {
+		render_json(&b, A, la, B, lb, &o, *differ, unchanged);
+	} else {
+		rc = cs_fail_status(err, CS_USAGE, none, "diff: unknown format '%s'; expected text, markdown or json",
+				    format);
+	}
+	if (rc == 0 && b.failed)
+		rc = cs_fail_status(err, CS_USAGE, none, "out of memory");
+	if (rc == 0 && fwrite(b.s, 1, b.len, out) != b.len)
+		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the diff");
+	cs_buf_free(&b);
+	free(o.v);
+	return rc;
+}

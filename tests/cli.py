@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Command-line tests: each case runs convsummary with arguments (run in the
+source tree's root) and checks the exit status, stdout against
+tests/cli/expected/NAME.out (when the case has one), and words on stderr.
+
+  cli.py BIN SOURCE_ROOT [NAME]      run every case, or one
+  cli.py BIN SOURCE_ROOT --regen     rewrite the expected files (review them!)
+"""
+import json, os, shutil, subprocess, sys, tempfile
+
+L5 = "models/lenet5.yaml"
+W5 = "tests/cli/lenet5_wider.yaml"
+
+# name, arguments, exit status, compare stdout with a file?, words in stderr
+CASES = [
+    ("diff_same", ["diff", L5, L5], 0, True, None),
+    ("diff_text", ["diff", L5, W5], 3, True, None),
+    ("diff_markdown", ["diff", "--format", "markdown", L5, W5], 3, True, None),
+    ("diff_json", ["diff", "--format", "json", L5, W5], 3, True, None),
+    ("diff_added_layer_shifts_names", ["diff", "tests/cli/dir/a.yaml", "models/mnist_cnn.yaml"], 3, True, None),
+    ("check_matches", ["--check", "tests/models/lenet5.keras3.txt", L5], 0, True, None),
+    ("check_differs", ["--check", "tests/models/lenet5.keras3.txt", W5], 3, True, "differs from"),
+    ("check_missing_file", ["--check", "tests/cli/no-such-file.txt", L5], 2, True, "--update writes it"),
+    ("budget_params_exceeded", ["--max-params", "60k", L5], 3, True,
+     "61,706 parameters exceed the budget of 60,000 by 1,706 (2.8% over)"),
+    ("budget_params_met", ["--max-params", "0.1M", "--format", "csv", L5], 0, True, None),
+    ("budget_trainable", ["--max-trainable-params", "100", "--format", "csv", "models/seed_scenario3.yaml"],
+     3, True, "140 trainable parameters exceed the budget of 100 by 40"),
+    ("budget_bytes", ["--max-bytes", "200KB", "--format", "csv", L5], 3, True,
+     "246,824 bytes of weights exceed the budget of 204,800"),
+    ("several_files", ["models/seed_scenario1.yaml", "models/seed_scenario2.yaml"], 0, True, None),
+    ("one_bad_file_among_several", ["tests/cli/broken.yaml", "models/seed_scenario1.yaml"], 1, True,
+     "tests/cli/broken.yaml:3:5: error: Conv2D 'conv2d': kernel_size 5 is larger than its input 4"),
+    ("directory", ["--format", "csv", "tests/cli/dir"], 0, True, None),
+    ("json_list", ["--format", "json", "tests/cli/dir"], 0, True, None),
+    ("explain_keras3", ["--explain", "models/seed_scenario3.yaml"], 0, True, None),
+    ("explain_keras2", ["--explain", "--style", "keras2", "models/mnist_cnn.yaml"], 0, True, None),
+    ("explain_json", ["--explain", "--format", "json", "models/seed_scenario2.yaml"], 0, True, None),
+    ("markdown", ["--format", "markdown", L5], 0, True, None),
+    ("csv", ["--format", "csv", L5], 0, True, None),
+    ("missing_file", ["tests/cli/no-such-model.yaml"], 2, True, "cannot open"),
+    ("unknown_option", ["--frobnicate", L5], 2, True, "unrecognized option"),
+    ("line_length_too_small", ["--line-length", "12", L5], 2, True, "line length 12 is out of range"),
+    ("no_arguments", [], 2, True, "no model file given"),
+    ("update_without_check", ["--update", L5], 2, True, "--update goes with --check"),
+    ("help", ["--help"], 0, True, None),
+    ("version", ["--version"], 0, True, None),
+]
+
+
+def run(binary, args):
+    return subprocess.run([binary] + args, capture_output=True, timeout=60)
+
+
+def update_case(binary):
+    """--update writes the file, then --check agrees with it."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "lenet5.txt")
+        p = run(binary, ["--check", path, "--update", L5])
+        if p.returncode != 0 or b"updated" not in p.stderr or p.stdout:
+            return f"--update: exit {p.returncode}, stderr {p.stderr!r}"
+        want = run(binary, [L5]).stdout
+        if open(path, "rb").read() != want:
+            return "--update wrote something else than the summary"
+        p = run(binary, ["--check", path, L5])
+        if p.returncode != 0 or p.stdout:
+            return f"--check after --update: exit {p.returncode}"
+    return None
+
+
+def main():
+    binary, root = os.path.abspath(sys.argv[1]), sys.argv[2]
+    os.chdir(root)
+    regen = "--regen" in sys.argv[3:]
+    only = [a for a in sys.argv[3:] if not a.startswith("--")]
+    failed = passed = 0
+    for name, args, status, golden, words in CASES:
+        if only and name not in only:
+            continue
+        p = run(binary, args)
+        path = os.path.join("tests/cli/expected", name + ".out")
+        problems = []
+        if regen and golden:
+            open(path, "wb").write(p.stdout)
+        if p.returncode != status:
+            problems.append(f"exit {p.returncode}, expected {status}")
+        if golden and p.stdout != open(path, "rb").read():
+            problems.append(f"stdout differs from {path}:\n" + p.stdout.decode("utf-8", "replace"))
+        if words and words not in p.stderr.decode("utf-8", "replace"):
+            problems.append(f"stderr does not say {words!r}: {p.stderr!r}")
+        if name == "json_list":
+            json.loads(p.stdout)
+        if problems:
+            failed += 1
+            print(f"FAIL {name} ({' '.join(args)}): " + "; ".join(problems))
+        else:
+            passed += 1
+    if not only:
+        why = update_case(binary)
+        if why:
+            failed += 1
+            print("FAIL update: " + why)
+        else:
+            passed += 1
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
