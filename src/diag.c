@@ -101,5 +101,11 @@ const char *cs_closest(const char *word, const char *const *names, size_t n)
 	size_t limit = len / 3 > 2 ? len / 3 : 2;
 	if (best && best_d <= limit)
 		return best;
-	return NULL;
+	/* a word that is the start of a name: kernel -> kernel_size */
+	const char *prefixed = NULL;
+	for (size_t i = 0; len >= 3 && i < n; i++)
+		if (!strncasecmp(names[i], word, len) &&
+		    (!prefixed || strlen(names[i]) < strlen(prefixed)))
+			prefixed = names[i];
+	return prefixed;
 }

@@ -18,17 +18,16 @@ static int weight_bytes(const struct cs_model *m, const struct cs_layer *ly)
 static int add_totals(struct cs_model *m, const struct cs_layer *ly, struct cs_error *err)
 {
 	struct cs_totals *t = &m->totals;
+	int64_t all;
 	if (!cs_add(t->trainable_params, ly->trainable_params, &t->trainable_params) ||
 	    !cs_add(t->non_trainable_params, ly->non_trainable_params, &t->non_trainable_params) ||
-	    !cs_add(t->trainable_bytes, ly->trainable_bytes, &t->trainable_bytes) ||
-	    !cs_add(t->non_trainable_bytes, ly->non_trainable_bytes, &t->non_trainable_bytes)) {
+	    !cs_add(t->trainable_params, t->non_trainable_params, &all))
 		return cs_fail(err, ly->mark, "%s '%s': the model's total weight count overflows 64 bits",
 			       ly->cls->name, ly->name);
-	}
-	int64_t all;
-	if (!cs_add(t->trainable_params, t->non_trainable_params, &all) ||
+	if (!cs_add(t->trainable_bytes, ly->trainable_bytes, &t->trainable_bytes) ||
+	    !cs_add(t->non_trainable_bytes, ly->non_trainable_bytes, &t->non_trainable_bytes) ||
 	    !cs_add(t->trainable_bytes, t->non_trainable_bytes, &all))
-		return cs_fail(err, ly->mark, "%s '%s': the model's total weight count overflows 64 bits",
+		return cs_fail(err, ly->mark, "%s '%s': the model's total size in bytes overflows 64 bits",
 			       ly->cls->name, ly->name);
 	return 0;
 }

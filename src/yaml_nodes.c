@@ -40,9 +40,15 @@ static int syntax_error(struct cs_yreader *r)
 	if (p->error == YAML_MEMORY_ERROR)
 		return cs_fail(r->err, m, "out of memory while reading YAML");
 	if (p->error == YAML_READER_ERROR) {
-		/* the reader reports a byte offset: count lines up to it */
+		/* the reader reports a byte offset: count lines up to it; for a bad
+		 * trailing byte, point at the sequence's lead byte */
+		size_t off = p->problem_offset;
+		if (p->problem && strstr(p->problem, "trailing"))
+			for (int k = 0; k < 3 && off > 0 && off <= r->len &&
+					(off == r->len || (r->data[off] & 0xC0) != 0xC0); k++)
+				off--;
 		struct cs_mark at = { 1, 1 };
-		for (size_t i = 0; i < p->problem_offset && i < r->len; i++) {
+		for (size_t i = 0; i < off && i < r->len; i++) {
 			if (r->data[i] == '\n') {
 				at.line++;
 				at.column = 1;
@@ -51,8 +57,7 @@ static int syntax_error(struct cs_yreader *r)
 			}
 		}
 		return cs_fail(r->err, at, "%s (byte %zu): expected UTF-8 text",
-			       p->problem ? p->problem : "unreadable input",
-			       p->problem_offset);
+			       p->problem ? p->problem : "unreadable input", off);
 	}
 	if (p->context)
 		return cs_fail(r->err, m, "YAML syntax: %s %s (line %u)",

@@ -7,7 +7,7 @@
         NAME.keras3.txt (no options), NAME.keras3.L<N>.txt (--line-length N),
         NAME.keras3.json (--format json), NAME.keras2.txt (--style keras2),
         NAME.keras2.L<N>.txt, NAME.md (--format markdown), NAME.csv.
-  golden.py --bin BIN broken FILE.yaml   a model that must be refused: its
+  golden.py --bin BIN broken FILE.yaml...  models that must be refused: each
         `# expect: LINE:COL: TEXT` comment gives where and what stderr says
         (exit status 1, nothing on stdout).
 """
@@ -62,7 +62,7 @@ def case(binary, base, model=None):
     return 1 if failures else 0
 
 
-def broken(binary, path):
+def broken(binary, path, quiet=False):
     text = open(path, "rb").read().decode("utf-8", "replace")
     m = re.search(r"^# expect: (\d+):(\d+): (.*)$", text, re.M)
     if not m:
@@ -87,19 +87,23 @@ def broken(binary, path):
         print(f"FAIL {path}: " + "; ".join(problems))
         print("stderr: " + err)
         return 1
-    print("1 passed, 0 failed")
+    if not quiet:
+        print("1 passed, 0 failed")
     return 0
 
 
 def main():
     args = sys.argv[1:]
-    if len(args) not in (4, 5) or args[0] != "--bin" or args[2] not in ("case", "broken"):
+    if len(args) < 4 or args[0] != "--bin" or args[2] not in ("case", "broken"):
         print(__doc__)
         return 2
     binary, mode, target = args[1], args[2], args[3]
     if mode == "case":
         return case(binary, target, args[4] if len(args) == 5 else None)
-    return broken(binary, target)
+    results = [broken(binary, path, quiet=True) for path in args[3:]]
+    failed = sum(results)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -126,7 +126,7 @@ struct cs_arg_spec {
 #define CS_FLOAT(n, fl, field, def) \
 	{ .name = n, .type = CS_ARG_FLOAT, .flags = fl, .offset = CS_F(field), .fdef = def }
 #define CS_PADDING(n, field, def) \
-	{ .name = n, .type = CS_ARG_PADDING, .offset = CS_F(field), .sdef = def }
+	{ .name = n, .type = CS_ARG_PADDING, .flags = CS_MIN0, .offset = CS_F(field), .sdef = def }
 #define CS_ENUM(n, field, def, list) \
 	{ .name = n, .type = CS_ARG_ENUM, .offset = CS_F(field), .idef = def, .choices = list }
 #define CS_TYPED(n, t, fl, field) \

@@ -110,9 +110,10 @@ int cs_add_weight_bytes(struct cs_infer *c, bool trainable, int elem_bytes,
 	int64_t *sum = trainable ? &c->trainable : &c->non_trainable;
 	int64_t *bytes = trainable ? &c->trainable_bytes : &c->non_trainable_bytes;
 	int64_t b;
-	if (!cs_add(*sum, count, sum) || !cs_mul(count, elem_bytes, &b) ||
-	    !cs_add(*bytes, b, bytes))
+	if (!cs_add(*sum, count, sum))
 		return cs_infer_fail(c, "its weight count overflows 64 bits");
+	if (!cs_mul(count, elem_bytes, &b) || !cs_add(*bytes, b, bytes))
+		return cs_infer_fail(c, "the size of its weights in bytes overflows 64 bits");
 	return 0;
 }
 
