@@ -1,6 +1,7 @@
 #!/bin/sh
-# The whole test suite: unit, golden and broken-model tests, once in the
-# normal build and once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The whole test suite: unit, golden, command-line, broken-model, parser-attack
+# and valgrind tests in the normal build, then everything again under
+# AddressSanitizer + UndefinedBehaviorSanitizer.
 set -eu
 cd "$(dirname "$0")/.."
 

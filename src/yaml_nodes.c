@@ -178,6 +178,10 @@ int cs_yreader_node(struct cs_yreader *r, struct cs_arena *a,
 		if (check_tag(r, e->data.scalar.tag, &is_str) < 0)
 			return -1;
 		n->kind = CS_NODE_SCALAR;
+		if (e->data.scalar.length > CS_YAML_MAX_SCALAR)
+			return cs_fail(r->err, n->mark,
+				       "a value of %zu bytes; expected at most %d (1 MiB)",
+				       e->data.scalar.length, CS_YAML_MAX_SCALAR);
 		if (memchr(e->data.scalar.value, '\0', e->data.scalar.length))
 			return cs_fail(r->err, n->mark,
 				       "a NUL character in a value: expected text");
@@ -221,6 +225,9 @@ int cs_yreader_node(struct cs_yreader *r, struct cs_arena *a,
 					}
 				}
 			}
+			if (rc == 0 && pv.n >= (is_map ? 2 : 1) * (size_t)CS_YAML_MAX_ITEMS)
+				rc = cs_fail(r->err, n->mark, "a %s of more than %d entries; expected a "
+					     "model's values", is_map ? "mapping" : "list", CS_YAML_MAX_ITEMS);
 			if (rc == 0 && ptrvec_push(&pv, child) < 0)
 				rc = oom(r);
 		}

@@ -16,6 +16,8 @@
 #include "diag.h"
 
 #define CS_YAML_MAX_DEPTH 64
+#define CS_YAML_MAX_SCALAR (1024 * 1024)	/* longer values are refused */
+#define CS_YAML_MAX_ITEMS 4096		/* entries of a list or mapping value */
 
 enum cs_node_kind { CS_NODE_SCALAR, CS_NODE_SEQ, CS_NODE_MAP };
 

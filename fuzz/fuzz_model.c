@@ -1,0 +1,69 @@
+/*
+ * libFuzzer target: arbitrary bytes through the loader, the shape engine
+ * (with explanations), every formatter at a few line lengths, and the diff
+ * of the model with itself.  Build with
+ *
+ *   CC=clang meson setup build-fuzz -Dfuzz=true \
+ *       -Db_sanitize=address,undefined -Db_lundef=false
+ *   ninja -C build-fuzz fuzz/fuzz_model
+ *   build-fuzz/fuzz/fuzz_model -max_total_time=600 fuzz/corpus models tests/broken
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convsummary.h"
+
+static void render_all(const cs_model *m)
+{
+	static const int lengths[] = { 0, 16, 30, 121 };
+	FILE *sink = fopen("/dev/null", "w");
+	if (!sink)
+		abort();
+	for (const char *const *f = cs_format_names(); *f; f++) {
+		for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+			struct cs_render_options opt = { lengths[i] };
+			struct cs_error err;
+			cs_render(m, *f, &opt, sink, &err);
+		}
+	}
+	static const char *const diff_formats[] = { "text", "markdown", "json" };
+	for (size_t i = 0; i < 3; i++) {
+		struct cs_error err;
+		int differ = 0;
+		if (cs_diff(m, "a", m, "b", diff_formats[i], sink, &differ, &err) == 0 && differ)
+			abort();	/* a model always equals itself */
+	}
+	fclose(sink);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct cs_error err;
+	struct cs_load_options opt = { 1 };
+	cs_model *m = cs_model_load_buffer_opts((const char *)data, size, "fuzz.yaml", &opt, &err);
+	if (!m) {
+		/* every refusal has a message and, for content errors, a place */
+		if (!err.message[0] || (err.status == CS_INVALID && err.line == 0))
+			abort();
+		return 0;
+	}
+	/* the totals are the sums of the rows */
+	struct cs_totals t;
+	int64_t tp = 0, np = 0;
+	cs_model_totals(m, &t);
+	for (size_t i = 0; i < cs_model_layer_count(m); i++) {
+		struct cs_layer_info li;
+		cs_model_layer(m, i, &li);
+		if (li.trainable_params < 0 || li.non_trainable_params < 0 || !li.rank)
+			abort();
+		tp += li.trainable_params;
+		np += li.non_trainable_params;
+	}
+	if (tp != t.trainable_params || np != t.non_trainable_params)
+		abort();
+	render_all(m);
+	cs_model_destroy(m);
+	return 0;
+}

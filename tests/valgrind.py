@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""memcheck over the golden runs: every model of the corpus and of models/
+in each output format (with --explain), every broken model, and a diff.
+Any leak, invalid read or write, or use of uninitialised memory fails.
+
+  valgrind.py VALGRIND BIN SOURCE_ROOT
+"""
+import glob, os, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+
+
+def main():
+    valgrind, binary, root = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
+    os.chdir(root)
+    good = sorted(glob.glob("tests/conformance/*.yaml")) + sorted(glob.glob("models/*.yaml"))
+    runs = [["--explain", m] for m in good]
+    runs += [["--style", "keras2", "--format", "text", m] for m in good[:10]]
+    runs += [["--format", f, m] for f in ("json", "markdown", "csv") for m in good[:10]]
+    runs += [[m] for m in sorted(glob.glob("tests/broken/*.yaml"))]
+    runs += [["diff", "models/lenet5.yaml", "tests/cli/lenet5_wider.yaml"],
+             ["--check", "tests/models/lenet5.keras3.txt", "tests/cli/lenet5_wider.yaml"],
+             ["--max-params", "1k", "models/"]]
+    vg = [valgrind, "--quiet", "--leak-check=full", "--show-leak-kinds=all", "--errors-for-leak-kinds=all",
+          "--error-exitcode=99", "--track-origins=yes"]
+
+    def one(args):
+        p = subprocess.run(vg + [binary] + args, capture_output=True, timeout=300)
+        return args, p.returncode, p.stderr.decode("utf-8", "replace")
+
+    failed = 0
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for args, code, err in pool.map(one, runs):
+            if code == 99 or "==" in err:
+                failed += 1
+                print(f"FAIL {' '.join(args)}:\n{err}")
+    print(f"{len(runs) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
