@@ -74,9 +74,10 @@ cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *na
 /* Free a model and everything it owns; NULL does nothing. */
 void cs_model_destroy(cs_model *m);
 
-/* One layer's row, valid as long as the model is. */
+/* One layer's row, valid as long as the model and this struct are. */
 struct cs_layer_info {
 	const char *name;	/* the layer's name (explicit or automatic) */
+	char name_buf[96];	/* where an automatic name is written */
 	const char *class_name;	/* the canonical Keras class, e.g. "Conv2D" */
 	size_t rank;		/* output rank, batch included */
 	const int64_t *dims;	/* output shape, batch first; CS_NONE unknown */

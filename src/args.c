@@ -1,6 +1,8 @@
 #include "args.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,7 @@ static char *field(struct cs_args *a, const struct cs_arg_spec *s)
 	return (char *)a + s->offset;
 }
 
-void cs_args_defaults(const struct cs_layer_class *cls, struct cs_args *a)
+static void fill_defaults(const struct cs_layer_class *cls, struct cs_args *a)
 {
 	memset(a, 0, sizeof(*a));
 	for (const struct cs_arg_spec *const *g = cls->args; *g; g++) {
@@ -60,14 +62,78 @@ void cs_args_defaults(const struct cs_layer_class *cls, struct cs_args *a)
 	a->autocast = true;
 }
 
+/* Per class, built once: its defaults, and its arguments in a small
+ * open-addressing table (the first spelling of a name wins, as in the
+ * class's groups). */
+#define ARG_SLOTS 128
+struct class_cache {
+	struct cs_args defaults;
+	const struct cs_arg_spec *spec[ARG_SLOTS];	/* by spec index */
+	uint8_t slot[ARG_SLOTS];			/* hash slot -> spec index + 1 */
+};
+
+static struct class_cache *caches;
+static pthread_once_t caches_once = PTHREAD_ONCE_INIT;
+
+static void caches_build(void)
+{
+	size_t n = cs_layer_class_count();
+	caches = calloc(n, sizeof(*caches));
+	if (!caches)
+		abort();
+	for (size_t c = 0; c < n; c++) {
+		const struct cs_layer_class *cls = cs_layer_class_at(c);
+		struct class_cache *k = &caches[c];
+		fill_defaults(cls, &k->defaults);
+		size_t idx = 0;
+		for (const struct cs_arg_spec *const *g = cls->args; *g; g++) {
+			for (const struct cs_arg_spec *s = *g; s->name; s++, idx++) {
+				assert(idx < ARG_SLOTS - 1);
+				k->spec[idx] = s;
+				uint32_t h = cs_hash(s->name, strlen(s->name));
+				size_t j = h & (ARG_SLOTS - 1);
+				bool dup = false;
+				for (; k->slot[j]; j = (j + 1) & (ARG_SLOTS - 1))
+					if (!strcmp(k->spec[k->slot[j] - 1]->name, s->name))
+						dup = true;
+				if (!dup)
+					k->slot[j] = (uint8_t)(idx + 1);
+			}
+		}
+	}
+}
+
+static const struct class_cache *cache_of(const struct cs_layer_class *cls)
+{
+	pthread_once(&caches_once, caches_build);
+	return &caches[cs_layer_class_index(cls)];
+}
+
+void cs_args_defaults(const struct cs_layer_class *cls, struct cs_args *a)
+{
+	memcpy(a, &cache_of(cls)->defaults, sizeof(*a));
+}
+
+const struct cs_arg_spec *cs_args_lookup(const struct cs_layer_class *cls, const char *name,
+					 size_t len, size_t *index)
+{
+	const struct class_cache *k = cache_of(cls);
+	uint32_t h = cs_hash(name, len);
+	for (size_t j = h & (ARG_SLOTS - 1); k->slot[j]; j = (j + 1) & (ARG_SLOTS - 1)) {
+		const struct cs_arg_spec *s = k->spec[k->slot[j] - 1];
+		if (!strncmp(s->name, name, len) && !s->name[len]) {
+			*index = k->slot[j] - 1u;
+			return s;
+		}
+	}
+	return NULL;
+}
+
 const struct cs_arg_spec *cs_args_find(const struct cs_layer_class *cls,
 				       const char *name)
 {
-	for (const struct cs_arg_spec *const *g = cls->args; *g; g++)
-		for (const struct cs_arg_spec *s = *g; s->name; s++)
-			if (strcmp(s->name, name) == 0)
-				return s;
-	return NULL;
+	size_t index;
+	return cs_args_lookup(cls, name, strlen(name), &index);
 }
 
 size_t cs_args_names(const struct cs_layer_class *cls, const char **names,

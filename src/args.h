@@ -17,6 +17,11 @@ void cs_args_defaults(const struct cs_layer_class *cls, struct cs_args *a);
 const struct cs_arg_spec *cs_args_find(const struct cs_layer_class *cls,
 				       const char *name);
 
+/* The same for len bytes of name, with the argument's position among the
+ * class's arguments (for remembering which were given). */
+const struct cs_arg_spec *cs_args_lookup(const struct cs_layer_class *cls, const char *name,
+					 size_t len, size_t *index);
+
 /* Every argument name of the class, for suggestions; returns the count. */
 size_t cs_args_names(const struct cs_layer_class *cls, const char **names,
 		     size_t max);

@@ -40,18 +40,28 @@ static void add_op(struct ops *o, enum op_kind k, size_t a, size_t b)
 	o->v[o->n++] = (struct op){ k, a, b };
 }
 
+/* The name of a layer, for printing; automatic ones are written into
+ * one of two rotating buffers, so two names can be used in one call. */
+static const char *nm(const struct cs_layer *l)
+{
+	static char bufs[2][128];
+	static int which;
+	which ^= 1;
+	return cs_layer_name(l, bufs[which], sizeof(bufs[which]));
+}
+
 static bool same_key(const struct cs_layer *x, const struct cs_layer *y)
 {
 	if (x->cls != y->cls)
 		return false;
-	if (x->args->name || y->args->name)
-		return x->args->name && y->args->name && !strcmp(x->args->name, y->args->name);
+	if (x->name || y->name)
+		return x->name && y->name && !strcmp(x->name, y->name);
 	return true;
 }
 
 static bool same_row(const struct cs_layer *x, const struct cs_layer *y)
 {
-	return !strcmp(x->name, y->name) && x->rank == y->rank &&
+	return !strcmp(nm(x), nm(y)) && x->rank == y->rank &&
 	       !memcmp(x->dims, y->dims, (size_t)x->rank * sizeof(int64_t)) &&
 	       x->trainable_params == y->trainable_params &&
 	       x->non_trainable_params == y->non_trainable_params &&
@@ -70,13 +80,13 @@ static void pair(struct ops *o, const struct cs_layer *x, size_t a, const struct
 static void align(const struct cs_model *A, const struct cs_model *B, struct ops *o)
 {
 	size_t n = A->nlayers, m = B->nlayers, pre = 0, suf = 0;
-	while (pre < n && pre < m && same_key(&A->layers[pre], &B->layers[pre]))
+	while (pre < n && pre < m && same_key(cs_model_at(A, pre), cs_model_at(B, pre)))
 		pre++;
 	while (suf < n - pre && suf < m - pre &&
-	       same_key(&A->layers[n - 1 - suf], &B->layers[m - 1 - suf]))
+	       same_key(cs_model_at(A, n - 1 - suf), cs_model_at(B, m - 1 - suf)))
 		suf++;
 	for (size_t i = 0; i < pre; i++)
-		pair(o, &A->layers[i], i, &B->layers[i], i);
+		pair(o, cs_model_at(A, i), i, cs_model_at(B, i), i);
 
 	size_t rn = n - pre - suf, rm = m - pre - suf;
 	uint32_t *t = NULL;
@@ -87,13 +97,13 @@ static void align(const struct cs_model *A, const struct cs_model *B, struct ops
 #define T(i, j) t[(i) * (rm + 1) + (j)]
 		for (size_t i = rn; i-- > 0;)
 			for (size_t j = rm; j-- > 0;)
-				T(i, j) = same_key(&A->layers[pre + i], &B->layers[pre + j])
+				T(i, j) = same_key(cs_model_at(A, pre + i), cs_model_at(B, pre + j))
 						  ? T(i + 1, j + 1) + 1
 						  : (T(i + 1, j) > T(i, j + 1) ? T(i + 1, j) : T(i, j + 1));
 		size_t i = 0, j = 0;
 		while (i < rn || j < rm) {
-			if (i < rn && j < rm && same_key(&A->layers[pre + i], &B->layers[pre + j])) {
-				pair(o, &A->layers[pre + i], pre + i, &B->layers[pre + j], pre + j);
+			if (i < rn && j < rm && same_key(cs_model_at(A, pre + i), cs_model_at(B, pre + j))) {
+				pair(o, cs_model_at(A, pre + i), pre + i, cs_model_at(B, pre + j), pre + j);
 				i++, j++;
 			} else if (j < rm && (i == rn || T(i, j + 1) >= T(i + 1, j))) {
 				add_op(o, OP_ADDED, 0, pre + j++);
@@ -110,7 +120,7 @@ static void align(const struct cs_model *A, const struct cs_model *B, struct ops
 			add_op(o, OP_ADDED, 0, pre + j);
 	}
 	for (size_t k = 0; k < suf; k++)
-		pair(o, &A->layers[n - suf + k], n - suf + k, &B->layers[m - suf + k], m - suf + k);
+		pair(o, cs_model_at(A, n - suf + k), n - suf + k, cs_model_at(B, m - suf + k), m - suf + k);
 }
 
 static int64_t total(const struct cs_totals *t)
@@ -154,10 +164,10 @@ static void text_layer_change(struct cs_buf *b, const struct cs_layer *x, const 
 			     memcmp(x->dims, y->dims, (size_t)x->rank * sizeof(int64_t));
 	if (md) {
 		cs_buf_str(b, "| ~ | ");
-		if (strcmp(x->name, y->name))
-			cs_buf_printf(b, "%s → %s (%s) | ", x->name, y->name, y->cls->name);
+		if (strcmp(nm(x), nm(y)))
+			cs_buf_printf(b, "%s → %s (%s) | ", nm(x), nm(y), y->cls->name);
 		else
-			cs_buf_printf(b, "%s (%s) | ", y->name, y->cls->name);
+			cs_buf_printf(b, "%s (%s) | ", nm(y), y->cls->name);
 		shape(b, x);
 		if (shape_changed) {
 			cs_buf_str(b, " → ");
@@ -172,10 +182,10 @@ static void text_layer_change(struct cs_buf *b, const struct cs_layer *x, const 
 		return;
 	}
 	cs_buf_str(b, "~ ");
-	if (strcmp(x->name, y->name))
-		cs_buf_printf(b, "%s -> %s (%s)", x->name, y->name, y->cls->name);
+	if (strcmp(nm(x), nm(y)))
+		cs_buf_printf(b, "%s -> %s (%s)", nm(x), nm(y), y->cls->name);
 	else
-		cs_buf_printf(b, "%s (%s)", y->name, y->cls->name);
+		cs_buf_printf(b, "%s (%s)", nm(y), y->cls->name);
 	const char *sep = ": ";
 	if (shape_changed) {
 		cs_buf_printf(b, "%soutput ", sep);
@@ -210,12 +220,12 @@ static void text_layer(struct cs_buf *b, char mark, const struct cs_layer *l, bo
 {
 	char n[40];
 	if (md) {
-		cs_buf_printf(b, "| %c | %s (%s) | ", mark, l->name, l->cls->name);
+		cs_buf_printf(b, "| %c | %s (%s) | ", mark, nm(l), l->cls->name);
 		shape(b, l);
 		cs_buf_printf(b, " | %s |\n", cs_format_count(params(l), true, n, sizeof(n)));
 		return;
 	}
-	cs_buf_printf(b, "%c %s (%s): output ", mark, l->name, l->cls->name);
+	cs_buf_printf(b, "%c %s (%s): output ", mark, nm(l), l->cls->name);
 	shape(b, l);
 	cs_buf_printf(b, "; params %s\n", cs_format_count(params(l), true, n, sizeof(n)));
 }
@@ -260,11 +270,11 @@ static void render_text(struct cs_buf *b, const struct cs_model *A, const char *
 			header = true;
 		}
 		if (p->kind == OP_ADDED)
-			text_layer(b, '+', &B->layers[p->b], md);
+			text_layer(b, '+', cs_model_at(B, p->b), md);
 		else if (p->kind == OP_REMOVED)
-			text_layer(b, '-', &A->layers[p->a], md);
+			text_layer(b, '-', cs_model_at(A, p->a), md);
 		else
-			text_layer_change(b, &A->layers[p->a], &B->layers[p->b], md);
+			text_layer_change(b, cs_model_at(A, p->a), cs_model_at(B, p->b), md);
 	}
 	if (md && header)
 		cs_buf_char(b, '\n', 1);
@@ -308,7 +318,7 @@ static void json_string(struct cs_buf *b, const char *s)
 static void json_layer(struct cs_buf *b, const struct cs_layer *l)
 {
 	cs_buf_str(b, "{\"name\": ");
-	json_string(b, l->name);
+	json_string(b, nm(l));
 	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": [", l->cls->name);
 	for (int i = 0; i < l->rank; i++) {
 		if (l->dims[i] < 0)
@@ -352,11 +362,11 @@ static void render_json(struct cs_buf *b, const struct cs_model *A, const char *
 		cs_buf_printf(b, "%s\n    {\"change\": \"%s\"", first ? "" : ",", kinds[p->kind]);
 		if (p->kind != OP_ADDED) {
 			cs_buf_str(b, ", \"old\": ");
-			json_layer(b, &A->layers[p->a]);
+			json_layer(b, cs_model_at(A, p->a));
 		}
 		if (p->kind != OP_REMOVED) {
 			cs_buf_str(b, ", \"new\": ");
-			json_layer(b, &B->layers[p->b]);
+			json_layer(b, cs_model_at(B, p->b));
 		}
 		cs_buf_str(b, "}");
 		first = false;

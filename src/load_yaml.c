@@ -20,8 +20,14 @@
  * CLASS is a Keras layer class or alias; each class takes exactly the
  * arguments of its table in src/layers/.  The input is given once: by the
  * top-level input_shape, by input_shape (or input_dim) on the first layer,
- * or by a first `Input` layer.  The `layers` list is read one item at a
- * time into a scratch arena, so its size does not bound memory.
+ * or by a first `Input` layer.
+ *
+ * The `layers` list is read one item at a time, straight from the events
+ * (a node tree is built only for list and mapping values), and each layer
+ * is propagated as soon as it is read, so only a compact record of it is
+ * kept.  When a setting that changes shapes or sizes (input_shape,
+ * batch_size, data_format, dtype_policy) comes after `layers`, the file is
+ * read a second time with those settings known from the start.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,17 +38,46 @@
 #include "model.h"
 #include "yaml_nodes.h"
 
+#define MAX_SPECS 128
+
+struct settings {
+	bool input, batch, data_format, dtype_policy;
+	struct cs_ints input_shape;
+	struct cs_mark input_mark;
+	int64_t batch_size;
+	int data_format_value;
+	const char *dtype_policy_value;
+};
+
+struct counter {
+	const char *stem;
+	uint32_t next;
+	bool watched;		/* an explicit name starts with this stem */
+};
+
+struct named {
+	const char *name;
+	unsigned line;
+};
+
 struct loader {
 	struct cs_yreader r;
 	struct cs_model *m;
-	struct cs_arena scratch;
+	struct cs_arena scratch;	/* one layer's nodes and arguments */
 	struct cs_error *err;
-	/* automatic-name counters, one per class stem */
-	struct {
-		const char *stem;
-		int64_t next;
-	} counters[128];
+	struct cs_shape cur;		/* the output of the last layer */
+	bool started;			/* shapes are propagated as layers come */
+	bool first_layer;
+	bool layers_done;
+	bool late;			/* a setting came after the layers */
+	bool second_pass;
+	struct settings preset;		/* the second pass's settings */
+	struct cs_mark first_mark;
+	struct cs_buf explain;
+	struct counter counters[160];
 	size_t ncounters;
+	struct named *names;		/* explicit names, open addressing */
+	size_t names_cap, names_n;
 };
 
 static const char *const top_keys[] = {
@@ -55,163 +90,364 @@ static int oom(struct loader *l, struct cs_mark at)
 	return cs_fail(l->err, at, "out of memory");
 }
 
-static int check_name(struct loader *l, const struct cs_node *n, const char *name,
-		      const char *what)
+static int check_name(struct loader *l, struct cs_mark at, const char *name, const char *what)
 {
 	if (!*name)
-		return cs_fail(l->err, n->mark, "%s: expected a non-empty name", what);
+		return cs_fail(l->err, at, "%s: expected a non-empty name", what);
 	if (strchr(name, '/'))
-		return cs_fail(l->err, n->mark, "%s '%s' contains '/', which Keras does not allow in names",
+		return cs_fail(l->err, at, "%s '%s' contains '/', which Keras does not allow in names",
 			       what, name);
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return cs_fail(l->err, n->mark, "%s: a control character in a name; expected printable text",
+			return cs_fail(l->err, at, "%s: a control character in a name; expected printable text",
 				       what);
 	return 0;
 }
 
 static int set_input(struct loader *l, struct cs_mark at, const struct cs_ints *shape)
 {
-	if (l->m->has_input)
+	struct cs_model *m = l->m;
+	if (m->has_input)
 		return cs_fail(l->err, at, "the input shape is given twice (first at line %u); "
 			       "expected one of: top-level input_shape, input_shape on the first layer, "
-			       "or a first Input layer", l->m->input_mark.line);
-	l->m->has_input = true;
-	l->m->input_mark = at;
-	l->m->input_shape = *shape;
+			       "or a first Input layer", m->input_mark.line);
+	m->has_input = true;
+	m->input_mark = at;
+	m->input_shape.n = shape->n;
+	m->input_shape.v = cs_arena_alloc(&m->arena, (shape->n + 1) * sizeof(int64_t));
+	if (!m->input_shape.v)
+		return oom(l, at);
+	memcpy(m->input_shape.v, shape->v, shape->n * sizeof(int64_t));
 	return 0;
 }
 
-static const char *auto_name(struct loader *l, const struct cs_layer_class *cls)
+/* ---- names ------------------------------------------------------------------ */
+
+static struct counter *counter_of(struct loader *l, const char *stem)
 {
-	size_t i;
-	for (i = 0; i < l->ncounters; i++)
-		if (l->counters[i].stem == cls->snake)
-			break;
-	if (i == l->ncounters) {
-		if (i == sizeof(l->counters) / sizeof(l->counters[0]))
-			return NULL;
-		l->counters[i].stem = cls->snake;
-		l->counters[i].next = 0;
-		l->ncounters++;
-	}
-	int64_t k = l->counters[i].next++;
-	if (k == 0)
-		return cls->snake;
-	char buf[96];
-	snprintf(buf, sizeof(buf), "%s_%lld", cls->snake, (long long)k);
-	return cs_arena_strdup(&l->m->arena, buf);
+	for (size_t i = 0; i < l->ncounters; i++)
+		if (l->counters[i].stem == stem)
+			return &l->counters[i];
+	if (l->ncounters == sizeof(l->counters) / sizeof(l->counters[0]))
+		return NULL;
+	struct counter *c = &l->counters[l->ncounters++];
+	c->stem = stem;
+	c->next = 0;
+	c->watched = false;
+	return c;
 }
 
-static int unknown_class(struct loader *l, const struct cs_node *n)
+static size_t name_slot(const struct loader *l, const char *name)
+{
+	size_t mask = l->names_cap - 1;
+	size_t j = cs_hash(name, strlen(name)) & mask;
+	while (l->names[j].name && strcmp(l->names[j].name, name))
+		j = (j + 1) & mask;
+	return j;
+}
+
+static const struct named *find_name(const struct loader *l, const char *name)
+{
+	if (!l->names_cap)
+		return NULL;
+	size_t j = name_slot(l, name);
+	return l->names[j].name ? &l->names[j] : NULL;
+}
+
+static int add_name(struct loader *l, const char *name, unsigned line)
+{
+	if (2 * (l->names_n + 1) > l->names_cap) {
+		size_t cap = l->names_cap ? 2 * l->names_cap : 64;
+		struct named *old = l->names;
+		size_t old_cap = l->names_cap;
+		l->names = calloc(cap, sizeof(*l->names));
+		if (!l->names) {
+			l->names = old;
+			return -1;
+		}
+		l->names_cap = cap;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].name)
+				l->names[name_slot(l, old[i].name)] = old[i];
+		free(old);
+	}
+	l->names[name_slot(l, name)] = (struct named){ name, line };
+	l->names_n++;
+	return 0;
+}
+
+static int duplicate(struct loader *l, const struct cs_layer *ly, const char *name, unsigned other,
+		     bool automatic)
+{
+	return cs_fail(l->err, ly->mark, "duplicate layer name '%s' (also the layer at line %u); "
+		       "Keras requires unique names%s", name, other,
+		       automatic ? " (this one is automatic: name the other one differently)" : "");
+}
+
+/* The line of the layer that got automatic name stem_k. */
+static unsigned auto_line(const struct loader *l, const char *stem, uint32_t k)
+{
+	for (size_t i = 0; i < l->m->nlayers; i++) {
+		const struct cs_layer *ly = cs_model_at(l->m, i);
+		if (!ly->name && ly->cls->snake == stem && ly->auto_index == k)
+			return ly->mark.line;
+	}
+	return 0;
+}
+
+/* Keras refuses a Sequential model whose names repeat: an explicit name
+ * may repeat another, or an automatic one made before or after it. */
+static int name_layer(struct loader *l, struct cs_layer *ly, const char *given)
+{
+	if (!given) {
+		struct counter *c = counter_of(l, ly->cls->snake);
+		if (!c)
+			return oom(l, ly->mark);
+		ly->auto_index = c->next++;
+		if (c->watched) {
+			char buf[128];
+			const char *name = cs_layer_name(ly, buf, sizeof(buf));
+			const struct named *n = find_name(l, name);
+			if (n)
+				return duplicate(l, ly, name, n->line, true);
+		}
+		return 0;
+	}
+	const struct named *n = find_name(l, given);
+	if (n)
+		return duplicate(l, ly, given, n->line, false);
+	for (size_t i = 0; i < cs_layer_class_count(); i++) {
+		const char *stem = cs_layer_class_at(i)->snake;
+		size_t len = strlen(stem);
+		if (stem[0] != given[0] || strncmp(stem, given, len))
+			continue;
+		struct counter *c = counter_of(l, stem);
+		if (!c)
+			return oom(l, ly->mark);
+		c->watched = true;
+		const char *rest = given + len;
+		if (!*rest && c->next > 0)
+			return duplicate(l, ly, given, auto_line(l, stem, 0), false);
+		if (rest[0] == '_' && rest[1] >= '1' && rest[1] <= '9' && strlen(rest + 1) < 10) {
+			char *end;
+			unsigned long k = strtoul(rest + 1, &end, 10);
+			if (!*end && k < c->next)
+				return duplicate(l, ly, given, auto_line(l, stem, (uint32_t)k), false);
+		}
+	}
+	ly->name = cs_arena_strdup(&l->m->arena, given);
+	if (!ly->name || add_name(l, ly->name, ly->mark.line) < 0)
+		return oom(l, ly->mark);
+	return 0;
+}
+
+/* ---- one layer ---------------------------------------------------------------- */
+
+static int unknown_class(struct loader *l, const char *name, struct cs_mark at)
 {
 	const char *const *names;
 	size_t count = cs_layer_class_names(&names);
-	const char *near = cs_closest(n->u.scalar.text, names, count);
+	const char *near = cs_closest(name, names, count);
 	if (near)
-		return cs_fail(l->err, n->mark, "unknown layer class '%s'; did you mean '%s'?",
-			       n->u.scalar.text, near);
-	return cs_fail(l->err, n->mark, "unknown layer class '%s'; expected a Keras layer such as "
-		       "Conv2D, Dense or MaxPooling2D", n->u.scalar.text);
+		return cs_fail(l->err, at, "unknown layer class '%s'; did you mean '%s'?", name, near);
+	return cs_fail(l->err, at, "unknown layer class '%s'; expected a Keras layer such as "
+		       "Conv2D, Dense or MaxPooling2D", name);
 }
 
-static int set_arg(struct loader *l, struct cs_layer *ly, const struct cs_node *key,
-		   const struct cs_node *value, bool *given, size_t nspecs)
+struct layer_args {
+	const struct cs_layer_class *cls;
+	struct cs_mark mark;
+	struct cs_args *a;
+	unsigned given[MAX_SPECS];	/* the line an argument was given on, or 0 */
+};
+
+static int unknown_arg(struct loader *l, const struct cs_layer_class *cls, const char *key,
+		       struct cs_mark at)
 {
-	const struct cs_layer_class *cls = ly->cls;
-	const struct cs_arg_spec *s = cs_args_find(cls, key->u.scalar.text);
-	if (!s) {
-		const char *names[128];
-		size_t n = cs_args_names(cls, names, 128);
-		const char *near = cs_closest(key->u.scalar.text, names, n);
-		if (near)
-			return cs_fail(l->err, key->mark, "%s has no argument '%s'; did you mean '%s'?",
-				       cls->name, key->u.scalar.text, near);
-		return cs_fail(l->err, key->mark, "%s has no argument '%s'", cls->name,
-			       key->u.scalar.text);
+	const char *names[MAX_SPECS];
+	size_t n = cs_args_names(cls, names, MAX_SPECS);
+	const char *near = cs_closest(key, names, n);
+	if (near)
+		return cs_fail(l->err, at, "%s has no argument '%s'; did you mean '%s'?", cls->name, key, near);
+	return cs_fail(l->err, at, "%s has no argument '%s'", cls->name, key);
+}
+
+/* One argument: its key (text of len bytes at `at`) and its value node. */
+static int set_arg(struct loader *l, struct layer_args *la, const char *key, size_t len,
+		   struct cs_mark at, const struct cs_node *value)
+{
+	size_t idx;
+	const struct cs_arg_spec *s = cs_args_lookup(la->cls, key, len, &idx);
+	if (!s)
+		return unknown_arg(l, la->cls, key, at);
+	if (idx < MAX_SPECS) {
+		if (la->given[idx])
+			return cs_fail(l->err, at, "duplicate key '%s' (first at line %u)", s->name,
+				       la->given[idx]);
+		la->given[idx] = at.line;
 	}
-	/* index of the spec, to remember which arguments were given */
-	size_t idx = 0;
-	for (const struct cs_arg_spec *const *g = cls->args; *g; g++)
-		for (const struct cs_arg_spec *t = *g; t->name; t++, idx++)
-			if (t == s && idx < nspecs)
-				given[idx] = true;
-	if (cs_args_set(cls, s, value, ly->args, &l->m->arena, l->err) < 0)
+	if (cs_args_set(la->cls, s, value, la->a, &l->scratch, l->err) < 0)
 		return -1;
-	if (!strcmp(s->name, "name") && check_name(l, value, ly->args->name, "name") < 0)
+	if (s->type == CS_ARG_STRING && check_name(l, value->mark, la->a->name, "name") < 0)
 		return -1;
 	return 0;
 }
 
-static int check_required(struct loader *l, struct cs_layer *ly, const bool *given,
-			  size_t nspecs)
+static int check_required(struct loader *l, const struct layer_args *la)
 {
 	size_t idx = 0;
-	for (const struct cs_arg_spec *const *g = ly->cls->args; *g; g++)
+	for (const struct cs_arg_spec *const *g = la->cls->args; *g; g++)
 		for (const struct cs_arg_spec *s = *g; s->name; s++, idx++)
-			if ((s->flags & CS_REQUIRED) && idx < nspecs && !given[idx])
-				return cs_fail(l->err, ly->mark, "%s: missing required argument '%s'",
-					       ly->cls->name, s->name);
+			if ((s->flags & CS_REQUIRED) && idx < MAX_SPECS && !la->given[idx])
+				return cs_fail(l->err, la->mark, "%s: missing required argument '%s'",
+					       la->cls->name, s->name);
 	return 0;
 }
 
 /* The first layer may carry the model's input. */
-static int take_input(struct loader *l, struct cs_layer *ly, bool first)
+static int take_input(struct loader *l, const struct layer_args *la)
 {
-	struct cs_args *a = ly->args;
-	bool has_dim = a->input_dim != CS_UNSET && !(ly->cls->flags & CS_CLS_INPUT);
-	if (ly->cls->flags & CS_CLS_INPUT) {
-		if (!first)
-			return cs_fail(l->err, ly->mark, "an Input layer can only be the first layer");
+	const struct cs_args *a = la->a;
+	bool input = la->cls->flags & CS_CLS_INPUT;
+	bool has_dim = a->input_dim != CS_UNSET && !input;
+	if (input) {
+		if (!l->first_layer)
+			return cs_fail(l->err, la->mark, "an Input layer can only be the first layer");
 		if (a->batch_shape.v) {
 			if (a->has_input_shape)
-				return cs_fail(l->err, ly->mark, "Input: give shape or batch_shape, not both");
+				return cs_fail(l->err, la->mark, "Input: give shape or batch_shape, not both");
 			if (a->batch_shape.n < 1)
-				return cs_fail(l->err, ly->mark, "Input: batch_shape needs the batch size first");
-			struct cs_ints s = { a->batch_shape.v + 1, a->batch_shape.n - 1 };
-			l->m->batch_size = a->batch_shape.v[0];
+				return cs_fail(l->err, la->mark, "Input: batch_shape needs the batch size first");
 			if (a->batch_size != CS_UNSET)
-				return cs_fail(l->err, ly->mark, "Input: give batch_size or batch_shape, not both");
-			if (set_input(l, ly->mark, &s) < 0)
+				return cs_fail(l->err, la->mark, "Input: give batch_size or batch_shape, not both");
+			struct cs_ints s = { a->batch_shape.v + 1, a->batch_shape.n - 1 };
+			if (set_input(l, la->mark, &s) < 0)
 				return -1;
+			l->m->batch_size = a->batch_shape.v[0];
 		} else {
 			if (!a->has_input_shape)
-				return cs_fail(l->err, ly->mark, "Input: missing required argument 'shape'");
-			if (set_input(l, ly->mark, &a->input_shape) < 0)
+				return cs_fail(l->err, la->mark, "Input: missing required argument 'shape'");
+			if (set_input(l, la->mark, &a->input_shape) < 0)
 				return -1;
 			if (a->batch_size != CS_UNSET)
 				l->m->batch_size = a->batch_size;
 		}
-		if (a->dtype)
-			l->m->input_dtype = a->dtype;
+		if (a->dtype && !(l->m->input_dtype = cs_arena_strdup(&l->m->arena, a->dtype)))
+			return oom(l, la->mark);
 		return 0;
 	}
 	if (!a->has_input_shape && !has_dim)
 		return 0;
-	if (!first)
-		return cs_fail(l->err, ly->mark, "%s: %s is only taken from the first layer; "
-			       "Keras ignores it here", ly->cls->name,
-			       has_dim ? "input_dim" : "input_shape");
+	if (!l->first_layer)
+		return cs_fail(l->err, la->mark, "%s: %s is only taken from the first layer; "
+			       "Keras ignores it here", la->cls->name, has_dim ? "input_dim" : "input_shape");
 	if (a->has_input_shape && has_dim)
-		return cs_fail(l->err, ly->mark, "%s: give input_shape or input_dim, not both",
-			       ly->cls->name);
+		return cs_fail(l->err, la->mark, "%s: give input_shape or input_dim, not both", la->cls->name);
 	if (has_dim) {
-		int64_t *v = cs_arena_alloc(&l->m->arena, sizeof(int64_t));
-		if (!v)
-			return oom(l, ly->mark);
-		*v = a->input_dim;
-		struct cs_ints s = { v, 1 };
-		return set_input(l, ly->mark, &s);
+		int64_t v = a->input_dim;
+		struct cs_ints s = { &v, 1 };
+		return set_input(l, la->mark, &s);
 	}
-	return set_input(l, ly->mark, &a->input_shape);
+	return set_input(l, la->mark, &a->input_shape);
 }
 
-static int parse_layer(struct loader *l, const struct cs_node *n, bool first, bool *was_input)
+/* A layer whose class and arguments are read: check, name, propagate. */
+static int finish_layer(struct loader *l, struct layer_args *la)
+{
+	if (check_required(l, la) < 0 || take_input(l, la) < 0)
+		return -1;
+	bool first = l->first_layer;
+	l->first_layer = false;
+	if (first)
+		l->first_mark = la->mark;
+	if (la->cls->flags & CS_CLS_INPUT)
+		return 0;
+	if (!l->started && l->m->has_input) {
+		if (cs_propagate_start(l->m, &l->cur, l->err) < 0)
+			return -1;
+		l->started = true;
+	}
+	if (!l->started) {
+		/* the input comes later in the file: read it again then */
+		l->late = true;
+		return 0;
+	}
+	struct cs_layer *ly = cs_model_add_layer(l->m);
+	if (!ly)
+		return oom(l, la->mark);
+	ly->cls = la->cls;
+	ly->mark = la->mark;
+	if (name_layer(l, ly, la->a->name) < 0)
+		return -1;
+	return cs_propagate_layer(l->m, ly, la->a, &l->cur, l->m->explain ? &l->explain : NULL, l->err);
+}
+
+static int start_args(struct loader *l, struct layer_args *la, const struct cs_layer_class *cls,
+		      struct cs_mark mark)
+{
+	la->cls = cls;
+	la->mark = mark;
+	memset(la->given, 0, sizeof(la->given));
+	la->a = cs_arena_alloc(&l->scratch, sizeof(struct cs_args));
+	if (!la->a)
+		return oom(l, mark);
+	cs_args_defaults(cls, la->a);
+	return 0;
+}
+
+/* A scalar event as a node that lives as long as the event does. */
+static int event_scalar(struct loader *l, struct cs_node *n)
+{
+	return cs_yreader_peek_scalar(&l->r, n);
+}
+
+/* Arguments straight from the events, up to the end of their mapping;
+ * `depth` is the nesting of the mapping they are in. */
+static int read_args(struct loader *l, struct layer_args *la, int depth, bool skip_type)
+{
+	struct cs_yreader *r = &l->r;
+	while (r->event.type != YAML_MAPPING_END_EVENT) {
+		struct cs_node key;
+		if (r->event.type != YAML_SCALAR_EVENT) {
+			struct cs_node *k;
+			if (cs_yreader_node(r, &l->scratch, &k) < 0)
+				return -1;
+			return cs_fail(l->err, k->mark, "a mapping key must be a plain word");
+		}
+		if (event_scalar(l, &key) < 0)
+			return -1;
+		/* the key's text dies with its event: keep a copy */
+		char *text = cs_arena_strndup(&l->scratch, key.u.scalar.text, key.u.scalar.len);
+		if (!text)
+			return oom(l, key.mark);
+		if (cs_yreader_next(r) < 0)
+			return -1;
+		if (skip_type && !strcmp(text, "type"))
+			return cs_fail(l->err, key.mark, "duplicate key 'type'");
+		struct cs_node value, *v = &value;
+		r->depth = depth;
+		if (r->event.type == YAML_SCALAR_EVENT) {
+			if (event_scalar(l, &value) < 0)
+				return -1;
+			if (set_arg(l, la, text, key.u.scalar.len, key.mark, v) < 0)
+				return -1;
+			if (cs_yreader_next(r) < 0)
+				return -1;
+		} else {
+			if (cs_yreader_node(r, &l->scratch, &v) < 0 ||
+			    set_arg(l, la, text, key.u.scalar.len, key.mark, v) < 0)
+				return -1;
+		}
+	}
+	return cs_yreader_next(r);
+}
+
+/* The general form of an item, as a node tree: used when the item is not
+ * `- Class: {...}`, `- type: Class ...` or `- Class`. */
+static int layer_from_node(struct loader *l, const struct cs_node *n)
 {
 	const struct cs_node *cls_node = NULL, *args = NULL;
 	char buf[64];
-	*was_input = false;
-
 	switch (n->kind) {
 	case CS_NODE_SCALAR:
 		cls_node = n;
@@ -241,49 +477,129 @@ static int parse_layer(struct loader *l, const struct cs_node *n, bool first, bo
 	if (cls_node->kind != CS_NODE_SCALAR || cs_node_is_null(cls_node))
 		return cs_fail(l->err, cls_node->mark, "expected a layer class name, got %s",
 			       cs_node_describe(cls_node, buf, sizeof(buf)));
-
 	const struct cs_layer_class *cls = cs_layer_class_find(cls_node->u.scalar.text);
 	if (!cls)
-		return unknown_class(l, cls_node);
-
-	struct cs_layer tmp = { 0 };
-	tmp.cls = cls;
-	tmp.mark = n->mark;
-	tmp.args = cs_arena_alloc(&l->m->arena, sizeof(struct cs_args));
-	if (!tmp.args)
-		return oom(l, n->mark);
-	cs_args_defaults(cls, tmp.args);
-
-	bool given[128] = { false };
-	if (args) {
-		for (size_t i = 0; i < args->u.map.n; i++) {
-			const struct cs_node *k = args->u.map.pairs[i].key;
-			if (args == n && !strcmp(k->u.scalar.text, "type"))
-				continue;
-			if (set_arg(l, &tmp, k, args->u.map.pairs[i].value, given, 128) < 0)
-				return -1;
-		}
-	}
-	if (check_required(l, &tmp, given, 128) < 0 || take_input(l, &tmp, first) < 0)
+		return unknown_class(l, cls_node->u.scalar.text, cls_node->mark);
+	struct layer_args la;
+	if (start_args(l, &la, cls, n->mark) < 0)
 		return -1;
-	if (cls->flags & CS_CLS_INPUT) {
-		*was_input = true;
-		return 0;
+	for (size_t i = 0; args && i < args->u.map.n; i++) {
+		const struct cs_node *k = args->u.map.pairs[i].key;
+		if (args == n && !strcmp(k->u.scalar.text, "type"))
+			continue;
+		if (set_arg(l, &la, k->u.scalar.text, k->u.scalar.len, k->mark, args->u.map.pairs[i].value) < 0)
+			return -1;
 	}
+	return finish_layer(l, &la);
+}
 
-	struct cs_layer *ly = cs_model_add_layer(l->m);
-	if (!ly)
-		return oom(l, n->mark);
-	*ly = tmp;
-	ly->name = ly->args->name ? ly->args->name : auto_name(l, cls);
-	if (!ly->name)
-		return oom(l, n->mark);
+static int read_layer(struct loader *l)
+{
+	struct cs_yreader *r = &l->r;
+	struct cs_mark mark = cs_yreader_mark(r);
+	struct layer_args la;
+	r->depth = 2;
+	if (r->event.type == YAML_MAPPING_START_EVENT && !r->event.data.mapping_start.tag) {
+		if (cs_yreader_next(r) < 0)
+			return -1;
+		struct cs_node key;
+		if (r->event.type == YAML_SCALAR_EVENT && event_scalar(l, &key) == 0 && key.u.scalar.plain) {
+			if (!strcmp(key.u.scalar.text, "type")) {
+				/* - type: Class, then its arguments */
+				if (cs_yreader_next(r) < 0)
+					return -1;
+				struct cs_node *cn;
+				r->depth = 3;
+				if (cs_yreader_node(r, &l->scratch, &cn) < 0)
+					return -1;
+				char buf[64];
+				if (cn->kind != CS_NODE_SCALAR || cs_node_is_null(cn))
+					return cs_fail(l->err, cn->mark, "expected a layer class name, got %s",
+						       cs_node_describe(cn, buf, sizeof(buf)));
+				const struct cs_layer_class *cls = cs_layer_class_find(cn->u.scalar.text);
+				if (!cls)
+					return unknown_class(l, cn->u.scalar.text, cn->mark);
+				if (start_args(l, &la, cls, mark) < 0 || read_args(l, &la, 3, true) < 0)
+					return -1;
+				return finish_layer(l, &la);
+			}
+			const struct cs_layer_class *cls = cs_layer_class_find(key.u.scalar.text);
+			char *name = cs_arena_strndup(&l->scratch, key.u.scalar.text, key.u.scalar.len);
+			struct cs_mark key_mark = key.mark;
+			if (!name || cs_yreader_next(r) < 0)
+				return name ? -1 : oom(l, key_mark);
+			bool null_args = r->event.type == YAML_SCALAR_EVENT &&
+					 event_scalar(l, &key) == 0 && cs_node_is_null(&key);
+			if (cls && (null_args || (r->event.type == YAML_MAPPING_START_EVENT &&
+						  !r->event.data.mapping_start.tag))) {
+				/* - Class: {arguments} */
+				if (start_args(l, &la, cls, mark) < 0 || cs_yreader_next(r) < 0)
+					return -1;
+				if (!null_args && read_args(l, &la, 4, false) < 0)
+					return -1;
+				if (r->event.type != YAML_MAPPING_END_EVENT) {
+					struct cs_node *k;
+					r->depth = 3;
+					if (cs_yreader_node(r, &l->scratch, &k) < 0)
+						return -1;
+					return cs_fail(l->err, mark, "a layer is `- Class: {arguments}` or a "
+						       "mapping with a `type:` key; this mapping has more than "
+						       "one key and no `type`");
+				}
+				if (cs_yreader_next(r) < 0)
+					return -1;
+				return finish_layer(l, &la);
+			}
+			/* anything else: the whole item as a node tree */
+			struct cs_node *item = cs_arena_alloc(&l->scratch, sizeof(*item));
+			struct cs_node *knode = cs_arena_alloc(&l->scratch, sizeof(*knode));
+			if (!item || !knode)
+				return oom(l, mark);
+			knode->kind = CS_NODE_SCALAR;
+			knode->mark = key_mark;
+			knode->u.scalar.text = name;
+			knode->u.scalar.len = strlen(name);
+			knode->u.scalar.plain = true;
+			r->depth = 3;
+			if (cs_yreader_map_rest(r, &l->scratch, mark, knode, item) < 0)
+				return -1;
+			return layer_from_node(l, item);
+		}
+		/* the first key is not a plain word: read the rest as a tree */
+		struct cs_node *item = cs_arena_alloc(&l->scratch, sizeof(*item));
+		if (!item)
+			return oom(l, mark);
+		r->depth = 3;
+		if (cs_yreader_map_rest(r, &l->scratch, mark, NULL, item) < 0)
+			return -1;
+		return layer_from_node(l, item);
+	}
+	struct cs_node *n;
+	if (cs_yreader_node(r, &l->scratch, &n) < 0)
+		return -1;
+	return layer_from_node(l, n);
+}
+
+static int apply_preset(struct loader *l)
+{
+	struct cs_model *m = l->m;
+	const struct settings *p = &l->preset;
+	if (p->input && !m->has_input && set_input(l, p->input_mark, &p->input_shape) < 0)
+		return -1;
+	if (p->batch)
+		m->batch_size = p->batch_size;
+	if (p->data_format)
+		m->data_format = p->data_format_value;
+	if (p->dtype_policy)
+		m->dtype_policy = p->dtype_policy_value;
 	return 0;
 }
 
 static int parse_layers(struct loader *l)
 {
 	struct cs_yreader *r = &l->r;
+	if (l->second_pass && apply_preset(l) < 0)
+		return -1;
 	if (r->event.type != YAML_SEQUENCE_START_EVENT) {
 		struct cs_node *v;
 		char buf[64];
@@ -296,47 +612,58 @@ static int parse_layers(struct loader *l)
 	}
 	if (cs_yreader_next(r) < 0)
 		return -1;
-	bool first = true;
+	l->first_layer = true;
 	while (r->event.type != YAML_SEQUENCE_END_EVENT) {
-		struct cs_node *item;
-		bool was_input;
-		r->depth++;	/* the list itself counts as one level */
-		int rc = cs_yreader_node(r, &l->scratch, &item);
-		r->depth--;
-		if (rc < 0 || parse_layer(l, item, first, &was_input) < 0)
+		if (read_layer(l) < 0)
 			return -1;
-		first = false;
 		cs_arena_reset(&l->scratch);
 	}
+	r->depth = 1;
 	return cs_yreader_next(r);
 }
+
+/* ---- the top level ------------------------------------------------------------ */
 
 static int parse_top_value(struct loader *l, const struct cs_node *key, const struct cs_node *v)
 {
 	struct cs_model *m = l->m;
 	const char *k = key->u.scalar.text;
+	/* settings that change shapes, met after the layers, mean a second pass */
+	bool after = l->layers_done && m->nlayers > 0;
 	if (!strcmp(k, "name")) {
 		const char *t;
-		if (cs_node_string(v, "name", &t, l->err) < 0 || check_name(l, v, t, "model name") < 0)
+		if (cs_node_string(v, "name", &t, l->err) < 0 || check_name(l, v->mark, t, "model name") < 0)
 			return -1;
 		m->name = cs_arena_strdup(&m->arena, t);
-		m->name_mark = v->mark;
 		return m->name ? 0 : oom(l, v->mark);
 	}
 	if (!strcmp(k, "input_shape")) {
 		struct cs_ints s;
-		if (cs_node_shape(v, "input_shape", &s, &m->arena, l->err) < 0)
+		if (cs_node_shape(v, "input_shape", &s, &l->scratch, l->err) < 0)
 			return -1;
-		return set_input(l, key->mark, &s);
+		if (l->second_pass && l->preset.input)
+			return 0;	/* applied before the layers */
+		if (set_input(l, key->mark, &s) < 0)
+			return -1;
+		l->preset.input = true;
+		l->preset.input_mark = key->mark;
+		l->preset.input_shape = m->input_shape;
+		l->late |= l->layers_done && !l->started;
+		return 0;
 	}
 	if (!strcmp(k, "batch_size")) {
-		if (cs_node_is_null(v))
-			return 0;
-		if (cs_node_int(v, "batch_size", &m->batch_size, l->err) < 0)
-			return -1;
-		if (m->batch_size < 1)
-			return cs_fail(l->err, v->mark, "batch_size: expected a positive integer or null, got %lld",
-				       (long long)m->batch_size);
+		int64_t b = CS_NONE;
+		if (!cs_node_is_null(v)) {
+			if (cs_node_int(v, "batch_size", &b, l->err) < 0)
+				return -1;
+			if (b < 1)
+				return cs_fail(l->err, v->mark, "batch_size: expected a positive integer or null, got %lld",
+					       (long long)b);
+		}
+		m->batch_size = b;
+		l->preset.batch = true;
+		l->preset.batch_size = b;
+		l->late |= after;
 		return 0;
 	}
 	if (!strcmp(k, "dtype") || !strcmp(k, "dtype_policy")) {
@@ -351,21 +678,28 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 			return oom(l, v->mark);
 		if (k[5] == '_') {
 			m->dtype_policy = t;
-			m->dtype_policy_mark = v->mark;
+			l->preset.dtype_policy = true;
+			l->preset.dtype_policy_value = t;
+			l->late |= after;
 		} else {
 			m->input_dtype = t;
 		}
 		return 0;
 	}
 	if (!strcmp(k, "data_format")) {
+		int df = CS_DF_DEFAULT;
 		if (cs_node_is_null(v))
-			return 0;
-		if (v->kind == CS_NODE_SCALAR && !strcmp(v->u.scalar.text, "channels_last"))
-			m->data_format = CS_DF_LAST;
+			df = CS_DF_DEFAULT;
+		else if (v->kind == CS_NODE_SCALAR && !strcmp(v->u.scalar.text, "channels_last"))
+			df = CS_DF_LAST;
 		else if (v->kind == CS_NODE_SCALAR && !strcmp(v->u.scalar.text, "channels_first"))
-			m->data_format = CS_DF_FIRST;
+			df = CS_DF_FIRST;
 		else
 			return cs_fail(l->err, v->mark, "data_format: expected 'channels_last' or 'channels_first'");
+		m->data_format = df;
+		l->preset.data_format = true;
+		l->preset.data_format_value = df;
+		l->late |= after;
 		return 0;
 	}
 	if (!strcmp(k, "class_name") || !strcmp(k, "config"))
@@ -400,10 +734,10 @@ static int parse_model(struct loader *l)
 	if (cs_yreader_next(r) < 0)
 		return -1;
 	bool seen[NTOP_KEYS] = { false };
-	struct cs_mark seen_at[NTOP_KEYS];
-	r->depth++;
+	unsigned seen_line[NTOP_KEYS] = { 0 };
 	while (r->event.type != YAML_MAPPING_END_EVENT) {
 		struct cs_node *key;
+		r->depth = 1;
 		if (cs_yreader_node(r, &l->scratch, &key) < 0)
 			return -1;
 		if (key->kind != CS_NODE_SCALAR)
@@ -413,14 +747,15 @@ static int parse_model(struct loader *l)
 				continue;
 			if (seen[i])
 				return cs_fail(l->err, key->mark, "duplicate key '%s' (first at line %u)",
-					       top_keys[i], seen_at[i].line);
+					       top_keys[i], seen_line[i]);
 			seen[i] = true;
-			seen_at[i] = key->mark;
+			seen_line[i] = key->mark.line;
 		}
 		if (!strcmp(key->u.scalar.text, "layers")) {
 			l->m->layers_mark = key->mark;
 			if (parse_layers(l) < 0)
 				return -1;
+			l->layers_done = true;
 		} else {
 			struct cs_node *v;
 			if (cs_yreader_node(r, &l->scratch, &v) < 0 || parse_top_value(l, key, v) < 0)
@@ -428,7 +763,6 @@ static int parse_model(struct loader *l)
 		}
 		cs_arena_reset(&l->scratch);
 	}
-	r->depth--;
 	if (!seen[NTOP_KEYS - 1])
 		return cs_fail(l->err, top, "missing 'layers': expected a list of layers");
 	if (cs_yreader_next(r) < 0)
@@ -436,37 +770,23 @@ static int parse_model(struct loader *l)
 	return cs_yreader_finish(r);
 }
 
-/* Keras refuses a Sequential model whose names repeat. */
-static int check_unique_names(struct loader *l)
+/* One reading of the whole file into l->m (fresh). */
+static int read_pass(struct loader *l, const char *data, size_t len)
 {
-	struct cs_model *m = l->m;
-	size_t cap = 16;
-	while (cap < m->nlayers * 2)
-		cap *= 2;
-	const struct cs_layer **slots = calloc(cap, sizeof(*slots));
-	if (!slots)
-		return oom(l, m->layers_mark);
-	int rc = 0;
-	for (size_t i = 0; i < m->nlayers && rc == 0; i++) {
-		const struct cs_layer *ly = &m->layers[i];
-		uint64_t h = 1469598103934665603ULL;
-		for (const unsigned char *p = (const unsigned char *)ly->name; *p; p++)
-			h = (h ^ *p) * 1099511628211ULL;
-		for (size_t j = h & (cap - 1);; j = (j + 1) & (cap - 1)) {
-			if (!slots[j]) {
-				slots[j] = ly;
-				break;
-			}
-			if (!strcmp(slots[j]->name, ly->name)) {
-				rc = cs_fail(l->err, ly->mark, "duplicate layer name '%s' (also the layer at line %u); "
-					     "Keras requires unique names%s", ly->name, slots[j]->mark.line,
-					     ly->args->name ? "" : " (this one is automatic: name the other one differently)");
-				break;
-			}
-		}
-	}
-	free(slots);
+	cs_yreader_init(&l->r, (const unsigned char *)data, len, l->err);
+	int rc = parse_model(l);
+	cs_yreader_close(&l->r);
+	cs_arena_reset(&l->scratch);
 	return rc;
+}
+
+static void loader_reset(struct loader *l)
+{
+	free(l->names);
+	l->names = NULL;
+	l->names_cap = l->names_n = 0;
+	l->ncounters = 0;
+	l->started = l->layers_done = l->late = false;
 }
 
 cs_model *cs_model_load_buffer(const char *data, size_t len, const char *name,
@@ -490,31 +810,39 @@ cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *na
 	cs_error_set_file(err, name);
 
 	struct loader *l = calloc(1, sizeof(*l));
-	struct cs_model *m = cs_model_new();
-	if (!l || !m) {
-		free(l);
-		cs_model_destroy(m);
+	if (!l) {
 		struct cs_mark none = { 0, 0 };
 		cs_fail(err, none, "out of memory");
 		return NULL;
 	}
-	l->m = m;
 	l->err = err;
-	m->explain = opt && opt->explain;
 	cs_arena_init(&l->scratch);
-	cs_yreader_init(&l->r, (const unsigned char *)data, len, err);
-
-	int rc = parse_model(l);
-	cs_yreader_close(&l->r);
+	int rc = -1;
+	for (int pass = 0; pass < 2; pass++) {
+		cs_model_destroy(l->m);
+		l->m = cs_model_new();
+		if (!l->m) {
+			struct cs_mark none = { 0, 0 };
+			cs_fail(err, none, "out of memory");
+			break;
+		}
+		l->m->explain = opt && opt->explain;
+		l->second_pass = pass == 1;
+		loader_reset(l);
+		rc = read_pass(l, data, len);
+		if (rc < 0 || !l->late || !l->m->has_input)
+			break;
+		rc = -1;	/* a setting came after the layers: read again */
+	}
+	if (rc == 0 && !l->m->has_input)
+		rc = cs_fail(err, l->first_mark.line ? l->first_mark : l->m->layers_mark, "no input shape: expected `input_shape: [...]` at the top, "
+			     "`input_shape` on the first layer, or a first layer `- Input: {shape: [...]}`");
+	if (rc == 0 && !l->started && cs_propagate_start(l->m, &l->cur, err) < 0)
+		rc = -1;
+	cs_model *m = l->m;
+	cs_buf_free(&l->explain);
+	loader_reset(l);
 	cs_arena_free(&l->scratch);
-	if (rc == 0 && !m->has_input)
-		rc = cs_fail(err, m->nlayers ? m->layers[0].mark : m->layers_mark,
-			     "no input shape: expected `input_shape: [...]` at the top, `input_shape` on "
-			     "the first layer, or a first layer `- Input: {shape: [...]}`");
-	if (rc == 0)
-		rc = check_unique_names(l);
-	if (rc == 0)
-		rc = cs_propagate(m, err);
 	free(l);
 	if (rc < 0) {
 		cs_model_destroy(m);
@@ -544,7 +872,9 @@ cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options
 		cs_fail_status(err, CS_USAGE, none, "is a directory; expected a model file");
 		return NULL;
 	}
-	size_t cap = 1 << 16, len = 0;
+	/* one allocation of the file's size when it is a regular file */
+	size_t cap = st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 2 ? (size_t)st.st_size + 1 : 1 << 16;
+	size_t len = 0;
 	char *buf = malloc(cap);
 	while (buf) {
 		size_t n = fread(buf + len, 1, cap - len, f);

@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,15 +17,21 @@ struct cs_model *cs_model_new(void)
 
 struct cs_layer *cs_model_add_layer(struct cs_model *m)
 {
-	if (m->nlayers == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 16;
-		struct cs_layer *nl = realloc(m->layers, cap * sizeof(*nl));
-		if (!nl)
+	if ((m->nlayers & (CS_CHUNK - 1)) == 0) {
+		/* a new chunk; the table of chunks grows by doubling */
+		size_t k = m->nlayers >> CS_CHUNK_SHIFT;
+		if ((k & (k - 1)) == 0) {
+			struct cs_layer **nc = realloc(m->chunks, (k ? 2 * k : 1) * sizeof(*nc));
+			if (!nc)
+				return NULL;
+			m->chunks = nc;
+		}
+		m->chunks[k] = malloc(CS_CHUNK * sizeof(struct cs_layer));
+		if (!m->chunks[k])
 			return NULL;
-		m->layers = nl;
-		m->cap = cap;
+		m->nchunks = k + 1;
 	}
-	struct cs_layer *ly = &m->layers[m->nlayers++];
+	struct cs_layer *ly = cs_model_at(m, m->nlayers++);
 	memset(ly, 0, sizeof(*ly));
 	return ly;
 }
@@ -33,9 +40,21 @@ void cs_model_destroy(cs_model *m)
 {
 	if (!m)
 		return;
-	free(m->layers);
+	for (size_t k = 0; k < m->nchunks; k++)
+		free(m->chunks[k]);
+	free(m->chunks);
 	cs_arena_free(&m->arena);
 	free(m);
+}
+
+const char *cs_layer_name(const struct cs_layer *ly, char *buf, size_t size)
+{
+	if (ly->name)
+		return ly->name;
+	if (ly->auto_index == 0)
+		return ly->cls->snake;
+	snprintf(buf, size, "%s_%u", ly->cls->snake, (unsigned)ly->auto_index);
+	return buf;
 }
 
 const char *cs_model_name(const cs_model *m)
@@ -66,8 +85,8 @@ size_t cs_model_layer_count(const cs_model *m)
 
 void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info)
 {
-	const struct cs_layer *ly = &m->layers[i];
-	info->name = ly->name;
+	const struct cs_layer *ly = cs_model_at(m, i);
+	info->name = cs_layer_name(ly, info->name_buf, sizeof(info->name_buf));
 	info->class_name = ly->cls->name;
 	info->rank = (size_t)ly->rank;
 	info->dims = ly->dims;

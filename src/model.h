@@ -1,5 +1,6 @@
-/* The model: layers in order, each with its arguments and, once
- * propagated, its output shape and weight counts.  Arena-owned. */
+/* The model: a compact record per layer (class, name, output shape,
+ * weight counts), arena-owned and stored in fixed-size chunks, so a
+ * million-layer model costs a few tens of bytes a layer and no copying. */
 #ifndef CS_MODEL_H
 #define CS_MODEL_H
 
@@ -10,43 +11,57 @@
 
 struct cs_layer {
 	const struct cs_layer_class *cls;
-	const char *name;
-	struct cs_mark mark;
-	struct cs_args *args;
-	/* filled by cs_propagate() */
-	int rank;
-	int64_t *dims;
+	const char *name;	/* given in the file, or NULL: automatic */
+	const int64_t *dims;	/* output shape, batch first; shared with the
+				 * layer before when equal */
+	const char *explain;	/* with the explain option */
 	int64_t trainable_params, non_trainable_params;
 	int64_t trainable_bytes, non_trainable_bytes;
-	const char *explain;
+	struct cs_mark mark;
+	uint32_t auto_index;	/* automatic name: stem (0) or stem_N */
+	uint8_t rank;
 };
+
+#define CS_CHUNK_SHIFT 12
+#define CS_CHUNK (1u << CS_CHUNK_SHIFT)
 
 struct cs_model {
 	struct cs_arena arena;
 	const char *name;
-	struct cs_mark name_mark;
 	bool has_input;
 	struct cs_mark input_mark;
 	struct cs_ints input_shape;	/* one sample's shape, batch excluded */
 	int64_t batch_size;		/* CS_NONE unless given */
 	const char *input_dtype;
 	const char *dtype_policy;	/* NULL: float32 */
-	struct cs_mark dtype_policy_mark;
 	int data_format;		/* the file-wide default */
 	struct cs_mark layers_mark;
-	struct cs_layer *layers;
-	size_t nlayers, cap;
+	struct cs_layer **chunks;
+	size_t nchunks, nlayers;
 	struct cs_totals totals;
 	bool explain;			/* keep each layer's arithmetic */
 };
+
+static inline struct cs_layer *cs_model_at(const struct cs_model *m, size_t i)
+{
+	return &m->chunks[i >> CS_CHUNK_SHIFT][i & (CS_CHUNK - 1)];
+}
 
 struct cs_model *cs_model_new(void);
 /* Append a zeroed layer; NULL when out of memory. */
 struct cs_layer *cs_model_add_layer(struct cs_model *m);
 
-/* Shapes and counts for every layer, in order; fails at the first layer
- * whose input it cannot take, pointing at that layer. */
-int cs_propagate(struct cs_model *m, struct cs_error *err);
+/* The layer's name: its own, or the automatic one written into buf. */
+const char *cs_layer_name(const struct cs_layer *ly, char *buf, size_t size);
+
+/* The output of layer ly with arguments a, from the shape *in (which
+ * becomes the output): its rule, its weights in the layer's dtype, the
+ * model's totals.  Fails pointing at the layer. */
+int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_args *a,
+		       struct cs_shape *in, struct cs_buf *explain, struct cs_error *err);
+
+/* The input shape with its batch, to start propagating from. */
+int cs_propagate_start(struct cs_model *m, struct cs_shape *in, struct cs_error *err);
 
 /* Keras's automatic-name stem of a class name (§9 of the format spec):
  * "Conv2D" -> "conv2d", "ReLU" -> "re_lu".  Writes into buf. */

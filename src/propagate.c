@@ -1,21 +1,23 @@
 /* Shapes and counts, layer to layer: a Sequential model is a chain, each
- * layer's rule applied to the output of the one before. */
+ * layer's rule applied to the output of the one before, as the layers
+ * are read. */
 #include <string.h>
 
 #include "args.h"
 #include "checked.h"
 #include "model.h"
 
-static int weight_bytes(const struct cs_model *m, const struct cs_layer *ly)
+static int weight_bytes(const struct cs_model *m, const struct cs_args *a)
 {
-	if (ly->args->dtype)
-		return cs_dtype_bytes(ly->args->dtype);
+	if (a->dtype)
+		return cs_dtype_bytes(a->dtype);
 	if (m->dtype_policy)
 		return cs_dtype_bytes(m->dtype_policy);
 	return 4;
 }
 
-static int add_totals(struct cs_model *m, const struct cs_layer *ly, struct cs_error *err)
+static int add_totals(struct cs_model *m, const struct cs_layer *ly, const char *name,
+		      struct cs_error *err)
 {
 	struct cs_totals *t = &m->totals;
 	int64_t all;
@@ -23,42 +25,59 @@ static int add_totals(struct cs_model *m, const struct cs_layer *ly, struct cs_e
 	    !cs_add(t->non_trainable_params, ly->non_trainable_params, &t->non_trainable_params) ||
 	    !cs_add(t->trainable_params, t->non_trainable_params, &all))
 		return cs_fail(err, ly->mark, "%s '%s': the model's total weight count overflows 64 bits",
-			       ly->cls->name, ly->name);
+			       ly->cls->name, name);
 	if (!cs_add(t->trainable_bytes, ly->trainable_bytes, &t->trainable_bytes) ||
 	    !cs_add(t->non_trainable_bytes, ly->non_trainable_bytes, &t->non_trainable_bytes) ||
 	    !cs_add(t->trainable_bytes, t->non_trainable_bytes, &all))
 		return cs_fail(err, ly->mark, "%s '%s': the model's total size in bytes overflows 64 bits",
-			       ly->cls->name, ly->name);
+			       ly->cls->name, name);
 	return 0;
 }
 
-/* One layer: its rule on the output of the layer before (*in), which
- * becomes its own output. */
-static int propagate_layer(struct cs_model *m, struct cs_layer *ly, struct cs_shape *in,
-		   struct cs_buf *explain, struct cs_error *err)
+int cs_propagate_start(struct cs_model *m, struct cs_shape *in, struct cs_error *err)
 {
+	if (m->input_shape.n + 1 > CS_MAX_RANK)
+		return cs_fail(err, m->input_mark, "the input has more than %d dimensions", CS_MAX_RANK - 1);
+	/* keep the input with its batch in front, for cs_model_input_dims() */
+	int64_t *dims = cs_arena_alloc(&m->arena, (m->input_shape.n + 1) * sizeof(int64_t));
+	if (!dims)
+		return cs_fail(err, m->input_mark, "out of memory");
+	dims[0] = m->batch_size;
+	memcpy(dims + 1, m->input_shape.v, m->input_shape.n * sizeof(int64_t));
+	m->input_shape.v = dims + 1;
+	in->rank = (int)m->input_shape.n + 1;
+	memcpy(in->d, dims, (size_t)in->rank * sizeof(int64_t));
+	return 0;
+}
+
+int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_args *a,
+		       struct cs_shape *in, struct cs_buf *explain, struct cs_error *err)
+{
+	char name[128];
 	struct cs_infer c;
-	memset(&c, 0, sizeof(c));
 	c.cls = ly->cls;
-	c.a = ly->args;
-	c.data_format = ly->args->data_format != CS_DF_DEFAULT ? ly->args->data_format
+	c.a = a;
+	c.data_format = a->data_format != CS_DF_DEFAULT ? a->data_format
 			: m->data_format != CS_DF_DEFAULT ? m->data_format : CS_DF_LAST;
 	c.in = in;
-	c.explain = explain;
-	if (explain)
-		explain->len = 0;
-	c.elem_bytes = weight_bytes(m, ly);
-	c.layer_name = ly->name;
+	c.out.rank = 0;
+	c.elem_bytes = weight_bytes(m, a);
+	c.trainable = c.non_trainable = c.trainable_bytes = c.non_trainable_bytes = 0;
+	c.layer_name = cs_layer_name(ly, name, sizeof(name));
 	c.mark = ly->mark;
 	c.err = err;
+	c.explain = explain;
+	c.window_text[0] = '\0';
+	if (explain)
+		explain->len = 0;
 	if (ly->cls->infer(&c) < 0)
 		return -1;
-	if (!ly->args->trainable) {
+	if (!a->trainable) {
 		/* a frozen layer's weights are all non-trainable */
 		if (!cs_add(c.non_trainable, c.trainable, &c.non_trainable) ||
 		    !cs_add(c.non_trainable_bytes, c.trainable_bytes, &c.non_trainable_bytes))
 			return cs_fail(err, ly->mark, "%s '%s': its weight count overflows 64 bits",
-				       ly->cls->name, ly->name);
+				       ly->cls->name, c.layer_name);
 		c.trainable = c.trainable_bytes = 0;
 		cs_explain(&c, "trainable: false, so all %lld weights are non-trainable",
 			   (long long)c.non_trainable);
@@ -74,38 +93,22 @@ static int propagate_layer(struct cs_model *m, struct cs_layer *ly, struct cs_sh
 	ly->non_trainable_params = c.non_trainable;
 	ly->trainable_bytes = c.trainable_bytes;
 	ly->non_trainable_bytes = c.non_trainable_bytes;
-	if (add_totals(m, ly, err) < 0)
+	if (add_totals(m, ly, c.layer_name, err) < 0)
 		return -1;
-	ly->rank = c.out.rank;
-	ly->dims = cs_arena_alloc(&m->arena, (size_t)c.out.rank * sizeof(int64_t) + 1);
-	if (!ly->dims)
-		return cs_fail(err, ly->mark, "out of memory");
-	memcpy(ly->dims, c.out.d, (size_t)c.out.rank * sizeof(int64_t));
-	*in = c.out;
+	/* most layers keep the shape of the one before: share its dims */
+	const struct cs_layer *prev = m->nlayers > 1 ? cs_model_at(m, m->nlayers - 2) : NULL;
+	size_t bytes = (size_t)c.out.rank * sizeof(int64_t);
+	if (prev && prev->rank == c.out.rank && !memcmp(prev->dims, c.out.d, bytes)) {
+		ly->dims = prev->dims;
+	} else {
+		int64_t *d = cs_arena_alloc(&m->arena, bytes + 1);
+		if (!d)
+			return cs_fail(err, ly->mark, "out of memory");
+		memcpy(d, c.out.d, bytes);
+		ly->dims = d;
+	}
+	ly->rank = (uint8_t)c.out.rank;
+	in->rank = c.out.rank;
+	memcpy(in->d, c.out.d, bytes);
 	return 0;
-}
-
-int cs_propagate(struct cs_model *m, struct cs_error *err)
-{
-	struct cs_shape in;
-	if (m->input_shape.n + 1 > CS_MAX_RANK)
-		return cs_fail(err, m->input_mark, "the input has more than %d dimensions", CS_MAX_RANK - 1);
-
-	/* keep the input with its batch in front, for cs_model_input_dims() */
-	int64_t *dims = cs_arena_alloc(&m->arena, (m->input_shape.n + 1) * sizeof(int64_t));
-	if (!dims)
-		return cs_fail(err, m->input_mark, "out of memory");
-	dims[0] = m->batch_size;
-	memcpy(dims + 1, m->input_shape.v, m->input_shape.n * sizeof(int64_t));
-	m->input_shape.v = dims + 1;
-	in.rank = (int)m->input_shape.n + 1;
-	memcpy(in.d, dims, (size_t)in.rank * sizeof(int64_t));
-
-	memset(&m->totals, 0, sizeof(m->totals));
-	struct cs_buf explain = { 0 };
-	int rc = 0;
-	for (size_t i = 0; i < m->nlayers && rc == 0; i++)
-		rc = propagate_layer(m, &m->layers[i], &in, m->explain ? &explain : NULL, err);
-	cs_buf_free(&explain);
-	return rc;
 }

@@ -159,6 +159,95 @@ static int oom(struct cs_yreader *r)
 	return cs_fail(r->err, cs_yreader_mark(r), "out of memory");
 }
 
+/* The entries of a collection whose start event was read, up to and past
+ * its end; for a mapping, `first` may be its first key, already read. */
+static int read_collection(struct cs_yreader *r, struct cs_arena *a, struct cs_node *n,
+			   bool is_map, struct cs_node *first)
+{
+	yaml_event_t *e = &r->event;
+	if (++r->depth > CS_YAML_MAX_DEPTH)
+		return cs_fail(r->err, n->mark, "nesting deeper than %d levels: expected a model file",
+			       CS_YAML_MAX_DEPTH);
+	n->kind = is_map ? CS_NODE_MAP : CS_NODE_SEQ;
+	yaml_event_type_t end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+	struct ptrvec pv = { 0 };
+	int rc = 0;
+	if (first && ptrvec_push(&pv, first) < 0)
+		rc = oom(r);
+	while (rc == 0 && e->type != end) {
+		struct cs_node *child;
+		rc = cs_yreader_node(r, a, &child);
+		bool is_key = is_map && pv.n % 2 == 0;
+		if (rc == 0 && is_key && child->kind != CS_NODE_SCALAR)
+			rc = cs_fail(r->err, child->mark, "a mapping key must be a plain word");
+		if (rc == 0 && is_key) {
+			for (size_t i = 0; i + 1 < pv.n; i += 2) {
+				const struct cs_node *k = pv.v[i];
+				if (strcmp(k->u.scalar.text, child->u.scalar.text) == 0) {
+					rc = cs_fail(r->err, child->mark, "duplicate key '%s' (first at line %u)",
+						     child->u.scalar.text, k->mark.line);
+					break;
+				}
+			}
+		}
+		if (rc == 0 && pv.n >= (is_map ? 2 : 1) * (size_t)CS_YAML_MAX_ITEMS)
+			rc = cs_fail(r->err, n->mark, "a %s of more than %d entries; expected a "
+				     "model's values", is_map ? "mapping" : "list", CS_YAML_MAX_ITEMS);
+		if (rc == 0 && ptrvec_push(&pv, child) < 0)
+			rc = oom(r);
+	}
+	if (rc == 0) {
+		if (is_map) {
+			n->u.map.n = pv.n / 2;
+			n->u.map.pairs = cs_arena_alloc(a, (pv.n / 2 + 1) * sizeof(struct cs_pair));
+			if (!n->u.map.pairs)
+				rc = oom(r);
+			for (size_t i = 0; rc == 0 && i < pv.n / 2; i++) {
+				n->u.map.pairs[i].key = pv.v[2 * i];
+				n->u.map.pairs[i].value = pv.v[2 * i + 1];
+			}
+		} else {
+			n->u.seq.n = pv.n;
+			n->u.seq.items = cs_arena_alloc(a, (pv.n + 1) * sizeof(struct cs_node *));
+			if (!n->u.seq.items)
+				rc = oom(r);
+			else if (pv.n)
+				memcpy(n->u.seq.items, pv.v, pv.n * sizeof(struct cs_node *));
+		}
+	}
+	free(pv.v);
+	if (rc < 0)
+		return -1;
+	r->depth--;
+	return cs_yreader_next(r);
+}
+
+int cs_yreader_map_rest(struct cs_yreader *r, struct cs_arena *a, struct cs_mark mark,
+			struct cs_node *first_key, struct cs_node *out)
+{
+	out->mark = mark;
+	return read_collection(r, a, out, true, first_key);
+}
+
+int cs_yreader_peek_scalar(struct cs_yreader *r, struct cs_node *n)
+{
+	yaml_event_t *e = &r->event;
+	bool is_str;
+	n->kind = CS_NODE_SCALAR;
+	n->mark = mark_of(&e->start_mark);
+	if (check_tag(r, e->data.scalar.tag, &is_str) < 0)
+		return -1;
+	if (e->data.scalar.length > CS_YAML_MAX_SCALAR)
+		return cs_fail(r->err, n->mark, "a value of %zu bytes; expected at most %d (1 MiB)",
+			       e->data.scalar.length, CS_YAML_MAX_SCALAR);
+	if (memchr(e->data.scalar.value, '\0', e->data.scalar.length))
+		return cs_fail(r->err, n->mark, "a NUL character in a value: expected text");
+	n->u.scalar.text = (const char *)e->data.scalar.value;
+	n->u.scalar.len = e->data.scalar.length;
+	n->u.scalar.plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str;
+	return 0;
+}
+
 int cs_yreader_node(struct cs_yreader *r, struct cs_arena *a,
 		    struct cs_node **out)
 {
@@ -199,63 +288,10 @@ int cs_yreader_node(struct cs_yreader *r, struct cs_arena *a,
 		if (check_tag(r, is_map ? e->data.mapping_start.tag
 				 : e->data.sequence_start.tag, &is_str) < 0)
 			return -1;
-		if (++r->depth > CS_YAML_MAX_DEPTH)
-			return cs_fail(r->err, n->mark,
-				       "nesting deeper than %d levels: expected a model file",
-				       CS_YAML_MAX_DEPTH);
-		n->kind = is_map ? CS_NODE_MAP : CS_NODE_SEQ;
-		yaml_event_type_t end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
-		struct ptrvec pv = { 0 };
-		int rc = cs_yreader_next(r);
-		while (rc == 0 && e->type != end) {
-			struct cs_node *child;
-			rc = cs_yreader_node(r, a, &child);
-			bool is_key = is_map && pv.n % 2 == 0;
-			if (rc == 0 && is_key && child->kind != CS_NODE_SCALAR)
-				rc = cs_fail(r->err, child->mark,
-					     "a mapping key must be a plain word");
-			if (rc == 0 && is_key) {
-				for (size_t i = 0; i + 1 < pv.n; i += 2) {
-					const struct cs_node *k = pv.v[i];
-					if (strcmp(k->u.scalar.text, child->u.scalar.text) == 0) {
-						rc = cs_fail(r->err, child->mark,
-							     "duplicate key '%s' (first at line %u)",
-							     child->u.scalar.text, k->mark.line);
-						break;
-					}
-				}
-			}
-			if (rc == 0 && pv.n >= (is_map ? 2 : 1) * (size_t)CS_YAML_MAX_ITEMS)
-				rc = cs_fail(r->err, n->mark, "a %s of more than %d entries; expected a "
-					     "model's values", is_map ? "mapping" : "list", CS_YAML_MAX_ITEMS);
-			if (rc == 0 && ptrvec_push(&pv, child) < 0)
-				rc = oom(r);
-		}
-		if (rc == 0) {
-			if (is_map) {
-				n->u.map.n = pv.n / 2;
-				n->u.map.pairs = cs_arena_alloc(a, (pv.n / 2 + 1) * sizeof(struct cs_pair));
-				if (!n->u.map.pairs)
-					rc = oom(r);
-				for (size_t i = 0; rc == 0 && i < pv.n / 2; i++) {
-					n->u.map.pairs[i].key = pv.v[2 * i];
-					n->u.map.pairs[i].value = pv.v[2 * i + 1];
-				}
-			} else {
-				n->u.seq.n = pv.n;
-				n->u.seq.items = cs_arena_alloc(a, (pv.n + 1) * sizeof(struct cs_node *));
-				if (!n->u.seq.items)
-					rc = oom(r);
-				else if (pv.n)
-					memcpy(n->u.seq.items, pv.v, pv.n * sizeof(struct cs_node *));
-			}
-		}
-		free(pv.v);
-		if (rc < 0)
+		if (cs_yreader_next(r) < 0 || read_collection(r, a, n, is_map, NULL) < 0)
 			return -1;
-		r->depth--;
 		*out = n;
-		return cs_yreader_next(r);
+		return 0;
 	}
 	default:
 		return cs_fail(r->err, n->mark, "YAML: unexpected event");

@@ -71,6 +71,16 @@ int cs_yreader_next(struct cs_yreader *r);
 int cs_yreader_node(struct cs_yreader *r, struct cs_arena *a,
 		    struct cs_node **out);
 
+/* The rest of a mapping whose start was read (and, if first_key is not
+ * NULL, whose first key too: the current event is then its value), into
+ * out, which starts at mark. */
+int cs_yreader_map_rest(struct cs_yreader *r, struct cs_arena *a, struct cs_mark mark,
+			struct cs_node *first_key, struct cs_node *out);
+
+/* The current event, a scalar, as a node whose text is the event's own
+ * (valid until the next event); checks tags, NULs and length. */
+int cs_yreader_peek_scalar(struct cs_yreader *r, struct cs_node *n);
+
 /* Skip past the stream start and document start; fails on an empty
  * stream.  cs_yreader_finish() checks that one document was all. */
 int cs_yreader_begin(struct cs_yreader *r);

@@ -140,6 +140,15 @@ static const struct row rows[] = {
 	{ "input_dim_on_first_layer", "layers:\n  - Dense: {units: 10, input_dim: 784}", "(None, 10)", 7850, 0, -1 },
 	{ "input_shape_on_first_layer", "layers:\n  - Conv2D: {filters: 5, kernel_size: 3, input_shape: [10, 10, 3]}",
 	  "(None, 8, 8, 5)", 140, 0, -1 },
+	/* settings after the layers: the file is read again with them known */
+	{ "input_shape_after_layers", "layers:\n  - Conv2D: {filters: 5, kernel_size: 3}\ninput_shape: [10, 10, 3]\n",
+	  "(None, 8, 8, 5)", 140, 0, -1 },
+	{ "data_format_after_layers", "input_shape: [3, 10, 10]\nlayers:\n  - Conv2D: {filters: 5, kernel_size: 3}\n"
+	  "data_format: channels_first\n", "(None, 5, 8, 8)", 140, 0, -1 },
+	{ "dtype_policy_after_layers", "input_shape: [4]\nlayers:\n  - Dense: {units: 3}\ndtype_policy: float16\n",
+	  "(None, 3)", 15, 0, 30 },
+	{ "batch_size_after_layers", "input_shape: [4]\nlayers:\n  - Dense: {units: 3}\nbatch_size: 2\n",
+	  "(2, 3)", 15, 0, -1 },
 	{ "input_layer_batch_shape", "layers:\n  - Input: {batch_shape: [4, 10]}\n  - Dense: {units: 2}",
 	  "(4, 2)", 22, 0, -1 },
 };

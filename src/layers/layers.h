@@ -172,6 +172,10 @@ struct cs_layer_class {
 
 /* Lookup by canonical name or alias; NULL when unknown. */
 const struct cs_layer_class *cs_layer_class_find(const char *name);
+/* The position of a class in the whole table (cs_layer_class_at). */
+size_t cs_layer_class_index(const struct cs_layer_class *cls);
+/* FNV-1a, for the lookup tables. */
+uint32_t cs_hash(const char *s, size_t len);
 /* Every canonical class name and alias, for suggestions. */
 size_t cs_layer_class_names(const char *const **names);
 /* The whole table, for tests. */

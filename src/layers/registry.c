@@ -1,6 +1,7 @@
 /* The registry of layer classes, and the helpers every shape rule uses. */
 #include "layers.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,18 +52,61 @@ const struct cs_layer_class *cs_layer_class_at(size_t i)
 	return NULL;
 }
 
+size_t cs_layer_class_index(const struct cs_layer_class *cls)
+{
+	size_t base = 0;
+	for (size_t f = 0; f < NFAMILIES; f++) {
+		if (cls >= families[f].table && cls < families[f].table + *families[f].count)
+			return base + (size_t)(cls - families[f].table);
+		base += *families[f].count;
+	}
+	return (size_t)-1;
+}
+
+uint32_t cs_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Every class name and alias in an open-addressing table, built once. */
+#define CLASS_SLOTS 512
+static struct {
+	const char *name;
+	const struct cs_layer_class *cls;
+} class_table[CLASS_SLOTS];
+static pthread_once_t class_table_once = PTHREAD_ONCE_INIT;
+
+static void class_table_add(const char *name, const struct cs_layer_class *cls)
+{
+	uint32_t h = cs_hash(name, strlen(name));
+	for (size_t j = h & (CLASS_SLOTS - 1);; j = (j + 1) & (CLASS_SLOTS - 1))
+		if (!class_table[j].name) {
+			class_table[j].name = name;
+			class_table[j].cls = cls;
+			return;
+		}
+}
+
+static void class_table_build(void)
+{
+	for (size_t i = 0; i < cs_layer_class_count(); i++) {
+		const struct cs_layer_class *c = cs_layer_class_at(i);
+		class_table_add(c->name, c);
+		for (const char *const *a = c->aliases; a && *a; a++)
+			class_table_add(*a, c);
+	}
+}
+
 const struct cs_layer_class *cs_layer_class_find(const char *name)
 {
-	for (size_t f = 0; f < NFAMILIES; f++) {
-		for (size_t i = 0; i < *families[f].count; i++) {
-			const struct cs_layer_class *c = &families[f].table[i];
-			if (strcmp(c->name, name) == 0)
-				return c;
-			for (const char *const *a = c->aliases; a && *a; a++)
-				if (strcmp(*a, name) == 0)
-					return c;
-		}
-	}
+	pthread_once(&class_table_once, class_table_build);
+	uint32_t h = cs_hash(name, strlen(name));
+	for (size_t j = h & (CLASS_SLOTS - 1); class_table[j].name; j = (j + 1) & (CLASS_SLOTS - 1))
+		if (!strcmp(class_table[j].name, name))
+			return class_table[j].cls;
 	return NULL;
 }
 
