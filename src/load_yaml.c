@@ -40,13 +40,16 @@
 
 #define MAX_SPECS 128
 
+/* The settings of the first pass, kept by the loader (the first pass's
+ * model, and its arena, are gone when the second starts). */
 struct settings {
 	bool input, batch, data_format, dtype_policy;
-	struct cs_ints input_shape;
+	int64_t input_dims[CS_MAX_RANK];
+	size_t input_rank;
 	struct cs_mark input_mark;
 	int64_t batch_size;
 	int data_format_value;
-	const char *dtype_policy_value;
+	char dtype_policy_value[32];
 };
 
 struct counter {
@@ -583,15 +586,16 @@ static int read_layer(struct loader *l)
 static int apply_preset(struct loader *l)
 {
 	struct cs_model *m = l->m;
-	const struct settings *p = &l->preset;
-	if (p->input && !m->has_input && set_input(l, p->input_mark, &p->input_shape) < 0)
+	struct settings *p = &l->preset;
+	struct cs_ints shape = { p->input_dims, p->input_rank };
+	if (p->input && !m->has_input && set_input(l, p->input_mark, &shape) < 0)
 		return -1;
 	if (p->batch)
 		m->batch_size = p->batch_size;
 	if (p->data_format)
 		m->data_format = p->data_format_value;
-	if (p->dtype_policy)
-		m->dtype_policy = p->dtype_policy_value;
+	if (p->dtype_policy && !(m->dtype_policy = cs_arena_strdup(&m->arena, p->dtype_policy_value)))
+		return oom(l, l->m->layers_mark);
 	return 0;
 }
 
@@ -647,7 +651,8 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 			return -1;
 		l->preset.input = true;
 		l->preset.input_mark = key->mark;
-		l->preset.input_shape = m->input_shape;
+		l->preset.input_rank = s.n;
+		memcpy(l->preset.input_dims, s.v, s.n * sizeof(int64_t));
 		l->late |= l->layers_done && !l->started;
 		return 0;
 	}
@@ -679,7 +684,7 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 		if (k[5] == '_') {
 			m->dtype_policy = t;
 			l->preset.dtype_policy = true;
-			l->preset.dtype_policy_value = t;
+			snprintf(l->preset.dtype_policy_value, sizeof(l->preset.dtype_policy_value), "%s", t);
 			l->late |= after;
 		} else {
 			m->input_dtype = t;
@@ -830,9 +835,9 @@ cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *na
 		l->second_pass = pass == 1;
 		loader_reset(l);
 		rc = read_pass(l, data, len);
-		if (rc < 0 || !l->late || !l->m->has_input)
+		/* a setting came after the layers: read again with it known */
+		if (rc < 0 || !l->late || !l->m->has_input || pass == 1)
 			break;
-		rc = -1;	/* a setting came after the layers: read again */
 	}
 	if (rc == 0 && !l->m->has_input)
 		rc = cs_fail(err, l->first_mark.line ? l->first_mark : l->m->layers_mark, "no input shape: expected `input_shape: [...]` at the top, "
