@@ -70,6 +70,8 @@ struct class_cache {
 	struct cs_args defaults;
 	const struct cs_arg_spec *spec[ARG_SLOTS];	/* by spec index */
 	uint8_t slot[ARG_SLOTS];			/* hash slot -> spec index + 1 */
+	uint8_t required[16];				/* indexes of required ones */
+	uint8_t nrequired;
 };
 
 static struct class_cache *caches;
@@ -90,6 +92,8 @@ static void caches_build(void)
 			for (const struct cs_arg_spec *s = *g; s->name; s++, idx++) {
 				assert(idx < ARG_SLOTS - 1);
 				k->spec[idx] = s;
+				if ((s->flags & CS_REQUIRED) && k->nrequired < sizeof(k->required))
+					k->required[k->nrequired++] = (uint8_t)idx;
 				uint32_t h = cs_hash(s->name, strlen(s->name));
 				size_t j = h & (ARG_SLOTS - 1);
 				bool dup = false;
@@ -127,6 +131,18 @@ const struct cs_arg_spec *cs_args_lookup(const struct cs_layer_class *cls, const
 		}
 	}
 	return NULL;
+}
+
+size_t cs_args_required(const struct cs_layer_class *cls, const uint8_t **indexes)
+{
+	const struct class_cache *k = cache_of(cls);
+	*indexes = k->required;
+	return k->nrequired;
+}
+
+const struct cs_arg_spec *cs_args_spec_at(const struct cs_layer_class *cls, size_t index)
+{
+	return cache_of(cls)->spec[index];
 }
 
 const struct cs_arg_spec *cs_args_find(const struct cs_layer_class *cls,

@@ -22,6 +22,11 @@ const struct cs_arg_spec *cs_args_find(const struct cs_layer_class *cls,
 const struct cs_arg_spec *cs_args_lookup(const struct cs_layer_class *cls, const char *name,
 					 size_t len, size_t *index);
 
+/* The positions of the class's required arguments, and the argument at a
+ * position. */
+size_t cs_args_required(const struct cs_layer_class *cls, const uint8_t **indexes);
+const struct cs_arg_spec *cs_args_spec_at(const struct cs_layer_class *cls, size_t index);
+
 /* Every argument name of the class, for suggestions; returns the count. */
 size_t cs_args_names(const struct cs_layer_class *cls, const char **names,
 		     size_t max);

@@ -37,13 +37,54 @@ static bool grow(struct cs_buf *b, size_t more)
 	return true;
 }
 
-void cs_buf_add(struct cs_buf *b, const char *s, size_t len)
+#define SINK_CHUNK CS_BUF_SINK_CHUNK
+
+void cs_buf_flush(struct cs_buf *b)
 {
+	if (!b->sink || !b->len)
+		return;
+	if (!b->failed && fwrite(b->s, 1, b->len, b->sink) != b->len)
+		b->failed = true;
+	b->len = 0;
+	b->s[0] = '\0';
+}
+
+static inline void maybe_flush(struct cs_buf *b)
+{
+	if (b->sink && b->len >= SINK_CHUNK)
+		cs_buf_flush(b);
+}
+
+void cs_buf_add_slow(struct cs_buf *b, const char *s, size_t len)
+{
+	if (b->sink && b->len + len >= SINK_CHUNK)
+		cs_buf_flush(b);
 	if (!grow(b, len))
 		return;
 	memcpy(b->s + b->len, s, len);
 	b->len += len;
 	b->s[b->len] = '\0';
+	maybe_flush(b);
+}
+
+void cs_buf_int(struct cs_buf *b, int64_t v)
+{
+	/* most numbers here are small */
+	if (v >= 0 && v < 10) {
+		char c = (char)('0' + v);
+		cs_buf_add(b, &c, 1);
+		return;
+	}
+	char tmp[24];
+	char *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	cs_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void cs_buf_str(struct cs_buf *b, const char *s)
@@ -58,6 +99,7 @@ void cs_buf_char(struct cs_buf *b, char c, size_t count)
 	memset(b->s + b->len, c, count);
 	b->len += count;
 	b->s[b->len] = '\0';
+	maybe_flush(b);
 }
 
 void cs_buf_repeat(struct cs_buf *b, const char *s, size_t count)
@@ -74,6 +116,7 @@ void cs_buf_repeat(struct cs_buf *b, const char *s, size_t count)
 		b->len += n;
 	}
 	b->s[b->len] = '\0';
+	maybe_flush(b);
 }
 
 void cs_buf_printf(struct cs_buf *b, const char *fmt, ...)
@@ -97,5 +140,6 @@ void cs_buf_printf(struct cs_buf *b, const char *fmt, ...)
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
+	maybe_flush(b);
 }
 

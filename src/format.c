@@ -23,11 +23,11 @@ void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool pytho
 	cs_buf_char(b, '(', 1);
 	for (size_t i = 0; i < rank; i++) {
 		if (i)
-			cs_buf_str(b, ", ");
+			CS_BUF_LIT(b, ", ");
 		if (dims[i] < 0)
-			cs_buf_str(b, "None");
+			CS_BUF_LIT(b, "None");
 		else
-			cs_buf_printf(b, "%lld", (long long)dims[i]);
+			cs_buf_int(b, dims[i]);
 	}
 	if (python_tuple && rank == 1)
 		cs_buf_char(b, ',', 1);
@@ -50,12 +50,13 @@ int cs_render(const cs_model *m, const char *format,
 		return cs_fail_status(err, CS_USAGE, none,
 				      "line length %d is out of range for %s: expected %d to %d",
 				      L, f->name, f->min_line_length, CS_MAX_LINE_LENGTH);
+	/* the summary streams out through a 64 KiB buffer */
 	struct cs_buf b = { 0 };
+	b.sink = out;
 	int rc = f->render(m, L, &b);
+	cs_buf_flush(&b);
 	if (rc == 0 && b.failed)
-		rc = cs_fail_status(err, CS_USAGE, none, "out of memory while formatting");
-	if (rc == 0 && b.len && fwrite(b.s, 1, b.len, out) != b.len)
-		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the summary");
+		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the summary (out of memory or a write error)");
 	cs_buf_free(&b);
 	return rc;
 }

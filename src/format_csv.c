@@ -22,7 +22,7 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 {
 	(void)L;
 	struct cs_buf shape = { 0 };
-	cs_buf_str(b, "name,type,output_shape,params,trainable_params,non_trainable_params\r\n");
+	CS_BUF_LIT(b, "name,type,output_shape,params,trainable_params,non_trainable_params\r\n");
 	size_t n = cs_model_layer_count(m);
 	for (size_t i = 0; i < n; i++) {
 		struct cs_layer_info li;

@@ -7,6 +7,14 @@
 static void string(struct cs_buf *b, const char *s)
 {
 	cs_buf_char(b, '"', 1);
+	size_t plain = 0;
+	while (s[plain] && s[plain] != '"' && s[plain] != '\\' && (unsigned char)s[plain] >= 0x20)
+		plain++;
+	if (!s[plain]) {
+		cs_buf_add(b, s, plain);
+		cs_buf_char(b, '"', 1);
+		return;
+	}
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\') {
 			cs_buf_char(b, '\\', 1);
@@ -25,11 +33,11 @@ static void shape(struct cs_buf *b, size_t rank, const int64_t *dims)
 	cs_buf_char(b, '[', 1);
 	for (size_t i = 0; i < rank; i++) {
 		if (i)
-			cs_buf_str(b, ", ");
+			CS_BUF_LIT(b, ", ");
 		if (dims[i] < 0)
-			cs_buf_str(b, "null");
+			CS_BUF_LIT(b, "null");
 		else
-			cs_buf_printf(b, "%lld", (long long)dims[i]);
+			cs_buf_int(b, dims[i]);
 	}
 	cs_buf_char(b, ']', 1);
 }
@@ -37,29 +45,31 @@ static void shape(struct cs_buf *b, size_t rank, const int64_t *dims)
 static int render(const cs_model *m, int L, struct cs_buf *b)
 {
 	(void)L;
-	cs_buf_str(b, "{\n  \"name\": ");
+	CS_BUF_LIT(b, "{\n  \"name\": ");
 	string(b, cs_model_name(m));
-	cs_buf_str(b, ",\n  \"input_shape\": ");
+	CS_BUF_LIT(b, ",\n  \"input_shape\": ");
 	shape(b, cs_model_input_rank(m), cs_model_input_dims(m));
-	cs_buf_str(b, ",\n  \"dtype\": ");
+	CS_BUF_LIT(b, ",\n  \"dtype\": ");
 	string(b, cs_model_input_dtype(m));
 	size_t n = cs_model_layer_count(m);
 	cs_buf_str(b, n ? ",\n  \"layers\": [\n" : ",\n  \"layers\": [],\n");
 	for (size_t i = 0; i < n; i++) {
 		struct cs_layer_info li;
 		cs_model_layer(m, i, &li);
-		cs_buf_str(b, "    {\n      \"name\": ");
+		CS_BUF_LIT(b, "    {\n      \"name\": ");
 		string(b, li.name);
-		cs_buf_str(b, ",\n      \"type\": ");
+		CS_BUF_LIT(b, ",\n      \"type\": ");
 		string(b, li.class_name);
-		cs_buf_str(b, ",\n      \"output_shape\": ");
+		CS_BUF_LIT(b, ",\n      \"output_shape\": ");
 		shape(b, li.rank, li.dims);
-		cs_buf_printf(b, ",\n      \"params\": %lld,\n      \"trainable_params\": %lld,\n"
-			      "      \"non_trainable_params\": %lld",
-			      (long long)(li.trainable_params + li.non_trainable_params),
-			      (long long)li.trainable_params, (long long)li.non_trainable_params);
+		CS_BUF_LIT(b, ",\n      \"params\": ");
+		cs_buf_int(b, li.trainable_params + li.non_trainable_params);
+		CS_BUF_LIT(b, ",\n      \"trainable_params\": ");
+		cs_buf_int(b, li.trainable_params);
+		CS_BUF_LIT(b, ",\n      \"non_trainable_params\": ");
+		cs_buf_int(b, li.non_trainable_params);
 		if (li.explain) {
-			cs_buf_str(b, ",\n      \"explain\": [");
+			CS_BUF_LIT(b, ",\n      \"explain\": [");
 			for (const char *line = li.explain; *line;) {
 				const char *end = strchr(line, '\n');
 				size_t len = end ? (size_t)(end - line) : strlen(line);
@@ -70,12 +80,12 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 				cs_buf_free(&one);
 				line += len + (end != NULL);
 			}
-			cs_buf_str(b, "]");
+			CS_BUF_LIT(b, "]");
 		}
-		cs_buf_printf(b, "\n    }%s\n", i + 1 < n ? "," : "");
+		cs_buf_str(b, i + 1 < n ? "\n    },\n" : "\n    }\n");
 	}
 	if (n)
-		cs_buf_str(b, "  ],\n");
+		CS_BUF_LIT(b, "  ],\n");
 	struct cs_totals t;
 	cs_model_totals(m, &t);
 	cs_buf_printf(b, "  \"total_params\": %lld,\n  \"trainable_params\": %lld,\n"

@@ -97,7 +97,7 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 			/* --explain: indented lines of arithmetic, padded to L */
 			const char *end = strchr(line, '\n');
 			size_t len = end ? (size_t)(end - line) : strlen(line);
-			cs_buf_str(b, "   ");
+			CS_BUF_LIT(b, "   ");
 			pad_to(b, line, len, (size_t)L > 3 ? (size_t)L - 3 : 0);
 			cs_buf_char(b, '\n', 1);
 			line += len + (end != NULL);

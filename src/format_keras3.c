@@ -79,10 +79,10 @@ static void explain(struct cs_buf *b, const char *text, size_t L)
 		cs_buf_add(&t, line, len);
 		cs_wrap_text(&w, t.s, t.len, inner, CS_WRAP_FOLD);
 		for (size_t k = 0; k < w.n; k++) {
-			cs_buf_str(b, "\xE2\x94\x82 ");
+			CS_BUF_LIT(b, "\xE2\x94\x82 ");
 			cs_buf_wline(b, t.s, &w.v[k]);
 			cs_buf_char(b, ' ', inner > w.v[k].cells ? inner - w.v[k].cells : 0);
-			cs_buf_str(b, " \xE2\x94\x82\n");
+			CS_BUF_LIT(b, " \xE2\x94\x82\n");
 		}
 		if (t.failed)
 			b->failed = true;

@@ -18,14 +18,14 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 {
 	(void)L;
 	char num[32], size[64];
-	cs_buf_str(b, "**Model: \"");
+	CS_BUF_LIT(b, "**Model: \"");
 	text(b, cs_model_name(m));
-	cs_buf_str(b, "\"**\n\n| Layer (type) | Output Shape | Param # |\n| --- | --- | ---: |\n");
+	CS_BUF_LIT(b, "\"**\n\n| Layer (type) | Output Shape | Param # |\n| --- | --- | ---: |\n");
 	size_t n = cs_model_layer_count(m);
 	for (size_t i = 0; i < n; i++) {
 		struct cs_layer_info li;
 		cs_model_layer(m, i, &li);
-		cs_buf_str(b, "| ");
+		CS_BUF_LIT(b, "| ");
 		text(b, li.name);
 		cs_buf_printf(b, " (%s) | ", li.class_name);
 		cs_buf_shape(b, li.rank, li.dims, false);

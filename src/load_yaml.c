@@ -275,20 +275,29 @@ static int unknown_arg(struct loader *l, const struct cs_layer_class *cls, const
 	return cs_fail(l->err, at, "%s has no argument '%s'", cls->name, key);
 }
 
-/* One argument: its key (text of len bytes at `at`) and its value node. */
-static int set_arg(struct loader *l, struct layer_args *la, const char *key, size_t len,
-		   struct cs_mark at, const struct cs_node *value)
+/* An argument's key (text of len bytes at `at`): its spec, once. */
+static const struct cs_arg_spec *arg_key(struct loader *l, struct layer_args *la, const char *key,
+					 size_t len, struct cs_mark at)
 {
 	size_t idx;
 	const struct cs_arg_spec *s = cs_args_lookup(la->cls, key, len, &idx);
-	if (!s)
-		return unknown_arg(l, la->cls, key, at);
+	if (!s) {
+		unknown_arg(l, la->cls, key, at);
+		return NULL;
+	}
 	if (idx < MAX_SPECS) {
-		if (la->given[idx])
-			return cs_fail(l->err, at, "duplicate key '%s' (first at line %u)", s->name,
-				       la->given[idx]);
+		if (la->given[idx]) {
+			cs_fail(l->err, at, "duplicate key '%s' (first at line %u)", s->name, la->given[idx]);
+			return NULL;
+		}
 		la->given[idx] = at.line;
 	}
+	return s;
+}
+
+static int arg_value(struct loader *l, struct layer_args *la, const struct cs_arg_spec *s,
+		     const struct cs_node *value)
+{
 	if (cs_args_set(la->cls, s, value, la->a, &l->scratch, l->err) < 0)
 		return -1;
 	if (s->type == CS_ARG_STRING && check_name(l, value->mark, la->a->name, "name") < 0)
@@ -296,14 +305,21 @@ static int set_arg(struct loader *l, struct layer_args *la, const char *key, siz
 	return 0;
 }
 
+static int set_arg(struct loader *l, struct layer_args *la, const char *key, size_t len,
+		   struct cs_mark at, const struct cs_node *value)
+{
+	const struct cs_arg_spec *s = arg_key(l, la, key, len, at);
+	return s ? arg_value(l, la, s, value) : -1;
+}
+
 static int check_required(struct loader *l, const struct layer_args *la)
 {
-	size_t idx = 0;
-	for (const struct cs_arg_spec *const *g = la->cls->args; *g; g++)
-		for (const struct cs_arg_spec *s = *g; s->name; s++, idx++)
-			if ((s->flags & CS_REQUIRED) && idx < MAX_SPECS && !la->given[idx])
-				return cs_fail(l->err, la->mark, "%s: missing required argument '%s'",
-					       la->cls->name, s->name);
+	const uint8_t *req;
+	size_t n = cs_args_required(la->cls, &req);
+	for (size_t i = 0; i < n; i++)
+		if (!la->given[req[i]])
+			return cs_fail(l->err, la->mark, "%s: missing required argument '%s'",
+				       la->cls->name, cs_args_spec_at(la->cls, req[i])->name);
 	return 0;
 }
 
@@ -419,26 +435,20 @@ static int read_args(struct loader *l, struct layer_args *la, int depth, bool sk
 		}
 		if (event_scalar(l, &key) < 0)
 			return -1;
-		/* the key's text dies with its event: keep a copy */
-		char *text = cs_arena_strndup(&l->scratch, key.u.scalar.text, key.u.scalar.len);
-		if (!text)
-			return oom(l, key.mark);
-		if (cs_yreader_next(r) < 0)
-			return -1;
-		if (skip_type && !strcmp(text, "type"))
+		if (skip_type && !strcmp(key.u.scalar.text, "type"))
 			return cs_fail(l->err, key.mark, "duplicate key 'type'");
+		/* the key's text dies with its event: look it up now */
+		const struct cs_arg_spec *s = arg_key(l, la, key.u.scalar.text, key.u.scalar.len, key.mark);
+		if (!s || cs_yreader_next(r) < 0)
+			return -1;
 		struct cs_node value, *v = &value;
 		r->depth = depth;
 		if (r->event.type == YAML_SCALAR_EVENT) {
-			if (event_scalar(l, &value) < 0)
-				return -1;
-			if (set_arg(l, la, text, key.u.scalar.len, key.mark, v) < 0)
-				return -1;
-			if (cs_yreader_next(r) < 0)
+			if (event_scalar(l, &value) < 0 || arg_value(l, la, s, v) < 0 ||
+			    cs_yreader_next(r) < 0)
 				return -1;
 		} else {
-			if (cs_yreader_node(r, &l->scratch, &v) < 0 ||
-			    set_arg(l, la, text, key.u.scalar.len, key.mark, v) < 0)
+			if (cs_yreader_node(r, &l->scratch, &v) < 0 || arg_value(l, la, s, v) < 0)
 				return -1;
 		}
 	}
@@ -576,6 +586,20 @@ static int read_layer(struct loader *l)
 		if (cs_yreader_map_rest(r, &l->scratch, mark, NULL, item) < 0)
 			return -1;
 		return layer_from_node(l, item);
+	}
+	if (r->event.type == YAML_SCALAR_EVENT) {
+		/* - Class */
+		struct cs_node n;
+		if (event_scalar(l, &n) < 0)
+			return -1;
+		if (!cs_node_is_null(&n)) {
+			const struct cs_layer_class *cls = cs_layer_class_find(n.u.scalar.text);
+			if (!cls)
+				return unknown_class(l, n.u.scalar.text, n.mark);
+			if (start_args(l, &la, cls, mark) < 0 || cs_yreader_next(r) < 0)
+				return -1;
+			return finish_layer(l, &la);
+		}
 	}
 	struct cs_node *n;
 	if (cs_yreader_node(r, &l->scratch, &n) < 0)

@@ -223,32 +223,37 @@ static int summarise(const struct options *o, const char *path, bool headed, boo
 		cs_error_print(&err, stderr);
 		return err.status;
 	}
-	char *out = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&out, &len);
 	const char *renderer = strcmp(o->format, "text") ? o->format : o->style;
-	int rc = mem ? cs_render(m, renderer, &o->render, mem, &err) : -1;
-	if (mem)
-		fclose(mem);
 	int status = CS_OK;
-	if (rc < 0) {
-		if (mem)
-			cs_error_print(&err, stderr);
-		else
-			fprintf(stderr, "convsummary: out of memory\n");
-		free(out);
-		cs_model_destroy(m);
-		return CS_USAGE;
-	}
 	if (o->check) {
-		status = check(o, path, out, len);
+		/* the summary in memory, to compare with the committed one */
+		char *out = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&out, &len);
+		int rc = mem ? cs_render(m, renderer, &o->render, mem, &err) : -1;
+		if (mem)
+			fclose(mem);
+		if (rc < 0) {
+			if (mem)
+				cs_error_print(&err, stderr);
+			else
+				fprintf(stderr, "convsummary: out of memory\n");
+			status = CS_USAGE;
+		} else {
+			status = check(o, path, out, len);
+		}
+		free(out);
 	} else {
+		/* the model is valid: its summary streams straight out */
 		if (json_list)
 			fputs(*first ? "[\n" : ",\n", stdout);
 		else if (headed)
 			printf("%s==> %s <==\n", *first ? "" : "\n", path);
-		fwrite(out, 1, len, stdout);
 		*first = false;
+		if (cs_render(m, renderer, &o->render, stdout, &err) < 0) {
+			cs_error_print(&err, stderr);
+			status = CS_USAGE;
+		}
 	}
 	struct cs_totals t;
 	cs_model_totals(m, &t);
@@ -257,7 +262,6 @@ static int summarise(const struct options *o, const char *path, bool headed, boo
 	status = worse(status, budget(path, "trainable parameters", t.trainable_params, o->max_trainable));
 	status = worse(status, budget(path, "bytes of weights", t.trainable_bytes + t.non_trainable_bytes,
 				      o->max_bytes));
-	free(out);
 	cs_model_destroy(m);
 	return status;
 }

@@ -53,7 +53,21 @@ const char *cs_layer_name(const struct cs_layer *ly, char *buf, size_t size)
 		return ly->name;
 	if (ly->auto_index == 0)
 		return ly->cls->snake;
-	snprintf(buf, size, "%s_%u", ly->cls->snake, (unsigned)ly->auto_index);
+	/* stem_N without printf: this runs once a row */
+	size_t n = strlen(ly->cls->snake);
+	char digits[12], *p = digits + sizeof(digits);
+	uint32_t k = ly->auto_index;
+	do {
+		*--p = (char)('0' + k % 10);
+		k /= 10;
+	} while (k);
+	size_t nd = (size_t)(digits + sizeof(digits) - p);
+	if (n + 1 + nd + 1 > size)
+		return ly->cls->snake;
+	memcpy(buf, ly->cls->snake, n);
+	buf[n] = '_';
+	memcpy(buf + n + 1, p, nd);
+	buf[n + 1 + nd] = '\0';
 	return buf;
 }
 

@@ -16,21 +16,18 @@ static int weight_bytes(const struct cs_model *m, const struct cs_args *a)
 	return 4;
 }
 
-static int add_totals(struct cs_model *m, const struct cs_layer *ly, const char *name,
-		      struct cs_error *err)
+static int add_totals(struct cs_model *m, struct cs_infer *c, const struct cs_layer *ly)
 {
 	struct cs_totals *t = &m->totals;
 	int64_t all;
 	if (!cs_add(t->trainable_params, ly->trainable_params, &t->trainable_params) ||
 	    !cs_add(t->non_trainable_params, ly->non_trainable_params, &t->non_trainable_params) ||
 	    !cs_add(t->trainable_params, t->non_trainable_params, &all))
-		return cs_fail(err, ly->mark, "%s '%s': the model's total weight count overflows 64 bits",
-			       ly->cls->name, name);
+		return cs_infer_fail(c, "the model's total weight count overflows 64 bits");
 	if (!cs_add(t->trainable_bytes, ly->trainable_bytes, &t->trainable_bytes) ||
 	    !cs_add(t->non_trainable_bytes, ly->non_trainable_bytes, &t->non_trainable_bytes) ||
 	    !cs_add(t->trainable_bytes, t->non_trainable_bytes, &all))
-		return cs_fail(err, ly->mark, "%s '%s': the model's total size in bytes overflows 64 bits",
-			       ly->cls->name, name);
+		return cs_infer_fail(c, "the model's total size in bytes overflows 64 bits");
 	return 0;
 }
 
@@ -53,7 +50,6 @@ int cs_propagate_start(struct cs_model *m, struct cs_shape *in, struct cs_error 
 int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_args *a,
 		       struct cs_shape *in, struct cs_buf *explain, struct cs_error *err)
 {
-	char name[128];
 	struct cs_infer c;
 	c.cls = ly->cls;
 	c.a = a;
@@ -63,7 +59,9 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 	c.out.rank = 0;
 	c.elem_bytes = weight_bytes(m, a);
 	c.trainable = c.non_trainable = c.trainable_bytes = c.non_trainable_bytes = 0;
-	c.layer_name = cs_layer_name(ly, name, sizeof(name));
+	c.layer_name = ly->name;
+	c.stem = ly->cls->snake;
+	c.auto_index = ly->auto_index;
 	c.mark = ly->mark;
 	c.err = err;
 	c.explain = explain;
@@ -76,8 +74,7 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 		/* a frozen layer's weights are all non-trainable */
 		if (!cs_add(c.non_trainable, c.trainable, &c.non_trainable) ||
 		    !cs_add(c.non_trainable_bytes, c.trainable_bytes, &c.non_trainable_bytes))
-			return cs_fail(err, ly->mark, "%s '%s': its weight count overflows 64 bits",
-				       ly->cls->name, c.layer_name);
+			return cs_infer_fail(&c, "its weight count overflows 64 bits");
 		c.trainable = c.trainable_bytes = 0;
 		cs_explain(&c, "trainable: false, so all %lld weights are non-trainable",
 			   (long long)c.non_trainable);
@@ -93,7 +90,7 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 	ly->non_trainable_params = c.non_trainable;
 	ly->trainable_bytes = c.trainable_bytes;
 	ly->non_trainable_bytes = c.non_trainable_bytes;
-	if (add_totals(m, ly, c.layer_name, err) < 0)
+	if (add_totals(m, &c, ly) < 0)
 		return -1;
 	/* most layers keep the shape of the one before: share its dims */
 	const struct cs_layer *prev = m->nlayers > 1 ? cs_model_at(m, m->nlayers - 2) : NULL;

@@ -240,7 +240,9 @@ int cs_yreader_peek_scalar(struct cs_yreader *r, struct cs_node *n)
 	if (e->data.scalar.length > CS_YAML_MAX_SCALAR)
 		return cs_fail(r->err, n->mark, "a value of %zu bytes; expected at most %d (1 MiB)",
 			       e->data.scalar.length, CS_YAML_MAX_SCALAR);
-	if (memchr(e->data.scalar.value, '\0', e->data.scalar.length))
+	/* only an escape in a quoted scalar can make a NUL */
+	if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE &&
+	    memchr(e->data.scalar.value, '\0', e->data.scalar.length))
 		return cs_fail(r->err, n->mark, "a NUL character in a value: expected text");
 	n->u.scalar.text = (const char *)e->data.scalar.value;
 	n->u.scalar.len = e->data.scalar.length;

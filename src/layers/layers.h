@@ -153,7 +153,9 @@ struct cs_infer {
 	int64_t non_trainable;
 	int64_t trainable_bytes;
 	int64_t non_trainable_bytes;
-	const char *layer_name;
+	const char *layer_name;	/* the name given in the file, or NULL */
+	const char *stem;		/* else the automatic name: stem or stem_N */
+	uint32_t auto_index;
 	struct cs_mark mark;
 	struct cs_error *err;
 	struct cs_buf *explain;	/* the arithmetic, line by line; NULL: not wanted */

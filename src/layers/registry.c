@@ -133,7 +133,14 @@ int cs_infer_fail(struct cs_infer *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return cs_fail(c->err, c->mark, "%s '%s': %s", c->cls->name, c->layer_name, msg);
+	char name[128];
+	if (c->layer_name)
+		snprintf(name, sizeof(name), "%s", c->layer_name);
+	else if (c->auto_index)
+		snprintf(name, sizeof(name), "%s_%u", c->stem, (unsigned)c->auto_index);
+	else
+		snprintf(name, sizeof(name), "%s", c->stem);
+	return cs_fail(c->err, c->mark, "%s '%s': %s", c->cls->name, name, msg);
 }
 
 int cs_add_weight(struct cs_infer *c, bool trainable, int n, const int64_t *dims)
