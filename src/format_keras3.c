@@ -14,7 +14,33 @@ struct table {
 	size_t width[NCOLS];	/* content width of each column */
 	struct cs_wrap cell[NCOLS];
 	struct cs_buf text[NCOLS];
+	struct cs_buf between;	/* the rule between two layers, made once */
 };
+
+static const char spaces[] = "                                                                "
+			     "                                                                ";
+
+/* n spaces, in a few copies of a constant */
+static void pad(struct cs_buf *b, size_t n)
+{
+	while (n > sizeof(spaces) - 1) {
+		cs_buf_add(b, spaces, sizeof(spaces) - 1);
+		n -= sizeof(spaces) - 1;
+	}
+	cs_buf_add(b, spaces, n);
+}
+
+/* A cell that is one line as it stands: printable ASCII no wider than the
+ * column (then rich's wrapping leaves it alone). */
+static bool one_line(const struct cs_buf *t, size_t width)
+{
+	if (t->len > width)
+		return false;
+	for (size_t i = 0; i < t->len; i++)
+		if ((unsigned char)t->s[i] >= 0x7f || (unsigned char)t->s[i] < 0x20)
+			return false;
+	return true;
+}
 
 static void rule(struct cs_buf *b, const struct table *t, const char *left,
 		 const char *fill, const char *mid, const char *right)
@@ -33,6 +59,22 @@ static void rule(struct cs_buf *b, const struct table *t, const char *left,
  * bottom of their height, body rows at the top. */
 static void row(struct cs_buf *b, struct table *t, const char *bar, bool header)
 {
+	if (!header && one_line(&t->text[0], t->width[0]) && one_line(&t->text[1], t->width[1]) &&
+	    one_line(&t->text[2], t->width[2]) &&
+	    (!t->text[2].len || t->text[2].s[t->text[2].len - 1] != ' ')) {
+		/* the usual row: three cells of one line each */
+		CS_BUF_LIT(b, "\xE2\x94\x82 ");
+		cs_buf_add(b, t->text[0].s, t->text[0].len);
+		pad(b, t->width[0] - t->text[0].len);
+		CS_BUF_LIT(b, " \xE2\x94\x82 ");
+		cs_buf_add(b, t->text[1].s, t->text[1].len);
+		pad(b, t->width[1] - t->text[1].len);
+		CS_BUF_LIT(b, " \xE2\x94\x82 ");
+		pad(b, t->width[2] - t->text[2].len);
+		cs_buf_add(b, t->text[2].s, t->text[2].len);
+		CS_BUF_LIT(b, " \xE2\x94\x82\n");
+		return;
+	}
 	size_t height = 0;
 	for (int c = 0; c < NCOLS; c++) {
 		cs_wrap_text(&t->cell[c], t->text[c].s, t->text[c].len, t->width[c],
@@ -136,18 +178,22 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 	rule(b, &t, "\xE2\x94\xA1", "\xE2\x94\x81", "\xE2\x95\x87", "\xE2\x94\xA9");
 
 	size_t n = cs_model_layer_count(m);
+	rule(&t.between, &t, "\xE2\x94\x9C", "\xE2\x94\x80", "\xE2\x94\xBC", "\xE2\x94\xA4");
 	for (size_t i = 0; i < n; i++) {
 		struct cs_layer_info li;
 		char num[32];
 		cs_model_layer(m, i, &li);
 		for (int c = 0; c < NCOLS; c++)
 			t.text[c].len = 0;
-		cs_buf_printf(&t.text[0], "%s (%s)", li.name, li.class_name);
+		cs_buf_str(&t.text[0], li.name);
+		CS_BUF_LIT(&t.text[0], " (");
+		cs_buf_str(&t.text[0], li.class_name);
+		CS_BUF_LIT(&t.text[0], ")");
 		cs_buf_shape(&t.text[1], li.rank, li.dims, false);
 		cs_buf_str(&t.text[2], cs_format_count(li.trainable_params + li.non_trainable_params,
 						       true, num, sizeof(num)));
 		if (i)
-			rule(b, &t, "\xE2\x94\x9C", "\xE2\x94\x80", "\xE2\x94\xBC", "\xE2\x94\xA4");
+			cs_buf_add(b, t.between.s, t.between.len);
 		row(b, &t, "\xE2\x94\x82", false);
 		if (li.explain)
 			explain(b, li.explain, (size_t)L);
@@ -167,6 +213,9 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 		cs_wrap_free(&t.cell[c]);
 		cs_buf_free(&t.text[c]);
 	}
+	if (t.between.failed)
+		b->failed = true;
+	cs_buf_free(&t.between);
 	return 0;
 }
 

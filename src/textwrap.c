@@ -7,7 +7,7 @@
 
 /* ---- code points and cells ------------------------------------------------ */
 
-size_t cs_utf8_next(const char *s, size_t len, uint32_t *cp)
+size_t cs_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	if (p[0] < 0x80) {
@@ -117,6 +117,12 @@ size_t cs_text_cells(const char *s, size_t len)
 {
 	size_t cells = 0;
 	for (size_t i = 0; i < len;) {
+		if ((unsigned char)s[i] < 0x80 && s[i]) {
+			/* printable ASCII (controls never get this far): one cell */
+			cells++;
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		i += cs_utf8_next(s + i, len - i, &cp);
 		cells += (size_t)cs_cp_width(cp);
@@ -134,8 +140,10 @@ size_t cs_text_codepoints(const char *s, size_t len)
 }
 
 /* Python's str.isspace() for the code points that can occur here. */
-static bool is_space(uint32_t cp)
+static inline bool is_space(uint32_t cp)
 {
+	if (cp > ' ' && cp < 0x7f)
+		return false;
 	return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x1F) ||
 	       cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
 	       cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
@@ -344,7 +352,20 @@ void cs_buf_wline(struct cs_buf *b, const char *text, const struct cs_wline *l)
 const char *cs_format_count(int64_t n, bool commas, char *buf, size_t size)
 {
 	char digits[32];
-	int len = snprintf(digits, sizeof(digits), "%lld", (long long)n);
+	int len;
+	if (n >= 0 && n < 1000 && size >= 4) {
+		/* the common case, without printf */
+		char *p = digits + sizeof(digits) - 1;
+		*p = '\0';
+		int64_t v = n;
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		memcpy(buf, p, (size_t)(digits + sizeof(digits) - p));
+		return buf;
+	}
+	len = snprintf(digits, sizeof(digits), "%lld", (long long)n);
 	if (!commas || len <= 3) {
 		snprintf(buf, size, "%s", digits);
 		return buf;

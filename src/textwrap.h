@@ -12,7 +12,15 @@
 
 /* Decode the code point at s (len bytes left); returns bytes used, at
  * least 1 (an invalid byte reads as U+FFFD). */
-size_t cs_utf8_next(const char *s, size_t len, uint32_t *cp);
+size_t cs_utf8_decode(const char *s, size_t len, uint32_t *cp);
+static inline size_t cs_utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+	if ((unsigned char)s[0] < 0x80) {
+		*cp = (unsigned char)s[0];
+		return 1;
+	}
+	return cs_utf8_decode(s, len, cp);
+}
 int cs_cp_width(uint32_t cp);
 size_t cs_text_cells(const char *s, size_t len);
 size_t cs_text_codepoints(const char *s, size_t len);
