@@ -353,14 +353,18 @@ const char *cs_format_count(int64_t n, bool commas, char *buf, size_t size)
 {
 	char digits[32];
 	int len;
-	if (n >= 0 && n < 1000 && size >= 4) {
-		/* the common case, without printf */
+	if (n >= 0 && size >= 28) {
+		/* without printf: digits from the right, a comma every three */
 		char *p = digits + sizeof(digits) - 1;
 		*p = '\0';
 		int64_t v = n;
+		int k = 0;
 		do {
+			if (commas && k && k % 3 == 0)
+				*--p = ',';
 			*--p = (char)('0' + v % 10);
 			v /= 10;
+			k++;
 		} while (v);
 		memcpy(buf, p, (size_t)(digits + sizeof(digits) - p));
 		return buf;

@@ -305,8 +305,17 @@ bool cs_node_is_null(const struct cs_node *n)
 	if (!n || n->kind != CS_NODE_SCALAR || !n->u.scalar.plain)
 		return false;
 	const char *t = n->u.scalar.text;
-	return t[0] == '\0' || strcmp(t, "~") == 0 || strcmp(t, "null") == 0 ||
-	       strcmp(t, "Null") == 0 || strcmp(t, "NULL") == 0;
+	switch (t[0]) {
+	case '\0':
+		return true;
+	case '~':
+		return t[1] == '\0';
+	case 'n':
+	case 'N':
+		return !strcmp(t, "null") || !strcmp(t, "Null") || !strcmp(t, "NULL");
+	default:
+		return false;
+	}
 }
 
 const struct cs_node *cs_node_get(const struct cs_node *map, const char *key)
