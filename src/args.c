@@ -302,6 +302,14 @@ static const struct {
 	{ "half", 2 }, { "float", 4 }, { "double", 8 },
 };
 
+int cs_dtype_compute_bytes(const char *name)
+{
+	/* mixed policies keep float32 variables but compute in 16 bits */
+	if (!strcmp(name, "mixed_float16") || !strcmp(name, "mixed_bfloat16"))
+		return 2;
+	return cs_dtype_bytes(name);
+}
+
 int cs_dtype_bytes(const char *name)
 {
 	for (size_t i = 0; i < sizeof(dtypes) / sizeof(dtypes[0]); i++)

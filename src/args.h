@@ -47,5 +47,7 @@ int cs_node_shape(const struct cs_node *n, const char *what, struct cs_ints *out
 /* Bytes of one element of a dtype or dtype policy's variables; 0 if the
  * name is not a dtype. */
 int cs_dtype_bytes(const char *name);
+/* Bytes of one element the layer computes with (its outputs). */
+int cs_dtype_compute_bytes(const char *name);
 
 #endif

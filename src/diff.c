@@ -59,14 +59,21 @@ static bool same_key(const struct cs_layer *x, const struct cs_layer *y)
 	return true;
 }
 
+static const struct cs_model *diff_a, *diff_b;	/* for the bytes of x and y */
+
+static int64_t bytes_of(const struct cs_model *m, const struct cs_layer *l)
+{
+	return cs_layer_trainable_bytes(m, l) + cs_layer_non_trainable_bytes(m, l);
+}
+
 static bool same_row(const struct cs_layer *x, const struct cs_layer *y)
 {
 	return !strcmp(nm(x), nm(y)) && x->rank == y->rank &&
 	       !memcmp(x->dims, y->dims, (size_t)x->rank * sizeof(int64_t)) &&
 	       x->trainable_params == y->trainable_params &&
 	       x->non_trainable_params == y->non_trainable_params &&
-	       x->trainable_bytes == y->trainable_bytes &&
-	       x->non_trainable_bytes == y->non_trainable_bytes;
+	       cs_layer_trainable_bytes(diff_a, x) == cs_layer_trainable_bytes(diff_b, y) &&
+	       cs_layer_non_trainable_bytes(diff_a, x) == cs_layer_non_trainable_bytes(diff_b, y);
 }
 
 static void pair(struct ops *o, const struct cs_layer *x, size_t a, const struct cs_layer *y, size_t b)
@@ -204,11 +211,11 @@ static void text_layer_change(struct cs_buf *b, const struct cs_layer *x, const 
 			      cs_format_count(x->trainable_params, true, n1, sizeof(n1)),
 			      cs_format_count(y->trainable_params, true, n2, sizeof(n2)));
 		sep = "; ";
-	} else if (x->trainable_bytes + x->non_trainable_bytes != y->trainable_bytes + y->non_trainable_bytes) {
+	} else if (bytes_of(diff_a, x) != bytes_of(diff_b, y)) {
 		char s1[64], s2[64];
 		cs_buf_printf(b, "%sweights %s -> %s", sep,
-			      cs_format_bytes(x->trainable_bytes + x->non_trainable_bytes, "B", s1, sizeof(s1)),
-			      cs_format_bytes(y->trainable_bytes + y->non_trainable_bytes, "B", s2, sizeof(s2)));
+			      cs_format_bytes(bytes_of(diff_a, x), "B", s1, sizeof(s1)),
+			      cs_format_bytes(bytes_of(diff_b, y), "B", s2, sizeof(s2)));
 		sep = "; ";
 	}
 	if (!strcmp(sep, ": "))
@@ -380,6 +387,8 @@ int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb
 {
 	struct cs_mark none = { 0, 0 };
 	struct ops o = { 0 };
+	diff_a = A;
+	diff_b = B;
 	align(A, B, &o);
 	if (o.failed) {
 		free(o.v);

@@ -36,6 +36,27 @@ struct cs_layer *cs_model_add_layer(struct cs_model *m)
 	return ly;
 }
 
+struct cs_op *cs_model_add_op(struct cs_model *m, struct cs_layer *ly)
+{
+	if (m->nops % CS_OP_CHUNK == 0) {
+		size_t k = m->nops / CS_OP_CHUNK;
+		if ((k & (k - 1)) == 0) {
+			struct cs_op **nc = realloc(m->op_chunks, (k ? 2 * k : 1) * sizeof(*nc));
+			if (!nc)
+				return NULL;
+			m->op_chunks = nc;
+		}
+		m->op_chunks[k] = malloc(CS_OP_CHUNK * sizeof(struct cs_op));
+		if (!m->op_chunks[k])
+			return NULL;
+		m->nop_chunks = k + 1;
+	}
+	struct cs_op *op = &m->op_chunks[m->nops / CS_OP_CHUNK][m->nops % CS_OP_CHUNK];
+	memset(op, 0, sizeof(*op));
+	ly->op = (uint32_t)++m->nops;
+	return op;
+}
+
 void cs_model_destroy(cs_model *m)
 {
 	if (!m)
@@ -43,6 +64,10 @@ void cs_model_destroy(cs_model *m)
 	for (size_t k = 0; k < m->nchunks; k++)
 		free(m->chunks[k]);
 	free(m->chunks);
+	for (size_t k = 0; k < m->nop_chunks; k++)
+		free(m->op_chunks[k]);
+	free(m->op_chunks);
+	free(m->explains);
 	cs_arena_free(&m->arena);
 	free(m);
 }
@@ -106,11 +131,11 @@ void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info)
 	info->dims = ly->dims;
 	info->trainable_params = ly->trainable_params;
 	info->non_trainable_params = ly->non_trainable_params;
-	info->trainable_bytes = ly->trainable_bytes;
-	info->non_trainable_bytes = ly->non_trainable_bytes;
+	info->trainable_bytes = cs_layer_trainable_bytes(m, ly);
+	info->non_trainable_bytes = cs_layer_non_trainable_bytes(m, ly);
 	info->line = ly->mark.line;
 	info->column = ly->mark.column;
-	info->explain = ly->explain;
+	info->explain = m->explains ? m->explains[i] : NULL;
 }
 
 void cs_model_totals(const cs_model *m, struct cs_totals *t)

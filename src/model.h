@@ -9,18 +9,38 @@
 #include "diag.h"
 #include "layers/layers.h"
 
+/* Layer flags. */
+enum {
+	CS_LF_BIAS = 1 << 0,	/* adds a bias to every output element */
+	CS_LF_BYTES = 1 << 1,	/* its bytes are in its op (mixed element sizes) */
+};
+
+/* 64 bytes a layer. */
 struct cs_layer {
 	const struct cs_layer_class *cls;
 	const char *name;	/* given in the file, or NULL: automatic */
 	const int64_t *dims;	/* output shape, batch first; shared with the
 				 * layer before when equal */
-	const char *explain;	/* with the explain option */
 	int64_t trainable_params, non_trainable_params;
-	int64_t trainable_bytes, non_trainable_bytes;
 	struct cs_mark mark;
 	uint32_t auto_index;	/* automatic name: stem (0) or stem_N */
+	uint32_t op;		/* its struct cs_op, 1-based; 0: none */
 	uint8_t rank;
+	uint8_t weight_bytes;	/* bytes of a weight element */
+	uint8_t act_bytes;	/* bytes of an output element */
+	uint8_t elem_ops;	/* ops per output element (bias, activation...) */
+	uint8_t spatial;	/* enum cs_spatial */
+	uint8_t flags;
 };
+
+/* What only some layers need: costs, window geometry, exact bytes. */
+struct cs_op {
+	int64_t macs, other_ops;	/* per sample; -1 unknown */
+	int64_t trainable_bytes, non_trainable_bytes;	/* with CS_LF_BYTES */
+	int32_t k[3], s[3], pad[3];	/* per spatial axis */
+};
+
+#define CS_OP_CHUNK 4096
 
 #define CS_CHUNK_SHIFT 12
 #define CS_CHUNK (1u << CS_CHUNK_SHIFT)
@@ -38,6 +58,9 @@ struct cs_model {
 	struct cs_mark layers_mark;
 	struct cs_layer **chunks;
 	size_t nchunks, nlayers;
+	struct cs_op **op_chunks;
+	size_t nop_chunks, nops;
+	const char **explains;		/* per layer, with the explain option */
 	struct cs_totals totals;
 	bool explain;			/* keep each layer's arithmetic */
 };
@@ -45,6 +68,27 @@ struct cs_model {
 static inline struct cs_layer *cs_model_at(const struct cs_model *m, size_t i)
 {
 	return &m->chunks[i >> CS_CHUNK_SHIFT][i & (CS_CHUNK - 1)];
+}
+
+static inline const struct cs_op *cs_model_op(const struct cs_model *m, const struct cs_layer *ly)
+{
+	size_t i = ly->op - 1;
+	return ly->op ? &m->op_chunks[i / CS_OP_CHUNK][i % CS_OP_CHUNK] : NULL;
+}
+
+/* A new op for the last layer; NULL when out of memory. */
+struct cs_op *cs_model_add_op(struct cs_model *m, struct cs_layer *ly);
+
+static inline int64_t cs_layer_trainable_bytes(const struct cs_model *m, const struct cs_layer *ly)
+{
+	return ly->flags & CS_LF_BYTES ? cs_model_op(m, ly)->trainable_bytes
+				       : ly->trainable_params * ly->weight_bytes;
+}
+
+static inline int64_t cs_layer_non_trainable_bytes(const struct cs_model *m, const struct cs_layer *ly)
+{
+	return ly->flags & CS_LF_BYTES ? cs_model_op(m, ly)->non_trainable_bytes
+				       : ly->non_trainable_params * ly->weight_bytes;
 }
 
 struct cs_model *cs_model_new(void);

@@ -16,19 +16,26 @@ static int weight_bytes(const struct cs_model *m, const struct cs_args *a)
 	return 4;
 }
 
-static int add_totals(struct cs_model *m, struct cs_infer *c, const struct cs_layer *ly)
+static int add_totals(struct cs_model *m, struct cs_infer *c)
 {
 	struct cs_totals *t = &m->totals;
 	int64_t all;
-	if (!cs_add(t->trainable_params, ly->trainable_params, &t->trainable_params) ||
-	    !cs_add(t->non_trainable_params, ly->non_trainable_params, &t->non_trainable_params) ||
+	if (!cs_add(t->trainable_params, c->trainable, &t->trainable_params) ||
+	    !cs_add(t->non_trainable_params, c->non_trainable, &t->non_trainable_params) ||
 	    !cs_add(t->trainable_params, t->non_trainable_params, &all))
 		return cs_infer_fail(c, "the model's total weight count overflows 64 bits");
-	if (!cs_add(t->trainable_bytes, ly->trainable_bytes, &t->trainable_bytes) ||
-	    !cs_add(t->non_trainable_bytes, ly->non_trainable_bytes, &t->non_trainable_bytes) ||
+	if (!cs_add(t->trainable_bytes, c->trainable_bytes, &t->trainable_bytes) ||
+	    !cs_add(t->non_trainable_bytes, c->non_trainable_bytes, &t->non_trainable_bytes) ||
 	    !cs_add(t->trainable_bytes, t->non_trainable_bytes, &all))
 		return cs_infer_fail(c, "the model's total size in bytes overflows 64 bits");
 	return 0;
+}
+
+/* Bytes of one output element: the layer's compute dtype. */
+static int act_bytes(const struct cs_model *m, const struct cs_args *a)
+{
+	const char *d = a->dtype ? a->dtype : m->dtype_policy;
+	return d ? cs_dtype_compute_bytes(d) : 4;
 }
 
 int cs_propagate_start(struct cs_model *m, struct cs_shape *in, struct cs_error *err)
@@ -66,6 +73,9 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 	c.err = err;
 	c.explain = explain;
 	c.window_text[0] = '\0';
+	c.macs = c.other_ops = c.bias_adds = 0;
+	c.elem_ops = 0;
+	c.spatial = CS_SP_KEEP;
 	if (explain)
 		explain->len = 0;
 	if (ly->cls->infer(&c) < 0)
@@ -79,18 +89,46 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 		cs_explain(&c, "trainable: false, so all %lld weights are non-trainable",
 			   (long long)c.non_trainable);
 	}
-	if (explain && explain->len) {
-		if (explain->failed)
-			return cs_fail(err, ly->mark, "out of memory");
-		ly->explain = cs_arena_strndup(&m->arena, explain->s, explain->len);
-		if (!ly->explain)
+	if (explain) {
+		size_t i = m->nlayers - 1;
+		if ((i & (i + 1)) == 0 || i == 0) {
+			/* the table of explanations grows by doubling */
+			const char **ne = realloc(m->explains, 2 * (i + 1) * sizeof(*ne));
+			if (!ne)
+				return cs_fail(err, ly->mark, "out of memory");
+			m->explains = ne;
+		}
+		m->explains[i] = explain->len ? cs_arena_strndup(&m->arena, explain->s, explain->len) : NULL;
+		if (explain->failed || (explain->len && !m->explains[i]))
 			return cs_fail(err, ly->mark, "out of memory");
 	}
 	ly->trainable_params = c.trainable;
 	ly->non_trainable_params = c.non_trainable;
-	ly->trainable_bytes = c.trainable_bytes;
-	ly->non_trainable_bytes = c.non_trainable_bytes;
-	if (add_totals(m, &c, ly) < 0)
+	ly->weight_bytes = (uint8_t)c.elem_bytes;
+	ly->act_bytes = (uint8_t)act_bytes(m, a);
+	ly->elem_ops = (uint8_t)(c.elem_ops < 255 ? c.elem_ops : 255);
+	ly->spatial = (uint8_t)c.spatial;
+	ly->flags = c.bias_adds ? CS_LF_BIAS : 0;
+	bool mixed = c.trainable_bytes != c.trainable * c.elem_bytes ||
+		     c.non_trainable_bytes != c.non_trainable * c.elem_bytes;
+	if (mixed || c.macs || c.other_ops || (c.spatial != CS_SP_KEEP && c.spatial != CS_SP_RESET &&
+						   c.spatial != CS_SP_NEW)) {
+		struct cs_op *op = cs_model_add_op(m, ly);
+		if (!op)
+			return cs_fail(err, ly->mark, "out of memory");
+		op->macs = c.macs;
+		op->other_ops = c.other_ops;
+		op->trainable_bytes = c.trainable_bytes;
+		op->non_trainable_bytes = c.non_trainable_bytes;
+		for (int i = 0; i < 3; i++) {
+			op->k[i] = (int32_t)c.win_k[i];
+			op->s[i] = (int32_t)c.win_s[i];
+			op->pad[i] = (int32_t)c.win_pad[i];
+		}
+		if (mixed)
+			ly->flags |= CS_LF_BYTES;
+	}
+	if (add_totals(m, &c) < 0)
 		return -1;
 	/* most layers keep the shape of the one before: share its dims */
 	const struct cs_layer *prev = m->nlayers > 1 ? cs_model_at(m, m->nlayers - 2) : NULL;

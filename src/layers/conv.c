@@ -215,6 +215,66 @@ static void explain_params(struct cs_infer *c, enum conv_kind kind, int64_t cin)
 	}
 }
 
+/* MACs (bias excluded) and the window geometry, for --columns and JSON. */
+static void figures(struct cs_infer *c, enum conv_kind kind, int64_t cin, int64_t cout)
+{
+	const struct cs_args *a = c->a;
+	int r = c->cls->rank, first = cs_first_spatial(c);
+	int64_t out_pos = cs_product_known(c->out.d + first, r);
+	int64_t in_pos = cs_product_known(c->in->d + first, r);
+	int64_t k = cs_product_known(a->kernel_size, r);
+	c->spatial = kind == TRANSPOSE ? CS_SP_TRANSPOSE : CS_SP_WINDOW;
+	for (int i = 0; i < r; i++) {
+		int64_t K = dilated(a->kernel_size[i], a->dilation_rate[i]), s = a->strides[i];
+		int64_t n = c->in->d[first + i], o = c->out.d[first + i], before = 0;
+		if (kind == TRANSPOSE) {
+			/* upsample by s, then a stride-1 convolution padded K-1 minus
+			 * what the padding mode crops at the start */
+			int64_t crop = a->padding.mode == CS_PAD_SAME ? (K > s ? (K - s) / 2 : 0)
+				       : a->padding.mode == CS_PAD_EXPLICIT ? a->padding.amount[i][0] : 0;
+			before = K - 1 - crop;
+		} else if (a->padding.mode == CS_PAD_SAME && n >= 0) {
+			int64_t total = (o - 1) * s + K - n;
+			before = total > 0 ? total / 2 : 0;	/* the odd one goes after */
+		} else if (a->padding.mode == CS_PAD_CAUSAL) {
+			before = K - 1;
+		} else if (a->padding.mode == CS_PAD_EXPLICIT) {
+			before = a->padding.amount[i][0];
+		}
+		c->win_k[i] = K;
+		c->win_s[i] = s;
+		c->win_pad[i] = before;
+	}
+	int64_t per_pos;
+	switch (kind) {
+	case CONV:
+		per_pos = cs_mul_known(cs_mul_known(cout, cin / a->groups), k);
+		c->macs = cs_mul_known(per_pos, out_pos);
+		if (a->lora_rank != CS_UNSET && c->macs >= 0) {
+			int64_t kin = cs_mul_known(k, cin / a->groups);
+			int64_t extra = cs_mul_known(cs_mul_known(kin, a->lora_rank) + a->lora_rank * cout, out_pos);
+			c->macs = extra < 0 ? -1 : c->macs + extra;
+		}
+		break;
+	case DEPTHWISE:
+		c->macs = cs_mul_known(cs_mul_known(cout, k), out_pos);
+		break;
+	case SEPARABLE: {
+		int64_t mid = cs_mul_known(cin, a->depth_multiplier);
+		int64_t dw = cs_mul_known(cs_mul_known(mid, k), out_pos);
+		int64_t pw = cs_mul_known(cs_mul_known(mid, cout), out_pos);
+		c->macs = dw < 0 || pw < 0 ? -1 : dw + pw;
+		break;
+	}
+	case TRANSPOSE:
+		/* every input position meets the whole kernel */
+		c->macs = cs_mul_known(cs_mul_known(cs_mul_known(cin, cout), k), in_pos);
+		break;
+	}
+	c->bias_adds = a->use_bias ? cs_mul_known(cout, out_pos) : 0;
+	c->elem_ops = a->use_bias + cs_has_activation(a);
+}
+
 static int infer_conv_kind(struct cs_infer *c, enum conv_kind kind)
 {
 	const struct cs_args *a = c->a;
@@ -310,6 +370,7 @@ static int infer_conv_kind(struct cs_infer *c, enum conv_kind kind)
 		return -1;
 	if (c->explain)
 		explain_params(c, kind, cin);
+	figures(c, kind, cin, cout);
 	return 0;
 }
 

@@ -155,6 +155,19 @@ static int infer_same(struct cs_infer *c)
 	return 0;
 }
 
+/* Elementwise layers: ops per output element, as the README states. */
+static int infer_activation(struct cs_infer *c)
+{
+	c->elem_ops = cs_has_activation(c->a);
+	return infer_same(c);
+}
+
+static int infer_one_op(struct cs_infer *c)
+{
+	c->elem_ops = 1;
+	return infer_same(c);
+}
+
 static int infer_spatial_dropout(struct cs_infer *c)
 {
 	if (cs_need_rank(c, c->cls->rank + 2) < 0)
@@ -184,6 +197,14 @@ static int infer_dense(struct cs_infer *c)
 	}
 	if (a->use_bias && cs_add_weight(c, true, 1, &a->units) < 0)
 		return -1;
+	int64_t positions = cs_product_known(c->in->d + 1, c->in->rank - 2);
+	c->macs = cs_mul_known(cs_mul_known(c->in->d[last], a->units), positions);
+	if (a->lora_rank != CS_UNSET && c->macs >= 0) {
+		int64_t extra = cs_mul_known((c->in->d[last] + a->units) * a->lora_rank, positions);
+		c->macs = extra < 0 ? -1 : c->macs + extra;
+	}
+	c->bias_adds = a->use_bias ? cs_mul_known(a->units, positions) : 0;
+	c->elem_ops = a->use_bias + cs_has_activation(a);
 	long long n = c->in->d[last], u = a->units, total = c->trainable + c->non_trainable;
 	if (a->lora_rank != CS_UNSET)
 		cs_explain(c, "params = %lld*%lld + %lld*%lld + %lld*%lld + %lld = %lld  "
@@ -204,6 +225,7 @@ static int infer_embedding(struct cs_infer *c)
 		return cs_infer_fail(c, "its output would have more than %d dimensions", CS_MAX_RANK);
 	c->out = *c->in;
 	c->out.d[c->out.rank++] = a->output_dim;
+	c->spatial = CS_SP_NEW;
 	int64_t table[2] = { a->input_dim_embed, a->output_dim };
 	if (a->lora_rank != CS_UNSET) {
 		int64_t ka[2] = { table[0], a->lora_rank }, kb[2] = { a->lora_rank, a->output_dim };
@@ -222,6 +244,7 @@ static int infer_softmax(struct cs_infer *c)
 		if (cs_resolve_axis(c->a->axes.v[i], c->in->rank) < 0)
 			return cs_infer_fail(c, "axis %lld is out of range for an input of rank %d",
 					     (long long)c->a->axes.v[i], c->in->rank);
+	c->elem_ops = 3;	/* exp, sum, divide */
 	return infer_same(c);
 }
 
@@ -240,6 +263,7 @@ static int infer_prelu(struct cs_infer *c)
 		shape[k < 0 ? k + n : k] = 1;
 	}
 	c->out = *c->in;
+	c->elem_ops = 1;
 	if (cs_add_weight(c, true, n, shape) < 0)
 		return -1;
 	char p[256];
@@ -268,11 +292,11 @@ const struct cs_layer_class cs_core_classes[] = {
 	{ "GaussianDropout", "gaussian_dropout", NULL, 0, 0, gdrop_groups, infer_same },
 	{ "AlphaDropout", "alpha_dropout", NULL, 0, 0, dropout_groups, infer_same },
 	{ "ActivityRegularization", "activity_regularization", NULL, 0, 0, actreg_groups, infer_same },
-	{ "Activation", "activation", NULL, 0, 0, activation_groups, infer_same },
-	{ "ReLU", "re_lu", NULL, 0, 0, relu_groups, infer_same },
-	{ "LeakyReLU", "leaky_re_lu", NULL, 0, 0, lrelu_groups, infer_same },
+	{ "Activation", "activation", NULL, 0, 0, activation_groups, infer_activation },
+	{ "ReLU", "re_lu", NULL, 0, 0, relu_groups, infer_one_op },
+	{ "LeakyReLU", "leaky_re_lu", NULL, 0, 0, lrelu_groups, infer_one_op },
 	{ "PReLU", "p_re_lu", NULL, 0, 0, prelu_groups, infer_prelu },
-	{ "ELU", "elu", NULL, 0, 0, elu_groups, infer_same },
+	{ "ELU", "elu", NULL, 0, 0, elu_groups, infer_one_op },
 	{ "Softmax", "softmax", NULL, 0, 0, softmax_groups, infer_softmax },
 	{ "Identity", "identity", NULL, 0, 0, plain_groups, infer_same },
 	{ "Masking", "masking", NULL, 0, 0, masking_groups, infer_same },

@@ -141,6 +141,18 @@ enum {
 	CS_CLS_INPUT = 1 << 2,		/* the Input / InputLayer pseudo-layer */
 };
 
+/* How a layer moves its input's spatial grid, for receptive fields. */
+enum cs_spatial {
+	CS_SP_KEEP,		/* same grid (elementwise, Dense, normalisation) */
+	CS_SP_WINDOW,		/* convolution or pooling: k, s, pad_before */
+	CS_SP_TRANSPOSE,	/* transposed convolution: k, s, pad_before */
+	CS_SP_UPSAMPLE,		/* repeat by s */
+	CS_SP_SHIFT,		/* padding (pad_before > 0) or cropping (< 0) */
+	CS_SP_GLOBAL,		/* global pooling: the whole grid */
+	CS_SP_NEW,		/* new axes, one input position each (Embedding) */
+	CS_SP_RESET,		/* reshaped: no receptive field any more */
+};
+
 /* What a shape rule sees and fills in. */
 struct cs_infer {
 	const struct cs_layer_class *cls;
@@ -160,6 +172,15 @@ struct cs_infer {
 	struct cs_error *err;
 	struct cs_buf *explain;	/* the arithmetic, line by line; NULL: not wanted */
 	char window_text[64];	/* how a dilated window is written, for cs_explain */
+
+	/* cost and geometry (README, "Figures"): filled by rules that have them */
+	int64_t macs;		/* multiply-accumulates per sample, bias excluded;
+				 * -1 when a size is unknown */
+	int64_t other_ops;	/* pooling and the like, per sample; -1 unknown */
+	int elem_ops;		/* further ops per output element (bias, activation) */
+	int64_t bias_adds;	/* bias elements added per sample (torchinfo counts them) */
+	enum cs_spatial spatial;
+	int64_t win_k[3], win_s[3], win_pad[3];	/* per spatial axis */
 };
 
 struct cs_layer_class {
@@ -234,6 +255,13 @@ int cs_window_out(struct cs_infer *c, int axis, int64_t n, int64_t window,
 /* The spatial axes of an input of rank r under the resolved format:
  * first spatial axis index. */
 int cs_first_spatial(const struct cs_infer *c);
+
+/* The product of n sizes; -1 if one is unknown (CS_NONE) or it overflows. */
+int64_t cs_product_known(const int64_t *v, int n);
+/* a * b, or -1 if either is -1 or it overflows. */
+int64_t cs_mul_known(int64_t a, int64_t b);
+/* The layer has an activation that computes something (not linear). */
+bool cs_has_activation(const struct cs_args *a);
 
 /* Format a shape as "(None, 8, 8, 5)" into buf. */
 const char *cs_shape_str(const struct cs_shape *s, char *buf, size_t size);

@@ -81,6 +81,7 @@ static int infer_batch_norm(struct cs_infer *c)
 	/* moving mean and moving variance */
 	if (cs_add_weight(c, false, 1, &n) < 0 || cs_add_weight(c, false, 1, &n) < 0)
 		return -1;
+	c->elem_ops = 2;	/* at inference: one folded scale and shift */
 	int k = 2 + a->scale + a->center;
 	cs_explain(c, "params = %d * %lld = %lld  (%s%s%smoving mean and variance: %lld non-trainable)", k,
 		   (long long)n, (long long)(k * n), a->scale ? "gamma, " : "", a->center ? "beta, " : "",
@@ -103,6 +104,7 @@ static int infer_layer_norm(struct cs_infer *c)
 		return -1;
 	if (a->center && !a->rms_scaling && cs_add_weight(c, true, n, shape) < 0)
 		return -1;
+	c->elem_ops = 4;	/* subtract the mean, divide, scale, shift */
 	char p[256];
 	int k = (a->scale || a->rms_scaling) + (a->center && !a->rms_scaling);
 	cs_explain(c, "params = %d * %s = %lld  (%s)", k, cs_product_str(shape, n, p, sizeof(p)),
@@ -127,6 +129,7 @@ static int infer_group_norm(struct cs_infer *c)
 		return -1;
 	if (a->center && cs_add_weight(c, true, 1, &n) < 0)
 		return -1;
+	c->elem_ops = 4;
 	cs_explain(c, "params = %d * %lld = %lld  (gamma and beta per channel; %lld groups of %lld)",
 		   a->scale + a->center, (long long)n, (long long)((a->scale + a->center) * n),
 		   (long long)a->groups, (long long)(n / a->groups));
@@ -140,6 +143,7 @@ static int infer_unit_norm(struct cs_infer *c)
 			return cs_infer_fail(c, "axis %lld is out of range for an input of rank %d",
 					     (long long)c->a->axes.v[i], c->in->rank);
 	c->out = *c->in;
+	c->elem_ops = 2;	/* square-and-sum, divide */
 	return 0;
 }
 

@@ -52,7 +52,21 @@ static int infer_pool(struct cs_infer *c)
 		if (cs_window_out(c, axis, c->in->d[axis], a->pool_size[i], s,
 				  &a->padding, "pool_size", &c->out.d[axis]) < 0)
 			return -1;
+		int64_t n = c->in->d[axis], o = c->out.d[axis], before = 0;
+		if (a->padding.mode == CS_PAD_SAME && n >= 0) {
+			int64_t total = (o - 1) * s + a->pool_size[i] - n;
+			before = total > 0 ? total / 2 : 0;
+		} else if (a->padding.mode == CS_PAD_EXPLICIT) {
+			before = a->padding.amount[i][0];
+		}
+		c->win_k[i] = a->pool_size[i];
+		c->win_s[i] = s;
+		c->win_pad[i] = before;
 	}
+	/* a compare or an add for every input of every window */
+	c->spatial = CS_SP_WINDOW;
+	c->other_ops = cs_mul_known(cs_product_known(c->out.d + 1, c->out.rank - 1),
+				    cs_product_known(a->pool_size, r));
 	return 0;
 }
 
@@ -71,6 +85,8 @@ static int infer_global(struct cs_infer *c)
 		c->out.d[0] = c->in->d[0];
 		c->out.d[1] = c->in->d[ch];
 	}
+	c->spatial = CS_SP_GLOBAL;
+	c->other_ops = cs_product_known(c->in->d + 1, c->in->rank - 1);
 	return 0;
 }
 

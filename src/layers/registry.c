@@ -253,6 +253,27 @@ const char *cs_product_str(const int64_t *v, int n, char *buf, size_t size)
 	return buf;
 }
 
+int64_t cs_product_known(const int64_t *v, int n)
+{
+	int64_t p = 1;
+	for (int i = 0; i < n; i++)
+		if (v[i] < 0 || !cs_mul(p, v[i], &p))
+			return -1;
+	return p;
+}
+
+int64_t cs_mul_known(int64_t a, int64_t b)
+{
+	int64_t r;
+	return a < 0 || b < 0 || !cs_mul(a, b, &r) ? -1 : r;
+}
+
+bool cs_has_activation(const struct cs_args *a)
+{
+	return a->activation && strcmp(a->activation, "linear") && strcmp(a->activation, "None") &&
+	       strcmp(a->activation, "null");
+}
+
 int cs_first_spatial(const struct cs_infer *c)
 {
 	return c->data_format == CS_DF_FIRST ? 2 : 1;

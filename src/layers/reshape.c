@@ -120,6 +120,7 @@ GROUPS(rescaling_groups, rescaling_args);
 
 static int infer_flatten(struct cs_infer *c)
 {
+	c->spatial = CS_SP_RESET;
 	if (cs_need_min_rank(c, 1) < 0)
 		return -1;
 	int64_t n = 1;
@@ -144,6 +145,7 @@ static int infer_flatten(struct cs_infer *c)
 
 static int infer_reshape(struct cs_infer *c)
 {
+	c->spatial = CS_SP_RESET;
 	const struct cs_ints *t = &c->a->target_shape;
 	char buf[512];
 	if (t->n + 1 > CS_MAX_RANK)
@@ -199,6 +201,7 @@ static int infer_reshape(struct cs_infer *c)
 
 static int infer_permute(struct cs_infer *c)
 {
+	c->spatial = CS_SP_RESET;
 	const struct cs_ints *d = &c->a->dims;
 	bool seen[CS_MAX_RANK] = { false };
 	if (d->n + 1 > CS_MAX_RANK)
@@ -219,6 +222,7 @@ static int infer_permute(struct cs_infer *c)
 
 static int infer_repeat(struct cs_infer *c)
 {
+	c->spatial = CS_SP_RESET;
 	if (cs_need_rank(c, 2) < 0)
 		return -1;
 	c->out.rank = 3;
@@ -238,6 +242,9 @@ static int spatial_first(const struct cs_infer *c)
 static int infer_zero_padding(struct cs_infer *c)
 {
 	int r = c->cls->rank, first = spatial_first(c);
+	c->spatial = CS_SP_SHIFT;
+	for (int i = 0; i < r; i++)
+		c->win_pad[i] = c->a->pairs[i][0];
 	if (cs_need_rank(c, r + 2) < 0)
 		return -1;
 	c->out = *c->in;
@@ -256,6 +263,9 @@ static int infer_zero_padding(struct cs_infer *c)
 static int infer_cropping(struct cs_infer *c)
 {
 	int r = c->cls->rank, first = spatial_first(c);
+	c->spatial = CS_SP_SHIFT;
+	for (int i = 0; i < r; i++)
+		c->win_pad[i] = -c->a->pairs[i][0];
 	if (cs_need_rank(c, r + 2) < 0)
 		return -1;
 	c->out = *c->in;
@@ -279,6 +289,9 @@ static int infer_cropping(struct cs_infer *c)
 static int infer_upsampling(struct cs_infer *c)
 {
 	int r = c->cls->rank, first = spatial_first(c);
+	c->spatial = CS_SP_UPSAMPLE;
+	for (int i = 0; i < r; i++)
+		c->win_s[i] = c->a->size[i];
 	if (cs_need_rank(c, r + 2) < 0)
 		return -1;
 	c->out = *c->in;
@@ -296,6 +309,7 @@ static int infer_upsampling(struct cs_infer *c)
 
 static int infer_resize(struct cs_infer *c)
 {
+	c->spatial = CS_SP_RESET;
 	if (cs_need_rank(c, 4) < 0)
 		return -1;
 	int first = cs_first_spatial(c);
@@ -305,9 +319,10 @@ static int infer_resize(struct cs_infer *c)
 	return 0;
 }
 
-static int infer_same(struct cs_infer *c)
+static int infer_rescaling(struct cs_infer *c)
 {
 	c->out = *c->in;
+	c->elem_ops = 2;	/* scale and offset */
 	return 0;
 }
 
@@ -327,6 +342,6 @@ const struct cs_layer_class cs_reshape_classes[] = {
 	{ "UpSampling3D", "up_sampling3d", NULL, 3, 0, upsampling3d_groups, infer_upsampling },
 	{ "Resizing", "resizing", NULL, 2, 0, resizing_groups, infer_resize },
 	{ "CenterCrop", "center_crop", NULL, 2, 0, center_crop_groups, infer_resize },
-	{ "Rescaling", "rescaling", NULL, 0, 0, rescaling_groups, infer_same },
+	{ "Rescaling", "rescaling", NULL, 0, 0, rescaling_groups, infer_rescaling },
 };
 const size_t cs_reshape_class_count = sizeof(cs_reshape_classes) / sizeof(cs_reshape_classes[0]);
