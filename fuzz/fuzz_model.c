@@ -23,7 +23,7 @@ static void render_all(const cs_model *m)
 		abort();
 	for (const char *const *f = cs_format_names(); *f; f++) {
 		for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
-			struct cs_render_options opt = { lengths[i] };
+			struct cs_render_options opt = { .line_length = lengths[i] };
 			struct cs_error err;
 			cs_render(m, *f, &opt, sink, &err);
 		}

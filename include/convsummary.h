@@ -109,8 +109,45 @@ size_t cs_model_layer_count(const cs_model *m);
 void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info);
 void cs_model_totals(const cs_model *m, struct cs_totals *t);
 
+/*
+ * Figures beyond Keras's summary, per layer and per sample (README,
+ * "Figures" states each convention):
+ *   macs              multiply-accumulates of convolutions and Dense,
+ *                     bias excluded (the papers' and fvcore's count)
+ *   mult_adds         torchinfo's count: macs plus the bias additions
+ *   other_ops         everything else: bias adds, activations, pooling,
+ *                     normalisation
+ *   activation_bytes  the layer's output for one sample
+ *   receptive_field, effective_stride, effective_padding: per spatial
+ *                     axis of the input (naxes of them; 0 when the layer's
+ *                     output has none, or after a reshape)
+ * A count is -1 when a size it needs is unknown (None).
+ */
+struct cs_figures {
+	int64_t macs, flops, mult_adds, other_ops, activation_bytes;
+	int naxes;
+	double receptive_field[3], effective_stride[3], effective_padding[3];
+	int kernel_rank;	/* convolution and pooling windows: */
+	int64_t kernel[3], stride[3], dilation[3];
+};
+
+/* Walking the layers in order: the receptive field carries over. */
+struct cs_figures_walk {
+	size_t next;
+	int naxes;
+	double r[3], j[3], p[3];
+};
+
+void cs_figures_begin(const cs_model *m, struct cs_figures_walk *w);
+/* The figures of layer w->next, which then moves on; -1 past the end. */
+int cs_figures_next(const cs_model *m, struct cs_figures_walk *w, struct cs_figures *f);
+
 struct cs_render_options {
 	int line_length;	/* 0: the format's default */
+	const char *columns;	/* NULL: Keras's three; else a comma list (README) */
+	int torchinfo;		/* MACs as torchinfo's mult-adds (bias included) */
+	int64_t batch_size;	/* for activation memory where the model has None;
+				 * 0: 1 */
 };
 
 /*

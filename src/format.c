@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "columns.h"
 #include "diag.h"
 
 static const struct cs_formatter *const formatters[] = {
@@ -51,9 +52,15 @@ int cs_render(const cs_model *m, const char *format,
 				      "line length %d is out of range for %s: expected %d to %d",
 				      L, f->name, f->min_line_length, CS_MAX_LINE_LENGTH);
 	/* the summary streams out through a 64 KiB buffer */
+	struct cs_columns cols;
+	if (opt && opt->columns) {
+		char why[512];
+		if (cs_columns_parse(opt->columns, &cols, why, sizeof(why)) < 0)
+			return cs_fail_status(err, CS_USAGE, none, "--columns: %s", why);
+	}
 	struct cs_buf b = { 0 };
 	b.sink = out;
-	int rc = f->render(m, L, &b);
+	int rc = f->render(m, L, opt, opt && opt->columns ? &cols : NULL, &b);
 	cs_buf_flush(&b);
 	if (rc == 0 && b.failed)
 		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the summary (out of memory or a write error)");

@@ -7,12 +7,20 @@
 #include "convsummary.h"
 #include "textwrap.h"
 
+struct cs_columns;
+
+/* One output format; cols is NULL for the format's own columns. */
 struct cs_formatter {
 	const char *name;
 	int default_line_length;	/* 0: the format has no line length */
 	int min_line_length;
-	int (*render)(const cs_model *m, int line_length, struct cs_buf *out);
+	int (*render)(const cs_model *m, int line_length, const struct cs_render_options *opt,
+		      const struct cs_columns *cols, struct cs_buf *out);
 };
+
+/* The text table of --columns (format_columns.c). */
+int cs_render_columns(const cs_model *m, const struct cs_render_options *opt,
+		      const struct cs_columns *cols, bool boxed, struct cs_buf *b);
 
 extern const struct cs_formatter cs_format_keras3;
 extern const struct cs_formatter cs_format_keras2;

@@ -1,36 +1,38 @@
-/* The JSON of shared/spec/outputs.md, laid out as the reference files
- * are (two-space indent, shapes on one line). */
-#include "format.h"
-
+/* The JSON of shared/spec/outputs.md, laid out as the reference files are
+ * (two-space indent, shapes on one line), with every figure of README's
+ * "Figures" added to each layer and to the totals. */
 #include <string.h>
+
+#include "columns.h"
+#include "format.h"
 
 static void string(struct cs_buf *b, const char *s)
 {
-	cs_buf_char(b, '"', 1);
+	CS_BUF_LIT(b, "\"");
 	size_t plain = 0;
 	while (s[plain] && s[plain] != '"' && s[plain] != '\\' && (unsigned char)s[plain] >= 0x20)
 		plain++;
 	if (!s[plain]) {
 		cs_buf_add(b, s, plain);
-		cs_buf_char(b, '"', 1);
+		CS_BUF_LIT(b, "\"");
 		return;
 	}
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\') {
-			cs_buf_char(b, '\\', 1);
-			cs_buf_char(b, (char)*p, 1);
+			char esc[2] = { '\\', (char)*p };
+			cs_buf_add(b, esc, 2);
 		} else if (*p < 0x20) {
 			cs_buf_printf(b, "\\u%04x", *p);
 		} else {
-			cs_buf_char(b, (char)*p, 1);
+			cs_buf_add(b, (const char *)p, 1);
 		}
 	}
-	cs_buf_char(b, '"', 1);
+	CS_BUF_LIT(b, "\"");
 }
 
 static void shape(struct cs_buf *b, size_t rank, const int64_t *dims)
 {
-	cs_buf_char(b, '[', 1);
+	CS_BUF_LIT(b, "[");
 	for (size_t i = 0; i < rank; i++) {
 		if (i)
 			CS_BUF_LIT(b, ", ");
@@ -39,12 +41,56 @@ static void shape(struct cs_buf *b, size_t rank, const int64_t *dims)
 		else
 			cs_buf_int(b, dims[i]);
 	}
-	cs_buf_char(b, ']', 1);
+	CS_BUF_LIT(b, "]");
 }
 
-static int render(const cs_model *m, int L, struct cs_buf *b)
+static void count_or_null(struct cs_buf *b, int64_t v)
+{
+	if (v < 0)
+		CS_BUF_LIT(b, "null");
+	else
+		cs_buf_int(b, v);
+}
+
+/* A figure per spatial axis: integers, or decimals after upsampling. */
+static void axes(struct cs_buf *b, const double *v, int n)
+{
+	CS_BUF_LIT(b, "[");
+	for (int i = 0; i < n; i++) {
+		if (i)
+			CS_BUF_LIT(b, ", ");
+		if (v[i] == (double)(int64_t)v[i])
+			cs_buf_int(b, (int64_t)v[i]);
+		else
+			cs_buf_printf(b, "%.6g", v[i]);
+	}
+	CS_BUF_LIT(b, "]");
+}
+
+static void explain(struct cs_buf *b, const char *text)
+{
+	CS_BUF_LIT(b, ",\n      \"explain\": [");
+	struct cs_buf one = { 0 };
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		one.len = 0;
+		cs_buf_add(&one, line, len);
+		if (line != text)
+			CS_BUF_LIT(b, ", ");
+		string(b, one.s ? one.s : "");
+		line += len + (end != NULL);
+	}
+	cs_buf_free(&one);
+	CS_BUF_LIT(b, "]");
+}
+
+static int render(const cs_model *m, int L, const struct cs_render_options *opt,
+		  const struct cs_columns *cols, struct cs_buf *b)
 {
 	(void)L;
+	(void)cols;	/* JSON always carries every figure */
+	bool torch = opt && opt->torchinfo;
 	CS_BUF_LIT(b, "{\n  \"name\": ");
 	string(b, cs_model_name(m));
 	CS_BUF_LIT(b, ",\n  \"input_shape\": ");
@@ -53,9 +99,14 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 	string(b, cs_model_input_dtype(m));
 	size_t n = cs_model_layer_count(m);
 	cs_buf_str(b, n ? ",\n  \"layers\": [\n" : ",\n  \"layers\": [],\n");
+	struct cs_figures_walk w;
+	struct cs_figures f;
+	cs_figures_begin(m, &w);
 	for (size_t i = 0; i < n; i++) {
 		struct cs_layer_info li;
 		cs_model_layer(m, i, &li);
+		cs_figures_next(m, &w, &f);
+		int64_t macs = torch ? f.mult_adds : f.macs;
 		CS_BUF_LIT(b, "    {\n      \"name\": ");
 		string(b, li.name);
 		CS_BUF_LIT(b, ",\n      \"type\": ");
@@ -68,33 +119,57 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 		cs_buf_int(b, li.trainable_params);
 		CS_BUF_LIT(b, ",\n      \"non_trainable_params\": ");
 		cs_buf_int(b, li.non_trainable_params);
-		if (li.explain) {
-			CS_BUF_LIT(b, ",\n      \"explain\": [");
-			for (const char *line = li.explain; *line;) {
-				const char *end = strchr(line, '\n');
-				size_t len = end ? (size_t)(end - line) : strlen(line);
-				struct cs_buf one = { 0 };
-				cs_buf_add(&one, line, len);
-				cs_buf_str(b, line == li.explain ? "" : ", ");
-				string(b, one.s ? one.s : "");
-				cs_buf_free(&one);
-				line += len + (end != NULL);
-			}
-			CS_BUF_LIT(b, "]");
+		CS_BUF_LIT(b, ",\n      \"macs\": ");
+		count_or_null(b, macs);
+		CS_BUF_LIT(b, ",\n      \"flops\": ");
+		count_or_null(b, macs < 0 ? -1 : 2 * macs);
+		CS_BUF_LIT(b, ",\n      \"other_ops\": ");
+		count_or_null(b, f.other_ops);
+		CS_BUF_LIT(b, ",\n      \"activation_bytes\": ");
+		count_or_null(b, f.activation_bytes);
+		if (f.naxes) {
+			CS_BUF_LIT(b, ",\n      \"receptive_field\": ");
+			axes(b, f.receptive_field, f.naxes);
+			CS_BUF_LIT(b, ",\n      \"effective_stride\": ");
+			axes(b, f.effective_stride, f.naxes);
+			CS_BUF_LIT(b, ",\n      \"effective_padding\": ");
+			axes(b, f.effective_padding, f.naxes);
 		}
+		if (li.explain)
+			explain(b, li.explain);
 		cs_buf_str(b, i + 1 < n ? "\n    },\n" : "\n    }\n");
 	}
 	if (n)
 		CS_BUF_LIT(b, "  ],\n");
 	struct cs_totals t;
+	struct cs_figure_totals ft;
 	cs_model_totals(m, &t);
-	cs_buf_printf(b, "  \"total_params\": %lld,\n  \"trainable_params\": %lld,\n"
-		      "  \"non_trainable_params\": %lld,\n  \"total_bytes\": %lld,\n"
-		      "  \"trainable_bytes\": %lld,\n  \"non_trainable_bytes\": %lld\n}\n",
-		      (long long)(t.trainable_params + t.non_trainable_params),
-		      (long long)t.trainable_params, (long long)t.non_trainable_params,
-		      (long long)(t.trainable_bytes + t.non_trainable_bytes),
-		      (long long)t.trainable_bytes, (long long)t.non_trainable_bytes);
+	cs_figure_totals(m, opt, &ft);
+	int64_t macs = torch ? ft.mult_adds : ft.macs;
+	CS_BUF_LIT(b, "  \"total_params\": ");
+	cs_buf_int(b, t.trainable_params + t.non_trainable_params);
+	CS_BUF_LIT(b, ",\n  \"trainable_params\": ");
+	cs_buf_int(b, t.trainable_params);
+	CS_BUF_LIT(b, ",\n  \"non_trainable_params\": ");
+	cs_buf_int(b, t.non_trainable_params);
+	CS_BUF_LIT(b, ",\n  \"total_bytes\": ");
+	cs_buf_int(b, t.trainable_bytes + t.non_trainable_bytes);
+	CS_BUF_LIT(b, ",\n  \"trainable_bytes\": ");
+	cs_buf_int(b, t.trainable_bytes);
+	CS_BUF_LIT(b, ",\n  \"non_trainable_bytes\": ");
+	cs_buf_int(b, t.non_trainable_bytes);
+	CS_BUF_LIT(b, ",\n  \"total_macs\": ");
+	count_or_null(b, macs);
+	CS_BUF_LIT(b, ",\n  \"total_flops\": ");
+	count_or_null(b, macs < 0 ? -1 : 2 * macs);
+	CS_BUF_LIT(b, ",\n  \"total_other_ops\": ");
+	count_or_null(b, ft.other_ops);
+	CS_BUF_LIT(b, ",\n  \"total_activation_bytes\": ");
+	count_or_null(b, ft.activation_bytes);
+	CS_BUF_LIT(b, ",\n  \"activation_batch\": ");
+	cs_buf_int(b, ft.batch);
+	cs_buf_str(b, torch ? ",\n  \"macs_convention\": \"torchinfo: bias additions included\"\n}\n"
+			    : ",\n  \"macs_convention\": \"bias excluded\"\n}\n");
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  * break tokens `),` `},` `],` `',`, counts without separators, sizes in
  * "Byte"/KB/MB.  Lengths count code points, never cells or bytes.
  */
+#include "columns.h"
 #include "format.h"
 
 #include <string.h>
@@ -66,8 +67,11 @@ static void total_line(struct cs_buf *b, const char *label, int64_t count, int64
 		      cs_format_bytes(bytes, "Byte", s, sizeof(s)));
 }
 
-static int render(const cs_model *m, int L, struct cs_buf *b)
+static int render(const cs_model *m, int L, const struct cs_render_options *opt,
+		  const struct cs_columns *cols, struct cs_buf *b)
 {
+	if (cols)
+		return cs_render_columns(m, opt, cols, false, b);
 	size_t p0 = (size_t)L * 45 / 100, p1 = (size_t)L * 85 / 100;
 	size_t w[3] = { p0 - 3, p1 - p0 - 3, (size_t)L - p1 };
 	size_t col[3] = { p0 - 1, p1 - p0, (size_t)L - p1 };

@@ -4,6 +4,7 @@
  * cells word-wrapped, the title wrapped to the console width W, totals
  * with sizes.  W is max(80, L): what Keras writes to a pipe or a file.
  */
+#include "columns.h"
 #include "format.h"
 
 #include <string.h>
@@ -157,8 +158,11 @@ static void total_line(struct cs_buf *b, const char *label, int64_t count, int64
 		      cs_format_bytes(bytes, "B", s, sizeof(s)));
 }
 
-static int render(const cs_model *m, int L, struct cs_buf *b)
+static int render(const cs_model *m, int L, const struct cs_render_options *opt,
+		  const struct cs_columns *cols, struct cs_buf *b)
 {
+	if (cols)
+		return cs_render_columns(m, opt, cols, true, b);
 	struct table t;
 	memset(&t, 0, sizeof(t));
 	size_t stop1 = (size_t)L * 45 / 100, stop2 = (size_t)L * 80 / 100;

@@ -1,37 +1,61 @@
-/* A GitHub-flavoured Markdown table with Keras's three columns, then the
- * totals, for documentation and pull-request comments. */
+/* A GitHub-flavoured Markdown table (Keras's three columns unless others
+ * are asked for), then the totals, for documentation and pull requests. */
+#include "columns.h"
 #include "format.h"
 
 #include <string.h>
 
 /* Text that Markdown would otherwise read as markup is escaped. */
-static void text(struct cs_buf *b, const char *s)
+static void text(struct cs_buf *b, const char *s, size_t len)
 {
-	for (; *s; s++) {
-		if (strchr("|\\`*<>[]", *s))
-			cs_buf_char(b, '\\', 1);
-		cs_buf_char(b, *s, 1);
+	for (size_t i = 0; i < len; i++) {
+		if (strchr("|\\`*<>[]", s[i]))
+			CS_BUF_LIT(b, "\\");
+		cs_buf_add(b, s + i, 1);
 	}
 }
 
-static int render(const cs_model *m, int L, struct cs_buf *b)
+static int render(const cs_model *m, int L, const struct cs_render_options *opt,
+		  const struct cs_columns *cols, struct cs_buf *b)
 {
 	(void)L;
 	char num[32], size[64];
+	struct cs_columns own;
+	bool extra = cols != NULL;
+	if (!cols) {
+		char why[128];
+		cs_columns_parse("layer,output_shape,params", &own, why, sizeof(why));
+		cols = &own;
+	}
 	CS_BUF_LIT(b, "**Model: \"");
-	text(b, cs_model_name(m));
-	CS_BUF_LIT(b, "\"**\n\n| Layer (type) | Output Shape | Param # |\n| --- | --- | ---: |\n");
-	size_t n = cs_model_layer_count(m);
-	for (size_t i = 0; i < n; i++) {
+	text(b, cs_model_name(m), strlen(cs_model_name(m)));
+	CS_BUF_LIT(b, "\"**\n\n|");
+	for (int c = 0; c < cols->n; c++)
+		cs_buf_printf(b, " %s |", cs_column_header(cols->id[c]));
+	CS_BUF_LIT(b, "\n|");
+	for (int c = 0; c < cols->n; c++)
+		cs_buf_str(b, cs_column_right(cols->id[c]) ? " ---: |" : " --- |");
+	CS_BUF_LIT(b, "\n");
+	struct cs_buf cell = { 0 };
+	struct cs_figures_walk w;
+	struct cs_figures f;
+	cs_figures_begin(m, &w);
+	for (size_t i = 0; cs_figures_next(m, &w, &f) == 0; i++) {
 		struct cs_layer_info li;
 		cs_model_layer(m, i, &li);
-		CS_BUF_LIT(b, "| ");
-		text(b, li.name);
-		cs_buf_printf(b, " (%s) | ", li.class_name);
-		cs_buf_shape(b, li.rank, li.dims, false);
-		cs_buf_printf(b, " | %s |\n", cs_format_count(li.trainable_params + li.non_trainable_params,
-							     true, num, sizeof(num)));
+		CS_BUF_LIT(b, "|");
+		for (int c = 0; c < cols->n; c++) {
+			cell.len = 0;
+			cs_column_cell(cols->id[c], m, &li, &f, opt, false, &cell);
+			CS_BUF_LIT(b, " ");
+			text(b, cell.s ? cell.s : "", cell.len);
+			CS_BUF_LIT(b, " |");
+		}
+		CS_BUF_LIT(b, "\n");
 	}
+	if (cell.failed)
+		b->failed = true;
+	cs_buf_free(&cell);
 	struct cs_totals t;
 	cs_model_totals(m, &t);
 	cs_buf_printf(b, "\n**Total params:** %s (%s)  \n",
@@ -40,9 +64,11 @@ static int render(const cs_model *m, int L, struct cs_buf *b)
 	cs_buf_printf(b, "**Trainable params:** %s (%s)  \n",
 		      cs_format_count(t.trainable_params, true, num, sizeof(num)),
 		      cs_format_bytes(t.trainable_bytes, "B", size, sizeof(size)));
-	cs_buf_printf(b, "**Non-trainable params:** %s (%s)\n",
+	cs_buf_printf(b, "**Non-trainable params:** %s (%s)%s\n",
 		      cs_format_count(t.non_trainable_params, true, num, sizeof(num)),
-		      cs_format_bytes(t.non_trainable_bytes, "B", size, sizeof(size)));
+		      cs_format_bytes(t.non_trainable_bytes, "B", size, sizeof(size)), extra ? "  " : "");
+	if (extra)
+		cs_figure_footer(m, opt, "", "  ", b);
 	return 0;
 }
 

@@ -377,7 +377,10 @@ static int diff_command(int argc, char **argv)
 	return rc < 0 ? err.status : differ ? CS_CHECK_FAILED : CS_OK;
 }
 
-enum { OPT_CHECK = 256, OPT_UPDATE, OPT_MAX_PARAMS, OPT_MAX_TRAINABLE, OPT_MAX_BYTES };
+enum {
+	OPT_CHECK = 256, OPT_UPDATE, OPT_MAX_PARAMS, OPT_MAX_TRAINABLE, OPT_MAX_BYTES,
+	OPT_COLUMNS, OPT_CONVENTION, OPT_BATCH_SIZE, OPT_AUDIT, OPT_STRICT, OPT_INPUT_SHAPE,
+};
 
 int main(int argc, char **argv)
 {
@@ -394,6 +397,12 @@ int main(int argc, char **argv)
 		{ "max-params", required_argument, NULL, OPT_MAX_PARAMS },
 		{ "max-trainable-params", required_argument, NULL, OPT_MAX_TRAINABLE },
 		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+		{ "columns", required_argument, NULL, OPT_COLUMNS },
+		{ "convention", required_argument, NULL, OPT_CONVENTION },
+		{ "batch-size", required_argument, NULL, OPT_BATCH_SIZE },
+		{ "audit", no_argument, NULL, OPT_AUDIT },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "input-shape", required_argument, NULL, OPT_INPUT_SHAPE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -439,6 +448,25 @@ int main(int argc, char **argv)
 			if (!parse_quantity(optarg, false, c == OPT_MAX_PARAMS ? &o.max_params : &o.max_trainable))
 				return usage_error("expected a count such as 5000000, 5M or 1.5k, got '%s'", optarg);
 			break;
+		case OPT_COLUMNS:
+			o.render.columns = optarg;
+			break;
+		case OPT_CONVENTION:
+			if (!strcmp(optarg, "torchinfo"))
+				o.render.torchinfo = 1;
+			else if (strcmp(optarg, "macs"))
+				return usage_error("--convention: expected macs (the default: bias excluded) or "
+						   "torchinfo (bias included), got '%s'", optarg);
+			break;
+		case OPT_BATCH_SIZE: {
+			char *end;
+			errno = 0;
+			long long v = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 1)
+				return usage_error("--batch-size: expected a positive integer, got '%s'", optarg);
+			o.render.batch_size = v;
+			break;
+		}
 		case OPT_MAX_BYTES:
 			if (!parse_quantity(optarg, true, &o.max_bytes))
 				return usage_error("--max-bytes: expected a size such as 20MB, 512KB or 1GB, got '%s'",

@@ -37,7 +37,7 @@ struct cs_layer {
 struct cs_op {
 	int64_t macs, other_ops;	/* per sample; -1 unknown */
 	int64_t trainable_bytes, non_trainable_bytes;	/* with CS_LF_BYTES */
-	int32_t k[3], s[3], pad[3];	/* per spatial axis */
+	int32_t k[3], s[3], d[3], pad[3];	/* per spatial axis */
 };
 
 #define CS_OP_CHUNK 4096

@@ -123,6 +123,7 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 		for (int i = 0; i < 3; i++) {
 			op->k[i] = (int32_t)c.win_k[i];
 			op->s[i] = (int32_t)c.win_s[i];
+			op->d[i] = (int32_t)c.win_d[i];
 			op->pad[i] = (int32_t)c.win_pad[i];
 		}
 		if (mixed)

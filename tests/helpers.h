@@ -58,7 +58,7 @@ static inline char *render(const cs_model *m, const char *format, int line_lengt
 	char *s = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&s, &len);
-	struct cs_render_options opt = { line_length };
+	struct cs_render_options opt = { .line_length = line_length };
 	struct cs_error err;
 	if (cs_render(m, format, &opt, f, &err) < 0) {
 		fclose(f);

@@ -241,7 +241,8 @@ static void figures(struct cs_infer *c, enum conv_kind kind, int64_t cin, int64_
 		} else if (a->padding.mode == CS_PAD_EXPLICIT) {
 			before = a->padding.amount[i][0];
 		}
-		c->win_k[i] = K;
+		c->win_k[i] = a->kernel_size[i];
+		c->win_d[i] = a->dilation_rate[i];
 		c->win_s[i] = s;
 		c->win_pad[i] = before;
 	}

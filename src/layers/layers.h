@@ -180,7 +180,7 @@ struct cs_infer {
 	int elem_ops;		/* further ops per output element (bias, activation) */
 	int64_t bias_adds;	/* bias elements added per sample (torchinfo counts them) */
 	enum cs_spatial spatial;
-	int64_t win_k[3], win_s[3], win_pad[3];	/* per spatial axis */
+	int64_t win_k[3], win_s[3], win_d[3], win_pad[3];	/* per spatial axis */
 };
 
 struct cs_layer_class {

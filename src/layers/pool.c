@@ -60,6 +60,7 @@ static int infer_pool(struct cs_infer *c)
 			before = a->padding.amount[i][0];
 		}
 		c->win_k[i] = a->pool_size[i];
+		c->win_d[i] = 1;
 		c->win_s[i] = s;
 		c->win_pad[i] = before;
 	}

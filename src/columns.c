@@ -1,0 +1,291 @@
+#include "columns.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+#include "format.h"
+
+enum {
+	COL_LAYER, COL_NAME, COL_TYPE, COL_SHAPE, COL_PARAMS, COL_TRAINABLE_PARAMS,
+	COL_NON_TRAINABLE_PARAMS, COL_PARAMS_PERCENT, COL_TRAINABLE, COL_KERNEL, COL_MACS,
+	COL_FLOPS, COL_OTHER_OPS, COL_ACTIVATION_BYTES, COL_RF, COL_STRIDE, COL_PADDING,
+	NCOLUMNS
+};
+
+static const struct {
+	const char *name;
+	const char *header;
+	bool right;
+} columns[NCOLUMNS] = {
+	[COL_LAYER] = { "layer", "Layer (type)", false },
+	[COL_NAME] = { "name", "Name", false },
+	[COL_TYPE] = { "type", "Type", false },
+	[COL_SHAPE] = { "output_shape", "Output Shape", false },
+	[COL_PARAMS] = { "params", "Param #", true },
+	[COL_TRAINABLE_PARAMS] = { "trainable_params", "Trainable #", true },
+	[COL_NON_TRAINABLE_PARAMS] = { "non_trainable_params", "Non-trainable #", true },
+	[COL_PARAMS_PERCENT] = { "params_percent", "Params %", true },
+	[COL_TRAINABLE] = { "trainable", "Trainable", false },
+	[COL_KERNEL] = { "kernel", "Kernel", false },
+	[COL_MACS] = { "macs", "MACs", true },
+	[COL_FLOPS] = { "flops", "FLOPs", true },
+	[COL_OTHER_OPS] = { "other_ops", "Other ops", true },
+	[COL_ACTIVATION_BYTES] = { "activation_bytes", "Activations", true },
+	[COL_RF] = { "rf", "Receptive field", false },
+	[COL_STRIDE] = { "stride", "Eff. stride", false },
+	[COL_PADDING] = { "padding", "Eff. padding", false },
+};
+
+int cs_columns_parse(const char *list, struct cs_columns *cols, char *why, size_t size)
+{
+	cols->n = 0;
+	const char *p = list;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char word[64];
+		snprintf(word, sizeof(word), "%.*s", (int)(len < 63 ? len : 63), p);
+		int id = -1;
+		for (int i = 0; i < NCOLUMNS; i++)
+			if (!strcmp(columns[i].name, word))
+				id = i;
+		if (!strcmp(word, "jump"))	/* the literature's name for the effective stride */
+			id = COL_STRIDE;
+		if (id < 0) {
+			const char *names[NCOLUMNS];
+			for (int i = 0; i < NCOLUMNS; i++)
+				names[i] = columns[i].name;
+			const char *near = cs_closest(word, names, NCOLUMNS);
+			if (near)
+				snprintf(why, size, "unknown column '%s'; did you mean '%s'?", word, near);
+			else
+				snprintf(why, size, "unknown column '%s'; expected layer, name, type, output_shape, "
+					 "params, trainable_params, non_trainable_params, params_percent, trainable, "
+					 "kernel, macs, flops, other_ops, activation_bytes, rf, stride, padding", word);
+			return -1;
+		}
+		if (cols->n == CS_MAX_COLUMNS) {
+			snprintf(why, size, "more than %d columns", CS_MAX_COLUMNS);
+			return -1;
+		}
+		cols->id[cols->n++] = id;
+		p += len + (end != NULL);
+	}
+	if (!cols->n) {
+		snprintf(why, size, "no columns given");
+		return -1;
+	}
+	return 0;
+}
+
+const char *cs_column_header(int id)
+{
+	return columns[id].header;
+}
+
+bool cs_column_right(int id)
+{
+	return columns[id].right;
+}
+
+const char *cs_format_si(int64_t n, char *buf, size_t size)
+{
+	static const char *const units[] = { "", " K", " M", " G", " T", " P" };
+	if (n < 1000) {
+		snprintf(buf, size, "%lld", (long long)n);
+		return buf;
+	}
+	double v = (double)n;
+	int u = 0;
+	while (v >= 1000 && u < 5) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, size, "%.2f%s", v, units[u]);
+	return buf;
+}
+
+static void count(struct cs_buf *b, int64_t n, bool raw)
+{
+	char buf[40];
+	if (n < 0)
+		CS_BUF_LIT(b, "?");
+	else if (raw)
+		cs_buf_int(b, n);
+	else
+		cs_buf_str(b, cs_format_count(n, true, buf, sizeof(buf)));
+}
+
+/* "1", "2.5": a figure that may be fractional after upsampling */
+static void number(struct cs_buf *b, double v)
+{
+	if (v == (double)(int64_t)v)
+		cs_buf_int(b, (int64_t)v);
+	else
+		cs_buf_printf(b, "%.4g", v);
+}
+
+static void per_axis(struct cs_buf *b, const double *v, int n, const char *sep)
+{
+	if (!n) {
+		CS_BUF_LIT(b, "-");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (i)
+			cs_buf_str(b, sep);
+		number(b, v[i]);
+	}
+}
+
+void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
+		    const struct cs_figures *f, const struct cs_render_options *opt, bool raw,
+		    struct cs_buf *out)
+{
+	struct cs_totals t;
+	int64_t params = li->trainable_params + li->non_trainable_params;
+	int64_t macs = opt && opt->torchinfo ? f->mult_adds : f->macs;
+	switch (id) {
+	case COL_LAYER:
+		cs_buf_str(out, li->name);
+		CS_BUF_LIT(out, " (");
+		cs_buf_str(out, li->class_name);
+		CS_BUF_LIT(out, ")");
+		break;
+	case COL_NAME:
+		cs_buf_str(out, li->name);
+		break;
+	case COL_TYPE:
+		cs_buf_str(out, li->class_name);
+		break;
+	case COL_SHAPE:
+		cs_buf_shape(out, li->rank, li->dims, false);
+		break;
+	case COL_PARAMS:
+		count(out, params, raw);
+		break;
+	case COL_TRAINABLE_PARAMS:
+		count(out, li->trainable_params, raw);
+		break;
+	case COL_NON_TRAINABLE_PARAMS:
+		count(out, li->non_trainable_params, raw);
+		break;
+	case COL_PARAMS_PERCENT:
+		cs_model_totals(m, &t);
+		if (t.trainable_params + t.non_trainable_params > 0)
+			cs_buf_printf(out, "%.2f%s", 100.0 * (double)params /
+				      (double)(t.trainable_params + t.non_trainable_params), raw ? "" : "%");
+		else
+			CS_BUF_LIT(out, "0");
+		break;
+	case COL_TRAINABLE:
+		cs_buf_str(out, !params ? "-" : li->trainable_params ? (li->non_trainable_params ? "partly" : "Y") : "N");
+		break;
+	case COL_KERNEL:
+		if (!f->kernel_rank) {
+			CS_BUF_LIT(out, "-");
+			break;
+		}
+		for (int i = 0; i < f->kernel_rank; i++) {
+			if (i)
+				CS_BUF_LIT(out, "x");
+			cs_buf_int(out, f->kernel[i]);
+		}
+		for (int i = 0; i < f->kernel_rank; i++)
+			if (f->stride[i] != 1) {
+				CS_BUF_LIT(out, " /");
+				for (int k = 0; k < f->kernel_rank; k++) {
+					if (k)
+						CS_BUF_LIT(out, "x");
+					cs_buf_int(out, f->stride[k]);
+				}
+				break;
+			}
+		for (int i = 0; i < f->kernel_rank; i++)
+			if (f->dilation[i] != 1) {
+				CS_BUF_LIT(out, " d");
+				for (int k = 0; k < f->kernel_rank; k++) {
+					if (k)
+						CS_BUF_LIT(out, "x");
+					cs_buf_int(out, f->dilation[k]);
+				}
+				break;
+			}
+		break;
+	case COL_MACS:
+		count(out, macs, raw);
+		break;
+	case COL_FLOPS:
+		count(out, macs < 0 ? -1 : 2 * macs, raw);
+		break;
+	case COL_OTHER_OPS:
+		count(out, f->other_ops, raw);
+		break;
+	case COL_ACTIVATION_BYTES:
+		count(out, f->activation_bytes, raw);
+		break;
+	case COL_RF:
+		per_axis(out, f->receptive_field, f->naxes, "x");
+		break;
+	case COL_STRIDE:
+		per_axis(out, f->effective_stride, f->naxes, "x");
+		break;
+	case COL_PADDING:
+		per_axis(out, f->effective_padding, f->naxes, "x");
+		break;
+	}
+}
+
+void cs_figure_totals(const cs_model *m, const struct cs_render_options *opt,
+		      struct cs_figure_totals *t)
+{
+	struct cs_figures_walk w;
+	struct cs_figures f;
+	memset(t, 0, sizeof(*t));
+	const int64_t *in = cs_model_input_dims(m);
+	t->batch = in[0] > 0 ? in[0] : opt && opt->batch_size > 0 ? opt->batch_size : 1;
+	cs_figures_begin(m, &w);
+	while (cs_figures_next(m, &w, &f) == 0) {
+		t->macs = t->macs < 0 || f.macs < 0 ? -1 : t->macs + f.macs;
+		t->mult_adds = t->mult_adds < 0 || f.mult_adds < 0 ? -1 : t->mult_adds + f.mult_adds;
+		t->other_ops = t->other_ops < 0 || f.other_ops < 0 ? -1 : t->other_ops + f.other_ops;
+		t->activation_bytes = t->activation_bytes < 0 || f.activation_bytes < 0
+					      ? -1 : t->activation_bytes + f.activation_bytes;
+	}
+	if (t->activation_bytes > 0 && __builtin_mul_overflow(t->activation_bytes, t->batch, &t->activation_bytes))
+		t->activation_bytes = -1;
+}
+
+void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, const char *prefix,
+		      const char *suffix, struct cs_buf *b)
+{
+	struct cs_figure_totals t;
+	struct cs_totals p;
+	char n[40], s[40];
+	cs_figure_totals(m, opt, &t);
+	cs_model_totals(m, &p);
+	bool torch = opt && opt->torchinfo;
+	int64_t macs = torch ? t.mult_adds : t.macs;
+	if (macs < 0)
+		cs_buf_printf(b, "%sTotal %s: unknown (an input size is None)%s\n", prefix,
+			      torch ? "mult-adds" : "MACs", suffix);
+	else
+		cs_buf_printf(b, "%sTotal %s: %s (%s per sample; %s)%s\n", prefix, torch ? "mult-adds" : "MACs",
+			      cs_format_si(macs, n, sizeof(n)), cs_format_count(macs, true, s, sizeof(s)),
+			      torch ? "torchinfo's convention: bias additions included"
+				    : "multiply-accumulates of convolutions and Dense, bias excluded", suffix);
+	if (macs >= 0)
+		cs_buf_printf(b, "%sTotal FLOPs: %s (2 per %s)%s\n", prefix, cs_format_si(2 * macs, n, sizeof(n)),
+			      torch ? "mult-add" : "MAC", suffix);
+	if (t.other_ops >= 0)
+		cs_buf_printf(b, "%sOther ops: %s (bias adds, activations, pooling, normalisation)%s\n", prefix,
+			      cs_format_si(t.other_ops, n, sizeof(n)), suffix);
+	if (t.activation_bytes >= 0)
+		cs_buf_printf(b, "%sActivation memory: %s (every layer's output, batch of %lld)%s\n", prefix,
+			      cs_format_bytes(t.activation_bytes, "B", n, sizeof(n)), (long long)t.batch, suffix);
+	else
+		cs_buf_printf(b, "%sActivation memory: unknown (an output size is None)%s\n", prefix, suffix);
+	cs_buf_printf(b, "%sParameter memory: %s%s\n", prefix,
+		      cs_format_bytes(p.trainable_bytes + p.non_trainable_bytes, "B", n, sizeof(n)), suffix);
+}

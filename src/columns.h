@@ -1,0 +1,39 @@
+/* The columns of --columns: their names, headers and cell texts, shared by
+ * the text, Markdown and CSV formatters, and the totals' footer lines. */
+#ifndef CS_COLUMNS_H
+#define CS_COLUMNS_H
+
+#include "convsummary.h"
+#include "textwrap.h"
+
+#define CS_MAX_COLUMNS 24
+
+struct cs_columns {
+	int id[CS_MAX_COLUMNS];
+	int n;
+};
+
+/* Parse "name,type,output_shape,macs"; on an unknown name, write a message
+ * (with the closest name) into why and return -1. */
+int cs_columns_parse(const char *list, struct cs_columns *cols, char *why, size_t size);
+const char *cs_column_header(int id);
+bool cs_column_right(int id);
+/* The cell of column id for a layer; raw: plain numbers (CSV). */
+void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
+		    const struct cs_figures *f, const struct cs_render_options *opt, bool raw,
+		    struct cs_buf *out);
+
+/* Totals of the figures over the model. */
+struct cs_figure_totals {
+	int64_t macs, mult_adds, other_ops, activation_bytes;	/* -1 unknown */
+	int64_t batch;		/* the batch the activation memory is for */
+};
+void cs_figure_totals(const cs_model *m, const struct cs_render_options *opt,
+		      struct cs_figure_totals *t);
+/* " Total MACs: 15.47 G ..." lines, each starting with prefix. */
+void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, const char *prefix,
+		      const char *suffix, struct cs_buf *b);
+/* "15.47 G" */
+const char *cs_format_si(int64_t n, char *buf, size_t size);
+
+#endif
