@@ -62,6 +62,9 @@ cs_model *cs_model_load_buffer(const char *data, size_t len, const char *name,
 /* How to load. */
 struct cs_load_options {
 	int explain;		/* keep each layer's arithmetic (cs_layer_info.explain) */
+	const int64_t *input_shape;	/* if not NULL: use this input (one
+					 * sample's shape) instead of the file's */
+	size_t input_rank;
 };
 
 /* cs_model_load_file() and cs_model_load_buffer() with options; opt may be
@@ -108,6 +111,14 @@ size_t cs_model_layer_count(const cs_model *m);
 /* Fill *info for layer i (0 <= i < cs_model_layer_count). */
 void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info);
 void cs_model_totals(const cs_model *m, struct cs_totals *t);
+
+/*
+ * The audit's findings (README, "--audit"): things Keras accepts that are
+ * probably not what was meant, each at its layer.  The message is owned
+ * by the model.
+ */
+size_t cs_model_warning_count(const cs_model *m);
+const char *cs_model_warning(const cs_model *m, size_t i, unsigned *line, unsigned *column);
 
 /*
  * Figures beyond Keras's summary, per layer and per sample (README,

@@ -116,6 +116,8 @@ static int set_input(struct loader *l, struct cs_mark at, const struct cs_ints *
 			       "or a first Input layer", m->input_mark.line);
 	m->has_input = true;
 	m->input_mark = at;
+	if (m->override_input)
+		return 0;	/* the caller's input stands in for the file's */
 	m->input_shape.n = shape->n;
 	m->input_shape.v = cs_arena_alloc(&m->arena, (shape->n + 1) * sizeof(int64_t));
 	if (!m->input_shape.v)
@@ -381,7 +383,7 @@ static int finish_layer(struct loader *l, struct layer_args *la)
 		l->first_mark = la->mark;
 	if (la->cls->flags & CS_CLS_INPUT)
 		return 0;
-	if (!l->started && l->m->has_input) {
+	if (!l->started && (l->m->has_input || l->m->override_input)) {
 		if (cs_propagate_start(l->m, &l->cur, l->err) < 0)
 			return -1;
 		l->started = true;
@@ -856,18 +858,30 @@ cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *na
 			break;
 		}
 		l->m->explain = opt && opt->explain;
+		if (opt && opt->input_shape) {
+			l->m->override_input = true;
+			l->m->override.n = opt->input_rank;
+			l->m->override.v = cs_arena_alloc(&l->m->arena, (opt->input_rank + 1) * sizeof(int64_t));
+			if (!l->m->override.v) {
+				rc = oom(l, l->m->layers_mark);
+				break;
+			}
+			memcpy(l->m->override.v, opt->input_shape, opt->input_rank * sizeof(int64_t));
+		}
 		l->second_pass = pass == 1;
 		loader_reset(l);
 		rc = read_pass(l, data, len);
 		/* a setting came after the layers: read again with it known */
-		if (rc < 0 || !l->late || !l->m->has_input || pass == 1)
+		if (rc < 0 || !l->late || !(l->m->has_input || l->m->override_input) || pass == 1)
 			break;
 	}
-	if (rc == 0 && !l->m->has_input)
+	if (rc == 0 && !l->m->has_input && !l->m->override_input)
 		rc = cs_fail(err, l->first_mark.line ? l->first_mark : l->m->layers_mark, "no input shape: expected `input_shape: [...]` at the top, "
 			     "`input_shape` on the first layer, or a first layer `- Input: {shape: [...]}`");
 	if (rc == 0 && !l->started && cs_propagate_start(l->m, &l->cur, err) < 0)
 		rc = -1;
+	if (rc == 0 && cs_audit_model(l->m) < 0)
+		rc = oom(l, l->m->layers_mark);
 	cs_model *m = l->m;
 	cs_buf_free(&l->explain);
 	loader_reset(l);

@@ -39,6 +39,21 @@ static const char usage_text[] =
 	"      --max-bytes SIZE     the same for the weights' size\n"
 	"                           (N takes k, M, G: 5M = 5,000,000; SIZE takes\n"
 	"                           KB, MB, GB in steps of 1024, as the summary does)\n"
+	"      --columns LIST       the table's columns, from: layer, name, type,\n"
+	"                           output_shape, params, trainable_params,\n"
+	"                           non_trainable_params, params_percent, trainable,\n"
+	"                           kernel, macs, flops, other_ops, activation_bytes,\n"
+	"                           rf, stride, padding (with totals under the table)\n"
+	"      --convention NAME    macs (default: bias excluded, as papers count) or\n"
+	"                           torchinfo (mult-adds with the bias additions)\n"
+	"      --batch-size N       the batch for activation memory where it is None\n"
+	"      --audit              warn (file:line:col: warning:) about rows a stride\n"
+	"                           drops, asymmetric 'same' padding, Dense on an\n"
+	"                           unflattened tensor, a receptive field smaller than\n"
+	"                           the input, a bias before BatchNormalization\n"
+	"      --strict             --audit, and exit 3 when it warns\n"
+	"      --input-shape SIZES  a resolution sweep: the model again with this input\n"
+	"                           (224,224,3; repeatable), a row each\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -49,10 +64,15 @@ static const char usage_text[] =
 	"  convsummary --format json models/lenet5.yaml\n"
 	"  convsummary --check docs/vgg16.txt models/vgg16.yaml\n"
 	"  convsummary --max-params 5M --max-bytes 20MB models/\n"
+	"  convsummary --columns layer,output_shape,params,macs,rf models/vgg16.yaml\n"
+	"  convsummary --input-shape 224,224,3 --input-shape 320,320,3 models/mobilenet.yaml\n"
+	"  convsummary --audit models/alexnet.yaml\n"
 	"  convsummary diff --format markdown old/model.yaml model.yaml\n"
 	"\n"
 	"exit status: 0 summary printed, 1 invalid model, 2 usage or I/O error,\n"
 	"3 a check failed (--check, a budget, or a diff that differs).\n";
+
+#define CS_SWEEP_RANK 8
 
 struct options {
 	const char *format;
@@ -62,6 +82,10 @@ struct options {
 	const char *check;
 	bool update;
 	int64_t max_params, max_trainable, max_bytes;	/* -1: no budget */
+	bool audit, strict;
+	int64_t sweep[16][CS_SWEEP_RANK];	/* --input-shape, one sample's shape */
+	size_t sweep_rank[16];
+	int nsweep;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -262,8 +286,132 @@ static int summarise(const struct options *o, const char *path, bool headed, boo
 	status = worse(status, budget(path, "trainable parameters", t.trainable_params, o->max_trainable));
 	status = worse(status, budget(path, "bytes of weights", t.trainable_bytes + t.non_trainable_bytes,
 				      o->max_bytes));
+	if (o->audit) {
+		for (size_t i = 0; i < cs_model_warning_count(m); i++) {
+			unsigned line, col;
+			const char *msg = cs_model_warning(m, i, &line, &col);
+			fprintf(stderr, "%s:%u:%u: warning: %s\n", path, line, col, msg);
+		}
+		if (o->strict && cs_model_warning_count(m))
+			status = worse(status, CS_CHECK_FAILED);
+	}
 	cs_model_destroy(m);
 	return status;
+}
+
+/* --input-shape: the model at each resolution, a row each. */
+static int sweep(const struct options *o, const char *path)
+{
+	bool json = !strcmp(o->format, "json");
+	int status = CS_OK;
+	char cell[4][256];
+	if (json)
+		printf("{\n  \"file\": \"%s\",\n  \"sweep\": [", path);
+	else
+		printf("Sweep of %s (%s)\n %-26s %-22s %14s %14s\n", path,
+		       o->render.torchinfo ? "mult-adds, bias included" : "MACs per sample, bias excluded",
+		       "Input shape", "Output shape", o->render.torchinfo ? "Mult-adds" : "MACs", "Activations");
+	for (int k = 0; k < o->nsweep; k++) {
+		struct cs_error err;
+		struct cs_load_options lo = o->load;
+		lo.input_shape = o->sweep[k];
+		lo.input_rank = o->sweep_rank[k];
+		size_t at = 0;
+		at += (size_t)snprintf(cell[0], sizeof(cell[0]), "(None");
+		for (size_t i = 0; i < o->sweep_rank[k] && at < sizeof(cell[0]); i++)
+			at += (size_t)snprintf(cell[0] + at, sizeof(cell[0]) - at, ", %lld", (long long)o->sweep[k][i]);
+		if (at < sizeof(cell[0]))
+			snprintf(cell[0] + at, sizeof(cell[0]) - at, ")");
+		cs_model *m = cs_model_load_file_opts(path, &lo, &err);
+		if (json)
+			printf("%s\n    {\"input_shape\": [null", k ? "," : "");
+		if (json)
+			for (size_t i = 0; i < o->sweep_rank[k]; i++)
+				printf(", %lld", (long long)o->sweep[k][i]);
+		if (json)
+			printf("]");
+		if (!m) {
+			if (err.status != CS_INVALID) {
+				cs_error_print(&err, stderr);
+				return err.status;
+			}
+			if (json)
+				printf(", \"error\": {\"line\": %u, \"column\": %u, \"message\": \"", err.line, err.column);
+			else
+				printf(" %-26s fails at line %u: ", cell[0], err.line);
+			for (const char *p = err.message; *p; p++)
+				printf(json && (*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
+			printf(json ? "\"}}" : "\n");
+			status = worse(status, CS_INVALID);
+			continue;
+		}
+		size_t n = cs_model_layer_count(m);
+		struct cs_layer_info li;
+		const int64_t *dims;
+		size_t rank;
+		if (n) {
+			cs_model_layer(m, n - 1, &li);
+			dims = li.dims;
+			rank = li.rank;
+		} else {
+			dims = cs_model_input_dims(m);
+			rank = cs_model_input_rank(m);
+		}
+		at = 0;
+		at += (size_t)snprintf(cell[1], sizeof(cell[1]), "(");
+		for (size_t i = 0; i < rank && at < sizeof(cell[1]); i++) {
+			if (dims[i] < 0)
+				at += (size_t)snprintf(cell[1] + at, sizeof(cell[1]) - at, "%sNone", i ? ", " : "");
+			else
+				at += (size_t)snprintf(cell[1] + at, sizeof(cell[1]) - at, "%s%lld", i ? ", " : "",
+						       (long long)dims[i]);
+		}
+		if (at < sizeof(cell[1]))
+			snprintf(cell[1] + at, sizeof(cell[1]) - at, ")");
+		struct cs_figures_walk w;
+		struct cs_figures f;
+		int64_t macs = 0, act = 0;
+		cs_figures_begin(m, &w);
+		while (cs_figures_next(m, &w, &f) == 0) {
+			int64_t x = o->render.torchinfo ? f.mult_adds : f.macs;
+			macs = macs < 0 || x < 0 ? -1 : macs + x;
+			act = act < 0 || f.activation_bytes < 0 ? -1 : act + f.activation_bytes;
+		}
+		if (json) {
+			printf(", \"output_shape\": [");
+			for (size_t i = 0; i < rank; i++)
+				printf(dims[i] < 0 ? "%snull" : "%s%lld", i ? ", " : "", (long long)dims[i]);
+			printf("], \"macs\": %lld, \"activation_bytes\": %lld}", (long long)macs, (long long)act);
+		} else {
+			char a[64], mm[64];
+			snprintf(mm, sizeof(mm), "%lld", (long long)macs);
+			snprintf(a, sizeof(a), "%.2f MB", (double)act / 1048576.0);
+			printf(" %-26s %-22s %14s %14s\n", cell[0], cell[1], macs < 0 ? "?" : mm, act < 0 ? "?" : a);
+		}
+		cs_model_destroy(m);
+	}
+	if (json)
+		printf("\n  ]\n}\n");
+	return status;
+}
+
+static bool parse_shape(const char *s, int64_t *v, size_t *n)
+{
+	*n = 0;
+	while (*s) {
+		char *end;
+		errno = 0;
+		long long x = strtoll(s, &end, 10);
+		if (errno || end == s || x < 1 || x > 2147483647 || *n == CS_SWEEP_RANK)
+			return false;
+		v[(*n)++] = x;
+		if (*end == ',' || *end == 'x')
+			end++;
+		else if (*end)
+			return false;
+		s = end;
+	}
+	return *n > 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -467,6 +615,19 @@ int main(int argc, char **argv)
 			o.render.batch_size = v;
 			break;
 		}
+		case OPT_AUDIT:
+			o.audit = true;
+			break;
+		case OPT_STRICT:
+			o.audit = o.strict = true;
+			break;
+		case OPT_INPUT_SHAPE:
+			if (o.nsweep == 16)
+				return usage_error("%s", "--input-shape: at most 16 of them");
+			if (!parse_shape(optarg, o.sweep[o.nsweep], &o.sweep_rank[o.nsweep]))
+				return usage_error("--input-shape: expected sizes such as 224,224,3, got '%s'", optarg);
+			o.nsweep++;
+			break;
 		case OPT_MAX_BYTES:
 			if (!parse_quantity(optarg, true, &o.max_bytes))
 				return usage_error("--max-bytes: expected a size such as 20MB, 512KB or 1GB, got '%s'",
@@ -499,7 +660,10 @@ int main(int argc, char **argv)
 	}
 	bool json_list = !strcmp(o.format, "json") && nfiles > 1, first = true;
 	for (int i = 0; i < nfiles; i++) {
-		status = worse(status, summarise(&o, files[i], nfiles > 1, &first, json_list));
+		if (o.nsweep)
+			status = worse(status, sweep(&o, files[i]));
+		else
+			status = worse(status, summarise(&o, files[i], nfiles > 1, &first, json_list));
 		free(files[i]);
 	}
 	free(files);

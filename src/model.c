@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,7 @@ void cs_model_destroy(cs_model *m)
 		free(m->op_chunks[k]);
 	free(m->op_chunks);
 	free(m->explains);
+	free(m->warnings);
 	cs_arena_free(&m->arena);
 	free(m);
 }
@@ -141,6 +143,37 @@ void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info)
 void cs_model_totals(const cs_model *m, struct cs_totals *t)
 {
 	*t = m->totals;
+}
+
+int cs_model_warn(struct cs_model *m, struct cs_mark at, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	struct cs_warning *w = realloc(m->warnings, (m->nwarnings + 1) * sizeof(*w));
+	if (!w)
+		return -1;
+	m->warnings = w;
+	w[m->nwarnings].mark = at;
+	w[m->nwarnings].message = cs_arena_strdup(&m->arena, msg);
+	if (!w[m->nwarnings].message)
+		return -1;
+	m->nwarnings++;
+	return 0;
+}
+
+size_t cs_model_warning_count(const cs_model *m)
+{
+	return m->nwarnings;
+}
+
+const char *cs_model_warning(const cs_model *m, size_t i, unsigned *line, unsigned *column)
+{
+	*line = m->warnings[i].mark.line;
+	*column = m->warnings[i].mark.column;
+	return m->warnings[i].message;
 }
 
 const char *cs_snake_case(const char *cls, char *buf, size_t size)

@@ -61,6 +61,10 @@ struct cs_model {
 	struct cs_op **op_chunks;
 	size_t nop_chunks, nops;
 	const char **explains;		/* per layer, with the explain option */
+	struct cs_warning *warnings;	/* the audit's findings */
+	size_t nwarnings;
+	bool override_input;		/* the load options' input replaces the file's */
+	struct cs_ints override;
 	struct cs_totals totals;
 	bool explain;			/* keep each layer's arithmetic */
 };
@@ -90,6 +94,21 @@ static inline int64_t cs_layer_non_trainable_bytes(const struct cs_model *m, con
 	return ly->flags & CS_LF_BYTES ? cs_model_op(m, ly)->non_trainable_bytes
 				       : ly->non_trainable_params * ly->weight_bytes;
 }
+
+struct cs_warning {
+	struct cs_mark mark;
+	const char *message;
+};
+
+/* Record an audit finding at ly (printf-style); -1 when out of memory. */
+int cs_model_warn(struct cs_model *m, struct cs_mark at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The audit's checks of one layer, as it is propagated (audit.c), and of
+ * the whole model once it is read. */
+int cs_audit_layer(struct cs_model *m, const struct cs_layer *ly, const struct cs_args *a,
+		   const struct cs_shape *in, int data_format);
+int cs_audit_model(struct cs_model *m);
 
 struct cs_model *cs_model_new(void);
 /* Append a zeroed layer; NULL when out of memory. */

@@ -40,6 +40,8 @@ static int act_bytes(const struct cs_model *m, const struct cs_args *a)
 
 int cs_propagate_start(struct cs_model *m, struct cs_shape *in, struct cs_error *err)
 {
+	if (m->override_input)
+		m->input_shape = m->override;
 	if (m->input_shape.n + 1 > CS_MAX_RANK)
 		return cs_fail(err, m->input_mark, "the input has more than %d dimensions", CS_MAX_RANK - 1);
 	/* keep the input with its batch in front, for cs_model_input_dims() */
@@ -80,6 +82,8 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 		explain->len = 0;
 	if (ly->cls->infer(&c) < 0)
 		return -1;
+	if (cs_audit_layer(m, ly, a, in, c.data_format) < 0)
+		return cs_fail(err, ly->mark, "out of memory");
 	if (!a->trainable) {
 		/* a frozen layer's weights are all non-trainable */
 		if (!cs_add(c.non_trainable, c.trainable, &c.non_trainable) ||

@@ -91,7 +91,11 @@ static const struct row rows[] = {
 	  "      \"output_shape\": [null, 2],\n"
 	  "      \"params\": 10,\n"
 	  "      \"trainable_params\": 10,\n"
-	  "      \"non_trainable_params\": 0\n"
+	  "      \"non_trainable_params\": 0,\n"
+	  "      \"macs\": 8,\n"			/* 4 * 2 */
+	  "      \"flops\": 16,\n"
+	  "      \"other_ops\": 2,\n"		/* the bias adds */
+	  "      \"activation_bytes\": 8\n"	/* 2 floats */
 	  "    }\n"
 	  "  ],\n"
 	  "  \"total_params\": 10,\n"
@@ -99,8 +103,31 @@ static const struct row rows[] = {
 	  "  \"non_trainable_params\": 0,\n"
 	  "  \"total_bytes\": 40,\n"
 	  "  \"trainable_bytes\": 40,\n"
-	  "  \"non_trainable_bytes\": 0\n"
+	  "  \"non_trainable_bytes\": 0,\n"
+	  "  \"total_macs\": 8,\n"
+	  "  \"total_flops\": 16,\n"
+	  "  \"total_other_ops\": 2,\n"
+	  "  \"total_activation_bytes\": 8,\n"
+	  "  \"activation_batch\": 1,\n"
+	  "  \"macs_convention\": \"bias excluded\"\n"
 	  "}\n" },
+	{ "columns_keras3", scenario3, "keras3_columns", 0,
+	  "Model: \"sequential\"\n"
+	  "┏━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━┓\n"
+	  "┃ Name                ┃  MACs ┃ Receptive field ┃\n"
+	  "┡━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━┩\n"
+	  "│ conv2d              │ 8,640 │ 3x3             │\n"
+	  "├─────────────────────┼───────┼─────────────────┤\n"
+	  "│ batch_normalization │     0 │ 3x3             │\n"
+	  "└─────────────────────┴───────┴─────────────────┘\n"
+	  " Total params: 160 (640.00 B)\n"
+	  " Trainable params: 150 (600.00 B)\n"
+	  " Non-trainable params: 10 (40.00 B)\n"
+	  " Total MACs: 8.64 K (8,640 per sample; multiply-accumulates of convolutions and Dense, bias excluded)\n"
+	  " Total FLOPs: 17.28 K (2 per MAC)\n"
+	  " Other ops: 960 (bias adds, activations, pooling, normalisation)\n"
+	  " Activation memory: 2.50 KB (every layer's output, batch of 1)\n"
+	  " Parameter memory: 640.00 B\n" },
 	{ "markdown", scenario3, "markdown", 0,
 	  "**Model: \"sequential\"**\n\n"
 	  "| Layer (type) | Output Shape | Param # |\n"
@@ -120,7 +147,19 @@ static void check_row(void **state)
 {
 	const struct row *r = *state;
 	cs_model *m = load_ok(r->yaml);
-	char *out = render(m, r->format, r->line_length);
+	char *out;
+	if (!strcmp(r->format, "keras3_columns")) {
+		char *s = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&s, &len);
+		struct cs_render_options opt = { .columns = "name,macs,rf" };
+		struct cs_error err;
+		assert_int_equal(cs_render(m, "keras3", &opt, f, &err), 0);
+		fclose(f);
+		out = s;
+	} else {
+		out = render(m, r->format, r->line_length);
+	}
 	assert_non_null(out);
 	assert_string_equal(out, r->expected);
 	free(out);

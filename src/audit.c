@@ -1,0 +1,108 @@
+/*
+ * --audit: what Keras accepts but is probably not what was meant.
+ *
+ *   - a window that leaves input rows or columns unread: under 'valid' (or
+ *     explicit) padding, (n + padding - K) not a multiple of the stride;
+ *   - 'same' padding that is not symmetric (Keras puts the odd cell after);
+ *   - Dense on an input of rank 4 or more (not flattened): it acts on the
+ *     last axis only;
+ *   - the last convolution's receptive field smaller than the input;
+ *   - BatchNormalization right after a convolution or Dense whose bias it
+ *     cancels (use_bias: false saves the parameters).
+ */
+#include <string.h>
+
+#include "model.h"
+
+static const char *axis_name(int rank, int i)
+{
+	return cs_axis_name(rank, i);
+}
+
+static int audit_window(struct cs_model *m, const struct cs_layer *ly, const struct cs_args *a,
+			const struct cs_shape *in, int data_format, bool pool)
+{
+	int r = ly->cls->rank, first = data_format == CS_DF_FIRST ? 2 : 1;
+	if (in->rank != r + 2)
+		return 0;
+	for (int i = 0; i < r; i++) {
+		int64_t n = in->d[first + i];
+		int64_t k = pool ? a->pool_size[i] : a->dilation_rate[i] * (a->kernel_size[i] - 1) + 1;
+		int64_t s = pool ? (a->strides[0] == CS_UNSET ? a->pool_size[i] : a->strides[i]) : a->strides[i];
+		if (n < 0)
+			continue;
+		if (a->padding.mode == CS_PAD_VALID || a->padding.mode == CS_PAD_EXPLICIT) {
+			int64_t pads = a->padding.mode == CS_PAD_EXPLICIT
+					       ? a->padding.amount[i][0] + a->padding.amount[i][1] : 0;
+			int64_t rest = (n + pads - k) % s;
+			if (n + pads >= k && rest &&
+			    cs_model_warn(m, ly->mark, "%s: the last %lld %s of its %lld-long %s %s never read: "
+					  "(%lld + %lld - %lld) is not a multiple of the stride %lld",
+					  ly->cls->name, (long long)rest, rest == 1 ? "cell" : "cells", (long long)n,
+					  axis_name(r, i), rest == 1 ? "is" : "are", (long long)n, (long long)pads,
+					  (long long)k, (long long)s) < 0)
+				return -1;
+		} else if (a->padding.mode == CS_PAD_SAME) {
+			int64_t out = (n - 1) / s + 1, total = (out - 1) * s + k - n;
+			if (total > 0 && total % 2 &&
+			    cs_model_warn(m, ly->mark, "%s: padding 'same' is not symmetric on the %s: %lld before "
+					  "and %lld after (Keras puts the odd cell after)", ly->cls->name,
+					  axis_name(r, i), (long long)(total / 2), (long long)(total - total / 2)) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int cs_audit_layer(struct cs_model *m, const struct cs_layer *ly, const struct cs_args *a,
+		   const struct cs_shape *in, int data_format)
+{
+	const char *cls = ly->cls->name;
+	bool conv = strstr(cls, "Conv") != NULL && !strstr(cls, "Transpose");
+	bool pool = strstr(cls, "Pooling") && !strstr(cls, "Global");
+	if ((conv || pool) && audit_window(m, ly, a, in, data_format, pool) < 0)
+		return -1;
+	if (!strcmp(cls, "Dense") && in->rank >= 4 &&
+	    cs_model_warn(m, ly->mark, "Dense on an input of rank %d: it acts on the last axis only "
+			  "(add Flatten or a global pooling before it if that is not meant)", in->rank) < 0)
+		return -1;
+	if (!strcmp(cls, "BatchNormalization") && m->nlayers >= 2) {
+		const struct cs_layer *prev = cs_model_at(m, m->nlayers - 2);
+		if ((strstr(prev->cls->name, "Conv") || !strcmp(prev->cls->name, "Dense")) &&
+		    (prev->flags & CS_LF_BIAS) && a->center &&
+		    cs_model_warn(m, prev->mark, "%s: its bias is cancelled by the BatchNormalization after it "
+				  "(use_bias: false saves its parameters)", prev->cls->name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cs_audit_model(struct cs_model *m)
+{
+	/* the last convolution's receptive field against the input */
+	struct cs_figures_walk w;
+	struct cs_figures f, last;
+	size_t last_i = (size_t)-1;
+	cs_figures_begin(m, &w);
+	for (size_t i = 0; cs_figures_next(m, &w, &f) == 0; i++) {
+		const struct cs_layer *ly = cs_model_at(m, i);
+		if (strstr(ly->cls->name, "Conv") && f.naxes) {
+			last = f;
+			last_i = i;
+		}
+	}
+	if (last_i == (size_t)-1)
+		return 0;
+	const struct cs_layer *ly = cs_model_at(m, last_i);
+	const int64_t *in = cs_model_input_dims(m);
+	int first = m->data_format == CS_DF_FIRST ? 2 : 1;
+	for (int i = 0; i < last.naxes; i++) {
+		int64_t n = in[first + i];
+		if (n > 0 && last.receptive_field[i] < (double)n &&
+		    cs_model_warn(m, ly->mark, "%s: the last convolution sees %.4g of the input's %lld cells "
+				  "on the %s (receptive field smaller than the input)", ly->cls->name,
+				  last.receptive_field[i], (long long)n, cs_axis_name(last.naxes, i)) < 0)
+			return -1;
+	}
+	return 0;
+}
