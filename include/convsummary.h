@@ -65,6 +65,7 @@ struct cs_load_options {
 	const int64_t *input_shape;	/* if not NULL: use this input (one
 					 * sample's shape) instead of the file's */
 	size_t input_rank;
+	int audit;		/* look for probable mistakes (cs_model_warning) */
 };
 
 /* cs_model_load_file() and cs_model_load_buffer() with options; opt may be
@@ -113,9 +114,9 @@ void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info);
 void cs_model_totals(const cs_model *m, struct cs_totals *t);
 
 /*
- * The audit's findings (README, "--audit"): things Keras accepts that are
- * probably not what was meant, each at its layer.  The message is owned
- * by the model.
+ * The audit's findings (README, "--audit"), with the audit load option:
+ * things Keras accepts that are probably not what was meant, each at its
+ * layer.  The message is owned by the model.
  */
 size_t cs_model_warning_count(const cs_model *m);
 const char *cs_model_warning(const cs_model *m, size_t i, unsigned *line, unsigned *column);

@@ -801,10 +801,28 @@ static int parse_model(struct loader *l)
 	return cs_yreader_finish(r);
 }
 
+/* Where the model comes from: bytes in memory, or an open file. */
+struct source {
+	const char *data;
+	size_t len;
+	FILE *file;
+};
+
 /* One reading of the whole file into l->m (fresh). */
-static int read_pass(struct loader *l, const char *data, size_t len)
+static int read_pass(struct loader *l, const struct source *src)
 {
-	cs_yreader_init(&l->r, (const unsigned char *)data, len, l->err);
+	if (src->file) {
+		if (l->second_pass && fseek(src->file, 0, SEEK_SET) != 0) {
+			struct cs_mark none = { 0, 0 };
+			return cs_fail_status(l->err, CS_USAGE, none, "settings after `layers` need the file "
+					      "read twice, and this input cannot be read again (%s); put "
+					      "input_shape, batch_size, data_format and dtype_policy before "
+					      "`layers`", strerror(errno));
+		}
+		cs_yreader_init_file(&l->r, src->file, l->err);
+	} else {
+		cs_yreader_init(&l->r, (const unsigned char *)src->data, src->len, l->err);
+	}
 	int rc = parse_model(l);
 	cs_yreader_close(&l->r);
 	cs_arena_reset(&l->scratch);
@@ -831,6 +849,9 @@ cs_model *cs_model_load_file(const char *path, struct cs_error *err)
 	return cs_model_load_file_opts(path, NULL, err);
 }
 
+static cs_model *load(const struct source *src, const struct cs_load_options *opt,
+		      struct cs_error *err);
+
 cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *name,
 				    const struct cs_load_options *opt, struct cs_error *err)
 {
@@ -839,7 +860,13 @@ cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *na
 		err = &dummy;
 	memset(err, 0, sizeof(*err));
 	cs_error_set_file(err, name);
+	struct source src = { data, len, NULL };
+	return load(&src, opt, err);
+}
 
+static cs_model *load(const struct source *src, const struct cs_load_options *opt,
+		      struct cs_error *err)
+{
 	struct loader *l = calloc(1, sizeof(*l));
 	if (!l) {
 		struct cs_mark none = { 0, 0 };
@@ -858,6 +885,7 @@ cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *na
 			break;
 		}
 		l->m->explain = opt && opt->explain;
+		l->m->audit = opt && opt->audit;
 		if (opt && opt->input_shape) {
 			l->m->override_input = true;
 			l->m->override.n = opt->input_rank;
@@ -870,7 +898,7 @@ cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *na
 		}
 		l->second_pass = pass == 1;
 		loader_reset(l);
-		rc = read_pass(l, data, len);
+		rc = read_pass(l, src);
 		/* a setting came after the layers: read again with it known */
 		if (rc < 0 || !l->late || !(l->m->has_input || l->m->override_input) || pass == 1)
 			break;
@@ -880,7 +908,7 @@ cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *na
 			     "`input_shape` on the first layer, or a first layer `- Input: {shape: [...]}`");
 	if (rc == 0 && !l->started && cs_propagate_start(l->m, &l->cur, err) < 0)
 		rc = -1;
-	if (rc == 0 && cs_audit_model(l->m) < 0)
+	if (rc == 0 && l->m->audit && cs_audit_model(l->m) < 0)
 		rc = oom(l, l->m->layers_mark);
 	cs_model *m = l->m;
 	cs_buf_free(&l->explain);
@@ -915,37 +943,8 @@ cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options
 		cs_fail_status(err, CS_USAGE, none, "is a directory; expected a model file");
 		return NULL;
 	}
-	/* one allocation of the file's size when it is a regular file */
-	size_t cap = st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 2 ? (size_t)st.st_size + 1 : 1 << 16;
-	size_t len = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (len < cap) {
-			if (ferror(f)) {
-				free(buf);
-				fclose(f);
-				cs_fail_status(err, CS_USAGE, none, "cannot read: %s", strerror(errno));
-				return NULL;
-			}
-			break;
-		}
-		char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
-	}
+	struct source src = { NULL, 0, f };
+	cs_model *m = load(&src, opt, err);
 	fclose(f);
-	if (!buf) {
-		cs_fail_status(err, CS_USAGE, none, "out of memory reading the file");
-		return NULL;
-	}
-	cs_model *m = cs_model_load_buffer_opts(buf, len, path, opt, err);
-	free(buf);
 	return m;
 }

@@ -617,9 +617,11 @@ int main(int argc, char **argv)
 		}
 		case OPT_AUDIT:
 			o.audit = true;
+			o.load.audit = 1;
 			break;
 		case OPT_STRICT:
 			o.audit = o.strict = true;
+			o.load.audit = 1;
 			break;
 		case OPT_INPUT_SHAPE:
 			if (o.nsweep == 16)

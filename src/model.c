@@ -152,10 +152,15 @@ int cs_model_warn(struct cs_model *m, struct cs_mark at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	struct cs_warning *w = realloc(m->warnings, (m->nwarnings + 1) * sizeof(*w));
-	if (!w)
-		return -1;
-	m->warnings = w;
+	if (m->nwarnings == m->warnings_cap) {
+		size_t cap = m->warnings_cap ? 2 * m->warnings_cap : 16;
+		struct cs_warning *nw = realloc(m->warnings, cap * sizeof(*nw));
+		if (!nw)
+			return -1;
+		m->warnings = nw;
+		m->warnings_cap = cap;
+	}
+	struct cs_warning *w = m->warnings;
 	w[m->nwarnings].mark = at;
 	w[m->nwarnings].message = cs_arena_strdup(&m->arena, msg);
 	if (!w[m->nwarnings].message)

@@ -64,6 +64,8 @@ struct cs_model {
 	struct cs_warning *warnings;	/* the audit's findings */
 	size_t nwarnings;
 	bool override_input;		/* the load options' input replaces the file's */
+	bool audit;			/* run the audit's checks */
+	size_t warnings_cap;
 	struct cs_ints override;
 	struct cs_totals totals;
 	bool explain;			/* keep each layer's arithmetic */

@@ -82,7 +82,7 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 		explain->len = 0;
 	if (ly->cls->infer(&c) < 0)
 		return -1;
-	if (cs_audit_layer(m, ly, a, in, c.data_format) < 0)
+	if (m->audit && cs_audit_layer(m, ly, a, in, c.data_format) < 0)
 		return cs_fail(err, ly->mark, "out of memory");
 	if (!a->trainable) {
 		/* a frozen layer's weights are all non-trainable */

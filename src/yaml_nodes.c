@@ -25,6 +25,15 @@ void cs_yreader_init(struct cs_yreader *r, const unsigned char *data,
 	yaml_parser_set_input_string(&r->parser, data, len);
 }
 
+void cs_yreader_init_file(struct cs_yreader *r, FILE *f, struct cs_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->err = err;
+	r->file = f;
+	yaml_parser_initialize(&r->parser);
+	yaml_parser_set_input_file(&r->parser, f);
+}
+
 void cs_yreader_close(struct cs_yreader *r)
 {
 	if (r->have_event)
@@ -43,12 +52,21 @@ static int syntax_error(struct cs_yreader *r)
 		/* the reader reports a byte offset: count lines up to it; for a bad
 		 * trailing byte, point at the sequence's lead byte */
 		size_t off = p->problem_offset;
+		unsigned char *copy = NULL;
+		if (r->file) {
+			/* the file again, up to the problem (errors only) */
+			copy = malloc(off + 4);
+			if (copy && fseek(r->file, 0, SEEK_SET) == 0) {
+				r->len = fread(copy, 1, off + 4, r->file);
+				r->data = copy;
+			}
+		}
 		if (p->problem && strstr(p->problem, "trailing"))
 			for (int k = 0; k < 3 && off > 0 && off <= r->len &&
 					(off == r->len || (r->data[off] & 0xC0) != 0xC0); k++)
 				off--;
 		struct cs_mark at = { 1, 1 };
-		for (size_t i = 0; i < off && i < r->len; i++) {
+		for (size_t i = 0; r->data && i < off && i < r->len; i++) {
 			if (r->data[i] == '\n') {
 				at.line++;
 				at.column = 1;
@@ -56,6 +74,9 @@ static int syntax_error(struct cs_yreader *r)
 				at.column++;
 			}
 		}
+		free(copy);
+		if (copy)
+			r->data = NULL;
 		return cs_fail(r->err, at, "%s (byte %zu): expected UTF-8 text",
 			       p->problem ? p->problem : "unreadable input", off);
 	}

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <yaml.h>
 
 #include "arena.h"
@@ -56,11 +57,15 @@ struct cs_yreader {
 	struct cs_error *err;
 	const unsigned char *data;	/* for turning byte offsets into marks */
 	size_t len;
+	FILE *file;			/* or the file being read */
 };
 
 /* Start reading len bytes; the bytes must outlive the reader. */
 void cs_yreader_init(struct cs_yreader *r, const unsigned char *data,
 		     size_t len, struct cs_error *err);
+/* Read from an open file instead (from where it stands), in libyaml's own
+ * small buffers, so a large file is never held whole. */
+void cs_yreader_init_file(struct cs_yreader *r, FILE *f, struct cs_error *err);
 void cs_yreader_close(struct cs_yreader *r);
 
 /* Move to the next event (the current one is in r->event). */

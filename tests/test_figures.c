@@ -118,7 +118,10 @@ static const struct audit_row audit_rows[] = {
 static void check_audit(void **state)
 {
 	const struct audit_row *r = *state;
-	cs_model *m = load_ok(r->yaml);
+	struct cs_error err;
+	struct cs_load_options opt = { .audit = 1 };
+	cs_model *m = cs_model_load_buffer_opts(r->yaml, strlen(r->yaml), "test.yaml", &opt, &err);
+	assert_non_null(m);
 	assert_int_equal(cs_model_warning_count(m), r->warnings);
 	if (r->first) {
 		unsigned line, col;
