@@ -69,19 +69,26 @@ void cs_buf_add_slow(struct cs_buf *b, const char *s, size_t len)
 
 void cs_buf_int(struct cs_buf *b, int64_t v)
 {
-	/* most numbers here are small */
-	if (v >= 0 && v < 10) {
-		char c = (char)('0' + v);
-		cs_buf_add(b, &c, 1);
-		return;
-	}
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char tmp[24];
 	char *p = tmp + sizeof(tmp);
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	/* two digits at a time */
+	while (u >= 100) {
+		unsigned k = (unsigned)(u % 100) * 2;
+		u /= 100;
+		*--p = pairs[k + 1];
+		*--p = pairs[k];
+	}
+	if (u >= 10) {
+		*--p = pairs[u * 2 + 1];
+		*--p = pairs[u * 2];
+	} else {
+		*--p = (char)('0' + u);
+	}
 	if (v < 0)
 		*--p = '-';
 	cs_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));

@@ -237,24 +237,45 @@ void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
 	}
 }
 
+void cs_figure_totals_start(const cs_model *m, const struct cs_render_options *opt,
+			    struct cs_figure_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	const int64_t *in = cs_model_input_dims(m);
+	t->batch = in[0] > 0 ? in[0] : opt && opt->batch_size > 0 ? opt->batch_size : 1;
+}
+
+/* a + b, -1 when either is unknown or the sum overflows */
+static int64_t sum(int64_t a, int64_t b)
+{
+	int64_t r;
+	return a < 0 || b < 0 || __builtin_add_overflow(a, b, &r) ? -1 : r;
+}
+
+void cs_figure_totals_add(struct cs_figure_totals *t, const struct cs_figures *f)
+{
+	t->macs = sum(t->macs, f->macs);
+	t->mult_adds = sum(t->mult_adds, f->mult_adds);
+	t->other_ops = sum(t->other_ops, f->other_ops);
+	t->activation_bytes = sum(t->activation_bytes, f->activation_bytes);
+}
+
+void cs_figure_totals_end(struct cs_figure_totals *t)
+{
+	if (t->activation_bytes > 0 && __builtin_mul_overflow(t->activation_bytes, t->batch, &t->activation_bytes))
+		t->activation_bytes = -1;
+}
+
 void cs_figure_totals(const cs_model *m, const struct cs_render_options *opt,
 		      struct cs_figure_totals *t)
 {
 	struct cs_figures_walk w;
 	struct cs_figures f;
-	memset(t, 0, sizeof(*t));
-	const int64_t *in = cs_model_input_dims(m);
-	t->batch = in[0] > 0 ? in[0] : opt && opt->batch_size > 0 ? opt->batch_size : 1;
+	cs_figure_totals_start(m, opt, t);
 	cs_figures_begin(m, &w);
-	while (cs_figures_next(m, &w, &f) == 0) {
-		t->macs = t->macs < 0 || f.macs < 0 ? -1 : t->macs + f.macs;
-		t->mult_adds = t->mult_adds < 0 || f.mult_adds < 0 ? -1 : t->mult_adds + f.mult_adds;
-		t->other_ops = t->other_ops < 0 || f.other_ops < 0 ? -1 : t->other_ops + f.other_ops;
-		t->activation_bytes = t->activation_bytes < 0 || f.activation_bytes < 0
-					      ? -1 : t->activation_bytes + f.activation_bytes;
-	}
-	if (t->activation_bytes > 0 && __builtin_mul_overflow(t->activation_bytes, t->batch, &t->activation_bytes))
-		t->activation_bytes = -1;
+	while (cs_figures_next(m, &w, &f) == 0)
+		cs_figure_totals_add(t, &f);
+	cs_figure_totals_end(t);
 }
 
 void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, const char *prefix,

@@ -30,6 +30,11 @@ struct cs_figure_totals {
 };
 void cs_figure_totals(const cs_model *m, const struct cs_render_options *opt,
 		      struct cs_figure_totals *t);
+/* The same while walking the layers: start, add each layer's, end. */
+void cs_figure_totals_start(const cs_model *m, const struct cs_render_options *opt,
+			    struct cs_figure_totals *t);
+void cs_figure_totals_add(struct cs_figure_totals *t, const struct cs_figures *f);
+void cs_figure_totals_end(struct cs_figure_totals *t);
 /* " Total MACs: 15.47 G ..." lines, each starting with prefix. */
 void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, const char *prefix,
 		      const char *suffix, struct cs_buf *b);

@@ -61,7 +61,7 @@ int cs_figures_next(const cs_model *m, struct cs_figures_walk *w, struct cs_figu
 	const struct cs_op *op = cs_model_op(m, ly);
 	w->next++;
 
-	memset(f, 0, sizeof(*f));
+	f->kernel_rank = 0;
 	int64_t out = elements(ly);
 	f->macs = op ? op->macs : 0;
 	f->flops = mul_known(f->macs, 2);
@@ -125,8 +125,10 @@ int cs_figures_next(const cs_model *m, struct cs_figures_walk *w, struct cs_figu
 	if (ly->rank < 3)
 		w->naxes = 0;
 	f->naxes = w->naxes;
-	memcpy(f->receptive_field, w->r, sizeof(w->r));
-	memcpy(f->effective_stride, w->j, sizeof(w->j));
-	memcpy(f->effective_padding, w->p, sizeof(w->p));
+	if (f->naxes) {
+		memcpy(f->receptive_field, w->r, sizeof(w->r));
+		memcpy(f->effective_stride, w->j, sizeof(w->j));
+		memcpy(f->effective_padding, w->p, sizeof(w->p));
+	}
 	return 0;
 }

@@ -101,11 +101,14 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_buf_str(b, n ? ",\n  \"layers\": [\n" : ",\n  \"layers\": [],\n");
 	struct cs_figures_walk w;
 	struct cs_figures f;
+	struct cs_figure_totals ft;
 	cs_figures_begin(m, &w);
+	cs_figure_totals_start(m, opt, &ft);
 	for (size_t i = 0; i < n; i++) {
 		struct cs_layer_info li;
 		cs_model_layer(m, i, &li);
 		cs_figures_next(m, &w, &f);
+		cs_figure_totals_add(&ft, &f);
 		int64_t macs = torch ? f.mult_adds : f.macs;
 		CS_BUF_LIT(b, "    {\n      \"name\": ");
 		string(b, li.name);
@@ -142,9 +145,8 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	if (n)
 		CS_BUF_LIT(b, "  ],\n");
 	struct cs_totals t;
-	struct cs_figure_totals ft;
 	cs_model_totals(m, &t);
-	cs_figure_totals(m, opt, &ft);
+	cs_figure_totals_end(&ft);
 	int64_t macs = torch ? ft.mult_adds : ft.macs;
 	CS_BUF_LIT(b, "  \"total_params\": ");
 	cs_buf_int(b, t.trainable_params + t.non_trainable_params);
