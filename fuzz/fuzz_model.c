@@ -6,7 +6,7 @@
  *   CC=clang meson setup build-fuzz -Dfuzz=true \
  *       -Db_sanitize=address,undefined -Db_lundef=false
  *   ninja -C build-fuzz fuzz/fuzz_model
- *   build-fuzz/fuzz/fuzz_model -max_total_time=600 fuzz/corpus models tests/broken
+ *   build-fuzz/fuzz/fuzz_model -dict=fuzz/yaml.dict -max_total_time=600 CORPUS models tests
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +28,20 @@ static void render_all(const cs_model *m)
 			cs_render(m, *f, &opt, sink, &err);
 		}
 	}
+	/* every column, and the other convention */
+	static const char all[] = "layer,name,type,output_shape,params,trainable_params,"
+				  "non_trainable_params,params_percent,trainable,kernel,macs,flops,"
+				  "other_ops,activation_bytes,rf,stride,padding";
+	for (const char *const *f = cs_format_names(); *f; f++) {
+		struct cs_render_options opt = { .columns = all, .torchinfo = 1, .batch_size = 7 };
+		struct cs_error err;
+		cs_render(m, *f, &opt, sink, &err);
+	}
+	for (size_t i = 0; i < cs_model_warning_count(m); i++) {
+		unsigned line, col;
+		if (!cs_model_warning(m, i, &line, &col)[0] || !line)
+			abort();	/* every finding has words and a place */
+	}
 	static const char *const diff_formats[] = { "text", "markdown", "json" };
 	for (size_t i = 0; i < 3; i++) {
 		struct cs_error err;
@@ -41,7 +55,7 @@ static void render_all(const cs_model *m)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_error err;
-	struct cs_load_options opt = { 1 };
+	struct cs_load_options opt = { .explain = 1, .audit = 1 };
 	cs_model *m = cs_model_load_buffer_opts((const char *)data, size, "fuzz.yaml", &opt, &err);
 	if (!m) {
 		/* every refusal has a message and, for content errors, a place */

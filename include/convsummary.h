@@ -150,6 +150,9 @@ struct cs_figures_walk {
 	double r[3], j[3], p[3];
 };
 
+/* 2 * macs, or -1 when macs is unknown or that overflows. */
+int64_t cs_flops(int64_t macs);
+
 void cs_figures_begin(const cs_model *m, struct cs_figures_walk *w);
 /* The figures of layer w->next, which then moves on; -1 past the end. */
 int cs_figures_next(const cs_model *m, struct cs_figures_walk *w, struct cs_figures *f);

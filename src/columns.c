@@ -217,7 +217,7 @@ void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
 		count(out, macs, raw);
 		break;
 	case COL_FLOPS:
-		count(out, macs < 0 ? -1 : 2 * macs, raw);
+		count(out, cs_flops(macs), raw);
 		break;
 	case COL_OTHER_OPS:
 		count(out, f->other_ops, raw);
@@ -296,9 +296,12 @@ void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, co
 			      cs_format_si(macs, n, sizeof(n)), cs_format_count(macs, true, s, sizeof(s)),
 			      torch ? "torchinfo's convention: bias additions included"
 				    : "multiply-accumulates of convolutions and Dense, bias excluded", suffix);
-	if (macs >= 0)
-		cs_buf_printf(b, "%sTotal FLOPs: %s (2 per %s)%s\n", prefix, cs_format_si(2 * macs, n, sizeof(n)),
+	if (cs_flops(macs) >= 0)
+		cs_buf_printf(b, "%sTotal FLOPs: %s (2 per %s)%s\n", prefix, cs_format_si(cs_flops(macs), n, sizeof(n)),
 			      torch ? "mult-add" : "MAC", suffix);
+	else if (macs >= 0)
+		cs_buf_printf(b, "%sTotal FLOPs: past 64 bits (2 per %s)%s\n", prefix, torch ? "mult-add" : "MAC",
+			      suffix);
 	if (t.other_ops >= 0)
 		cs_buf_printf(b, "%sOther ops: %s (bias adds, activations, pooling, normalisation)%s\n", prefix,
 			      cs_format_si(t.other_ops, n, sizeof(n)), suffix);

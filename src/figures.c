@@ -17,6 +17,12 @@
 
 #include "model.h"
 
+int64_t cs_flops(int64_t macs)
+{
+	int64_t r;
+	return macs < 0 || __builtin_mul_overflow(macs, 2, &r) ? -1 : r;
+}
+
 void cs_figures_begin(const cs_model *m, struct cs_figures_walk *w)
 {
 	memset(w, 0, sizeof(*w));
@@ -64,7 +70,7 @@ int cs_figures_next(const cs_model *m, struct cs_figures_walk *w, struct cs_figu
 	f->kernel_rank = 0;
 	int64_t out = elements(ly);
 	f->macs = op ? op->macs : 0;
-	f->flops = mul_known(f->macs, 2);
+	f->flops = cs_flops(f->macs);
 	f->mult_adds = add_known(f->macs, ly->flags & CS_LF_BIAS ? out : 0);
 	f->other_ops = add_known(op ? op->other_ops : 0, mul_known(ly->elem_ops, out));
 	f->activation_bytes = mul_known(out, ly->act_bytes);

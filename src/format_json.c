@@ -125,7 +125,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		CS_BUF_LIT(b, ",\n      \"macs\": ");
 		count_or_null(b, macs);
 		CS_BUF_LIT(b, ",\n      \"flops\": ");
-		count_or_null(b, macs < 0 ? -1 : 2 * macs);
+		count_or_null(b, cs_flops(macs));
 		CS_BUF_LIT(b, ",\n      \"other_ops\": ");
 		count_or_null(b, f.other_ops);
 		CS_BUF_LIT(b, ",\n      \"activation_bytes\": ");
@@ -163,7 +163,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	CS_BUF_LIT(b, ",\n  \"total_macs\": ");
 	count_or_null(b, macs);
 	CS_BUF_LIT(b, ",\n  \"total_flops\": ");
-	count_or_null(b, macs < 0 ? -1 : 2 * macs);
+	count_or_null(b, cs_flops(macs));
 	CS_BUF_LIT(b, ",\n  \"total_other_ops\": ");
 	count_or_null(b, ft.other_ops);
 	CS_BUF_LIT(b, ",\n  \"total_activation_bytes\": ");

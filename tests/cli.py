@@ -61,6 +61,8 @@ CASES = [
                "models/mobilenet.yaml"], 1, True, None),
     ("sweep_json", ["--format", "json", "--input-shape", "32,32,1", "--input-shape", "28,28,1",
                     "models/lenet5.yaml"], 0, True, None),
+    ("flops_overflow_json", ["--format", "json", "tests/cli/huge_macs.yaml"], 0, True, None),
+    ("flops_overflow_columns", ["--columns", "name,macs,flops", "tests/cli/huge_macs.yaml"], 0, True, None),
     ("help", ["--help"], 0, True, None),
     ("version", ["--version"], 0, True, None),
 ]

@@ -253,8 +253,9 @@ static void figures(struct cs_infer *c, enum conv_kind kind, int64_t cin, int64_
 		c->macs = cs_mul_known(per_pos, out_pos);
 		if (a->lora_rank != CS_UNSET && c->macs >= 0) {
 			int64_t kin = cs_mul_known(k, cin / a->groups);
-			int64_t extra = cs_mul_known(cs_mul_known(kin, a->lora_rank) + a->lora_rank * cout, out_pos);
-			c->macs = extra < 0 ? -1 : c->macs + extra;
+			int64_t ka = cs_mul_known(kin, a->lora_rank), kb = cs_mul_known(a->lora_rank, cout);
+			int64_t extra = ka < 0 || kb < 0 || ka > INT64_MAX - kb ? -1 : cs_mul_known(ka + kb, out_pos);
+			c->macs = extra < 0 || c->macs > INT64_MAX - extra ? -1 : c->macs + extra;
 		}
 		break;
 	case DEPTHWISE:
@@ -264,7 +265,7 @@ static void figures(struct cs_infer *c, enum conv_kind kind, int64_t cin, int64_
 		int64_t mid = cs_mul_known(cin, a->depth_multiplier);
 		int64_t dw = cs_mul_known(cs_mul_known(mid, k), out_pos);
 		int64_t pw = cs_mul_known(cs_mul_known(mid, cout), out_pos);
-		c->macs = dw < 0 || pw < 0 ? -1 : dw + pw;
+		c->macs = dw < 0 || pw < 0 || dw > INT64_MAX - pw ? -1 : dw + pw;
 		break;
 	}
 	case TRANSPOSE:

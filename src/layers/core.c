@@ -200,8 +200,9 @@ static int infer_dense(struct cs_infer *c)
 	int64_t positions = cs_product_known(c->in->d + 1, c->in->rank - 2);
 	c->macs = cs_mul_known(cs_mul_known(c->in->d[last], a->units), positions);
 	if (a->lora_rank != CS_UNSET && c->macs >= 0) {
-		int64_t extra = cs_mul_known((c->in->d[last] + a->units) * a->lora_rank, positions);
-		c->macs = extra < 0 ? -1 : c->macs + extra;
+		int64_t width = c->in->d[last] > INT64_MAX - a->units ? -1 : c->in->d[last] + a->units;
+		int64_t extra = cs_mul_known(cs_mul_known(width, a->lora_rank), positions);
+		c->macs = extra < 0 || c->macs > INT64_MAX - extra ? -1 : c->macs + extra;
 	}
 	c->bias_adds = a->use_bias ? cs_mul_known(a->units, positions) : 0;
 	c->elem_ops = a->use_bias + cs_has_activation(a);
