@@ -1,6 +1,6 @@
-/* The JSON of shared/spec/outputs.md, laid out as the reference files are
- * (two-space indent, shapes on one line), with every figure of README's
- * "Figures" added to each layer and to the totals. */
+/* The JSON of shared/spec/outputs.md (keys in its order, integers as
+ * integers, an unknown size as null), one layer a line, with every figure
+ * of README's "Figures beyond Keras" added to each layer and the totals. */
 #include <string.h>
 
 #include "columns.h"
@@ -69,7 +69,7 @@ static void axes(struct cs_buf *b, const double *v, int n)
 
 static void explain(struct cs_buf *b, const char *text)
 {
-	CS_BUF_LIT(b, ",\n      \"explain\": [");
+	CS_BUF_LIT(b, ", \"explain\": [");
 	struct cs_buf one = { 0 };
 	for (const char *line = text; *line;) {
 		const char *end = strchr(line, '\n');
@@ -110,37 +110,38 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		cs_figures_next(m, &w, &f);
 		cs_figure_totals_add(&ft, &f);
 		int64_t macs = torch ? f.mult_adds : f.macs;
-		CS_BUF_LIT(b, "    {\n      \"name\": ");
+		/* one layer a line: a changed layer is a changed line in a diff */
+		CS_BUF_LIT(b, "    {\"name\": ");
 		string(b, li.name);
-		CS_BUF_LIT(b, ",\n      \"type\": ");
+		CS_BUF_LIT(b, ", \"type\": ");
 		string(b, li.class_name);
-		CS_BUF_LIT(b, ",\n      \"output_shape\": ");
+		CS_BUF_LIT(b, ", \"output_shape\": ");
 		shape(b, li.rank, li.dims);
-		CS_BUF_LIT(b, ",\n      \"params\": ");
+		CS_BUF_LIT(b, ", \"params\": ");
 		cs_buf_int(b, li.trainable_params + li.non_trainable_params);
-		CS_BUF_LIT(b, ",\n      \"trainable_params\": ");
+		CS_BUF_LIT(b, ", \"trainable_params\": ");
 		cs_buf_int(b, li.trainable_params);
-		CS_BUF_LIT(b, ",\n      \"non_trainable_params\": ");
+		CS_BUF_LIT(b, ", \"non_trainable_params\": ");
 		cs_buf_int(b, li.non_trainable_params);
-		CS_BUF_LIT(b, ",\n      \"macs\": ");
+		CS_BUF_LIT(b, ", \"macs\": ");
 		count_or_null(b, macs);
-		CS_BUF_LIT(b, ",\n      \"flops\": ");
+		CS_BUF_LIT(b, ", \"flops\": ");
 		count_or_null(b, cs_flops(macs));
-		CS_BUF_LIT(b, ",\n      \"other_ops\": ");
+		CS_BUF_LIT(b, ", \"other_ops\": ");
 		count_or_null(b, f.other_ops);
-		CS_BUF_LIT(b, ",\n      \"activation_bytes\": ");
+		CS_BUF_LIT(b, ", \"activation_bytes\": ");
 		count_or_null(b, f.activation_bytes);
 		if (f.naxes) {
-			CS_BUF_LIT(b, ",\n      \"receptive_field\": ");
+			CS_BUF_LIT(b, ", \"receptive_field\": ");
 			axes(b, f.receptive_field, f.naxes);
-			CS_BUF_LIT(b, ",\n      \"effective_stride\": ");
+			CS_BUF_LIT(b, ", \"effective_stride\": ");
 			axes(b, f.effective_stride, f.naxes);
-			CS_BUF_LIT(b, ",\n      \"effective_padding\": ");
+			CS_BUF_LIT(b, ", \"effective_padding\": ");
 			axes(b, f.effective_padding, f.naxes);
 		}
 		if (li.explain)
 			explain(b, li.explain);
-		cs_buf_str(b, i + 1 < n ? "\n    },\n" : "\n    }\n");
+		cs_buf_str(b, i + 1 < n ? "},\n" : "}\n");
 	}
 	if (n)
 		CS_BUF_LIT(b, "  ],\n");

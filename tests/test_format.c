@@ -85,18 +85,10 @@ static const struct row rows[] = {
 	  "  \"input_shape\": [null, 4],\n"
 	  "  \"dtype\": \"float32\",\n"
 	  "  \"layers\": [\n"
-	  "    {\n"
-	  "      \"name\": \"dense\",\n"
-	  "      \"type\": \"Dense\",\n"
-	  "      \"output_shape\": [null, 2],\n"
-	  "      \"params\": 10,\n"
-	  "      \"trainable_params\": 10,\n"
-	  "      \"non_trainable_params\": 0,\n"
-	  "      \"macs\": 8,\n"			/* 4 * 2 */
-	  "      \"flops\": 16,\n"
-	  "      \"other_ops\": 2,\n"		/* the bias adds */
-	  "      \"activation_bytes\": 8\n"	/* 2 floats */
-	  "    }\n"
+	  /* macs 4 * 2; other ops: the 2 bias adds; activations: 2 floats */
+	  "    {\"name\": \"dense\", \"type\": \"Dense\", \"output_shape\": [null, 2], \"params\": 10, "
+	  "\"trainable_params\": 10, \"non_trainable_params\": 0, \"macs\": 8, \"flops\": 16, "
+	  "\"other_ops\": 2, \"activation_bytes\": 8}\n"
 	  "  ],\n"
 	  "  \"total_params\": 10,\n"
 	  "  \"trainable_params\": 10,\n"
