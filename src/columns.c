@@ -237,6 +237,29 @@ void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
 	}
 }
 
+void cs_columns_each(const cs_model *m, const struct cs_render_options *opt,
+		     const struct cs_columns *cols, bool raw,
+		     void (*cell)(void *ctx, size_t layer, int col, const char *s, size_t len),
+		     void (*row_end)(void *ctx, size_t layer), void *ctx)
+{
+	struct cs_figures_walk w;
+	struct cs_figures f;
+	struct cs_buf text = { 0 };
+	cs_figures_begin(m, &w);
+	for (size_t i = 0; cs_figures_next(m, &w, &f) == 0; i++) {
+		struct cs_layer_info li;
+		cs_model_layer(m, i, &li);
+		for (int c = 0; c < cols->n; c++) {
+			text.len = 0;
+			cs_column_cell(cols->id[c], m, &li, &f, opt, raw, &text);
+			cell(ctx, i, c, text.s ? text.s : "", text.len);
+		}
+		if (row_end)
+			row_end(ctx, i);
+	}
+	cs_buf_free(&text);
+}
+
 void cs_figure_totals_start(const cs_model *m, const struct cs_render_options *opt,
 			    struct cs_figure_totals *t)
 {

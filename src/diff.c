@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "lcs.h"
 #include "format.h"
 #include "model.h"
 
@@ -84,50 +85,32 @@ static void pair(struct ops *o, const struct cs_layer *x, size_t a, const struct
 /* The largest middle part for which the quadratic table is built. */
 #define LCS_MAX_CELLS (16u * 1024 * 1024)
 
+struct align_ctx {
+	const struct cs_model *a, *b;
+	struct ops *o;
+};
+
+static bool key_eq(const void *ctx, size_t i, size_t j)
+{
+	const struct align_ctx *c = ctx;
+	return same_key(cs_model_at(c->a, i), cs_model_at(c->b, j));
+}
+
+static void key_step(void *ctx, enum cs_lcs_step kind, size_t i, size_t j)
+{
+	struct align_ctx *c = ctx;
+	if (kind == CS_LCS_BOTH)
+		pair(c->o, cs_model_at(c->a, i), i, cs_model_at(c->b, j), j);
+	else if (kind == CS_LCS_ONLY_A)
+		add_op(c->o, OP_REMOVED, i, 0);
+	else
+		add_op(c->o, OP_ADDED, 0, j);
+}
+
 static void align(const struct cs_model *A, const struct cs_model *B, struct ops *o)
 {
-	size_t n = A->nlayers, m = B->nlayers, pre = 0, suf = 0;
-	while (pre < n && pre < m && same_key(cs_model_at(A, pre), cs_model_at(B, pre)))
-		pre++;
-	while (suf < n - pre && suf < m - pre &&
-	       same_key(cs_model_at(A, n - 1 - suf), cs_model_at(B, m - 1 - suf)))
-		suf++;
-	for (size_t i = 0; i < pre; i++)
-		pair(o, cs_model_at(A, i), i, cs_model_at(B, i), i);
-
-	size_t rn = n - pre - suf, rm = m - pre - suf;
-	uint32_t *t = NULL;
-	if (rn && rm && rn <= LCS_MAX_CELLS / rm)
-		t = calloc((rn + 1) * (rm + 1), sizeof(*t));
-	if (t) {
-		/* t[i][j]: LCS length of the middles from i and j on */
-#define T(i, j) t[(i) * (rm + 1) + (j)]
-		for (size_t i = rn; i-- > 0;)
-			for (size_t j = rm; j-- > 0;)
-				T(i, j) = same_key(cs_model_at(A, pre + i), cs_model_at(B, pre + j))
-						  ? T(i + 1, j + 1) + 1
-						  : (T(i + 1, j) > T(i, j + 1) ? T(i + 1, j) : T(i, j + 1));
-		size_t i = 0, j = 0;
-		while (i < rn || j < rm) {
-			if (i < rn && j < rm && same_key(cs_model_at(A, pre + i), cs_model_at(B, pre + j))) {
-				pair(o, cs_model_at(A, pre + i), pre + i, cs_model_at(B, pre + j), pre + j);
-				i++, j++;
-			} else if (j < rm && (i == rn || T(i, j + 1) >= T(i + 1, j))) {
-				add_op(o, OP_ADDED, 0, pre + j++);
-			} else {
-				add_op(o, OP_REMOVED, pre + i++, 0);
-			}
-		}
-#undef T
-		free(t);
-	} else {
-		for (size_t i = 0; i < rn; i++)
-			add_op(o, OP_REMOVED, pre + i, 0);
-		for (size_t j = 0; j < rm; j++)
-			add_op(o, OP_ADDED, 0, pre + j);
-	}
-	for (size_t k = 0; k < suf; k++)
-		pair(o, cs_model_at(A, n - suf + k), n - suf + k, cs_model_at(B, m - suf + k), m - suf + k);
+	struct align_ctx c = { A, B, o };
+	cs_lcs_walk(A->nlayers, B->nlayers, key_eq, key_step, &c, LCS_MAX_CELLS);
 }
 
 static int64_t total(const struct cs_totals *t)

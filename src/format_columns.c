@@ -14,26 +14,6 @@ struct cell_pass {
 	size_t width[CS_MAX_COLUMNS];
 };
 
-/* Each layer's cells in turn, through fn. */
-static void each_cell(const cs_model *m, const struct cs_render_options *opt, const struct cs_columns *cols,
-		      void (*fn)(void *ctx, size_t layer, int col, const char *s, size_t len), void *ctx)
-{
-	struct cs_figures_walk w;
-	struct cs_figures f;
-	struct cs_buf cell = { 0 };
-	cs_figures_begin(m, &w);
-	for (size_t i = 0; cs_figures_next(m, &w, &f) == 0; i++) {
-		struct cs_layer_info li;
-		cs_model_layer(m, i, &li);
-		for (int c = 0; c < cols->n; c++) {
-			cell.len = 0;
-			cs_column_cell(cols->id[c], m, &li, &f, opt, false, &cell);
-			fn(ctx, i, c, cell.s ? cell.s : "", cell.len);
-		}
-	}
-	cs_buf_free(&cell);
-}
-
 static void measure(void *ctx, size_t layer, int col, const char *s, size_t len)
 {
 	(void)layer;
@@ -102,7 +82,7 @@ int cs_render_columns(const cs_model *m, const struct cs_render_options *opt,
 	memset(&p, 0, sizeof(p));
 	for (int c = 0; c < cols->n; c++)
 		p.width[c] = cs_text_cells(cs_column_header(cols->id[c]), strlen(cs_column_header(cols->id[c])));
-	each_cell(m, opt, cols, measure, &p);
+	cs_columns_each(m, opt, cols, false, measure, NULL, &p);
 	size_t total = 0;
 	for (int c = 0; c < cols->n; c++)
 		total += p.width[c] + 3;
@@ -123,7 +103,7 @@ int cs_render_columns(const cs_model *m, const struct cs_render_options *opt,
 	else
 		cs_buf_char(b, '=', total), CS_BUF_LIT(b, "\n");
 	struct emit e = { b, cols, p.width, boxed, cs_model_layer_count(m) };
-	each_cell(m, opt, cols, emit_cell, &e);
+	cs_columns_each(m, opt, cols, false, emit_cell, NULL, &e);
 	if (boxed)
 		rule(b, cols, p.width, "\xE2\x94\x94", "\xE2\x94\x80", "\xE2\x94\xB4", "\xE2\x94\x98");
 	else

@@ -24,6 +24,20 @@ static void field(struct cs_buf *b, const char *s, size_t len)
 	CS_BUF_LIT(b, "\"");
 }
 
+static void cell(void *ctx, size_t layer, int col, const char *s, size_t len)
+{
+	(void)layer;
+	if (col)
+		CS_BUF_LIT((struct cs_buf *)ctx, ",");
+	field(ctx, s, len);
+}
+
+static void row_end(void *ctx, size_t layer)
+{
+	(void)layer;
+	CS_BUF_LIT((struct cs_buf *)ctx, "\r\n");
+}
+
 static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		  const struct cs_columns *cols, struct cs_buf *b)
 {
@@ -46,25 +60,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		cs_buf_str(b, names[cols->id[c]]);
 	}
 	CS_BUF_LIT(b, "\r\n");
-	struct cs_buf cell = { 0 };
-	struct cs_figures_walk w;
-	struct cs_figures f;
-	cs_figures_begin(m, &w);
-	for (size_t i = 0; cs_figures_next(m, &w, &f) == 0; i++) {
-		struct cs_layer_info li;
-		cs_model_layer(m, i, &li);
-		for (int c = 0; c < cols->n; c++) {
-			cell.len = 0;
-			cs_column_cell(cols->id[c], m, &li, &f, opt, true, &cell);
-			if (c)
-				CS_BUF_LIT(b, ",");
-			field(b, cell.s ? cell.s : "", cell.len);
-		}
-		CS_BUF_LIT(b, "\r\n");
-	}
-	if (cell.failed)
-		b->failed = true;
-	cs_buf_free(&cell);
+	cs_columns_each(m, opt, cols, true, cell, row_end, b);
 	return 0;
 }
 

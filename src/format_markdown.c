@@ -15,6 +15,21 @@ static void text(struct cs_buf *b, const char *s, size_t len)
 	}
 }
 
+static void cell(void *ctx, size_t layer, int col, const char *s, size_t len)
+{
+	(void)layer;
+	struct cs_buf *b = ctx;
+	cs_buf_str(b, col ? " " : "| ");
+	text(b, s, len);
+	CS_BUF_LIT(b, " |");
+}
+
+static void row_end(void *ctx, size_t layer)
+{
+	(void)layer;
+	CS_BUF_LIT((struct cs_buf *)ctx, "\n");
+}
+
 static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		  const struct cs_columns *cols, struct cs_buf *b)
 {
@@ -36,26 +51,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	for (int c = 0; c < cols->n; c++)
 		cs_buf_str(b, cs_column_right(cols->id[c]) ? " ---: |" : " --- |");
 	CS_BUF_LIT(b, "\n");
-	struct cs_buf cell = { 0 };
-	struct cs_figures_walk w;
-	struct cs_figures f;
-	cs_figures_begin(m, &w);
-	for (size_t i = 0; cs_figures_next(m, &w, &f) == 0; i++) {
-		struct cs_layer_info li;
-		cs_model_layer(m, i, &li);
-		CS_BUF_LIT(b, "|");
-		for (int c = 0; c < cols->n; c++) {
-			cell.len = 0;
-			cs_column_cell(cols->id[c], m, &li, &f, opt, false, &cell);
-			CS_BUF_LIT(b, " ");
-			text(b, cell.s ? cell.s : "", cell.len);
-			CS_BUF_LIT(b, " |");
-		}
-		CS_BUF_LIT(b, "\n");
-	}
-	if (cell.failed)
-		b->failed = true;
-	cs_buf_free(&cell);
+	cs_columns_each(m, opt, cols, false, cell, row_end, b);
 	struct cs_totals t;
 	cs_model_totals(m, &t);
 	cs_buf_printf(b, "\n**Total params:** %s (%s)  \n",

@@ -1,10 +1,7 @@
-/*
- * Unified diff from a longest common subsequence of lines.  Summaries are
- * small; for two texts whose middle (after the common prefix and suffix)
- * would need more than LCS_MAX_CELLS table cells, the whole middle is shown
- * as removed and added, which is still a correct diff.
- */
+/* A unified diff of two texts, from cs_lcs_walk() over their lines. */
 #include "udiff.h"
+
+#include "lcs.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,6 +50,25 @@ struct edit {
 	size_t a, b;	/* line indexes */
 };
 
+struct edits {
+	const struct line *a, *b;
+	struct edit *v;
+	size_t n;
+};
+
+static bool lines_eq(const void *ctx, size_t i, size_t j)
+{
+	const struct edits *e = ctx;
+	return eq(&e->a[i], &e->b[j]);
+}
+
+static void line_step(void *ctx, enum cs_lcs_step kind, size_t i, size_t j)
+{
+	struct edits *e = ctx;
+	char op = kind == CS_LCS_BOTH ? KEEP : kind == CS_LCS_ONLY_A ? DEL : ADD;
+	e->v[e->n++] = (struct edit){ op, i, j };
+}
+
 static void print_line(FILE *out, char op, const struct line *l)
 {
 	fputc(op, out);
@@ -72,47 +88,14 @@ int cs_unified_diff(const char *a, size_t alen, const char *b, size_t blen,
 		return -1;
 	}
 	struct edit *e = malloc((n + m + 1) * sizeof(*e));
-	size_t ne = 0, pre = 0, suf = 0;
 	if (!e) {
 		free(A);
 		free(B);
 		return -1;
 	}
-	while (pre < n && pre < m && eq(&A[pre], &B[pre]))
-		pre++;
-	while (suf < n - pre && suf < m - pre && eq(&A[n - 1 - suf], &B[m - 1 - suf]))
-		suf++;
-	for (size_t i = 0; i < pre; i++)
-		e[ne++] = (struct edit){ KEEP, i, i };
-	size_t rn = n - pre - suf, rm = m - pre - suf;
-	uint32_t *t = NULL;
-	if (rn && rm && rn <= LCS_MAX_CELLS / rm)
-		t = calloc((rn + 1) * (rm + 1), sizeof(*t));
-	if (t) {
-#define T(i, j) t[(i) * (rm + 1) + (j)]
-		for (size_t i = rn; i-- > 0;)
-			for (size_t j = rm; j-- > 0;)
-				T(i, j) = eq(&A[pre + i], &B[pre + j]) ? T(i + 1, j + 1) + 1
-					  : T(i + 1, j) > T(i, j + 1) ? T(i + 1, j) : T(i, j + 1);
-		size_t i = 0, j = 0;
-		while (i < rn || j < rm) {
-			if (i < rn && j < rm && eq(&A[pre + i], &B[pre + j]))
-				e[ne++] = (struct edit){ KEEP, pre + i++, pre + j++ };
-			else if (i < rn && (j == rm || T(i + 1, j) >= T(i, j + 1)))
-				e[ne++] = (struct edit){ DEL, pre + i++, pre + j };
-			else
-				e[ne++] = (struct edit){ ADD, pre + i, pre + j++ };
-		}
-#undef T
-		free(t);
-	} else {
-		for (size_t i = 0; i < rn; i++)
-			e[ne++] = (struct edit){ DEL, pre + i, pre };
-		for (size_t j = 0; j < rm; j++)
-			e[ne++] = (struct edit){ ADD, pre + rn, pre + j };
-	}
-	for (size_t k = 0; k < suf; k++)
-		e[ne++] = (struct edit){ KEEP, n - suf + k, m - suf + k };
+	struct edits ed = { A, B, e, 0 };
+	cs_lcs_walk(n, m, lines_eq, line_step, &ed, LCS_MAX_CELLS);
+	size_t ne = ed.n;
 
 	int hunks = 0;
 	size_t k = 0;
