@@ -74,15 +74,15 @@ struct class_cache {
 	uint8_t nrequired;
 };
 
-static struct class_cache *caches;
+/* static, so nothing is left on the heap at exit */
+#define MAX_CLASSES 128
+static struct class_cache caches[MAX_CLASSES];
 static pthread_once_t caches_once = PTHREAD_ONCE_INIT;
 
 static void caches_build(void)
 {
 	size_t n = cs_layer_class_count();
-	caches = calloc(n, sizeof(*caches));
-	if (!caches)
-		abort();
+	assert(n <= MAX_CLASSES);
 	for (size_t c = 0; c < n; c++) {
 		const struct cs_layer_class *cls = cs_layer_class_at(c);
 		struct class_cache *k = &caches[c];

@@ -196,9 +196,8 @@ const char *cs_snake_case(const char *cls, char *buf, size_t size)
 		bool upper = c >= 'A' && c <= 'Z';
 		/* `_` before a capital that starts a capital+lowercase run */
 		bool run = upper && i > 0 && i + 1 < n && word[i + 1] >= 'a' && word[i + 1] <= 'z';
-		/* `_` between a lowercase letter or digit and a capital */
-		bool after_lower = upper && i > 0 && ((word[i - 1] >= 'a' && word[i - 1] <= 'z') ||
-						      (word[i - 1] >= '0' && word[i - 1] <= '9'));
+		/* `_` between a lowercase letter and a capital */
+		bool after_lower = upper && i > 0 && word[i - 1] >= 'a' && word[i - 1] <= 'z';
 		if (run || after_lower)
 			buf[at++] = '_';
 		buf[at++] = (char)tolower((unsigned char)c);

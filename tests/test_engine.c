@@ -1,6 +1,8 @@
 /* The shape engine: each row a small model whose last layer's output
  * shape and weight counts were worked out by hand (formula beside it). */
 #include "helpers.h"
+#include "layers/layers.h"
+#include "model.h"
 
 struct row {
 	const char *name;
@@ -179,7 +181,23 @@ static void check_row(void **state)
 	cs_model_destroy(m);
 }
 
+/* Each class's automatic-name stem, written in the table by hand, is what
+ * Keras's rule (keras3-summary-format.md §9) makes of its name. */
+static void stems_follow_keras(void **state)
+{
+	(void)state;
+	assert_true(cs_layer_class_count() <= 128);
+	for (size_t i = 0; i < cs_layer_class_count(); i++) {
+		const struct cs_layer_class *c = cs_layer_class_at(i);
+		char buf[128];
+		assert_string_equal(cs_snake_case(c->name, buf, sizeof(buf)), c->snake);
+	}
+}
+
 int main(void)
 {
-	return RUN_TABLE("engine", check_row, rows);
+	int rc = RUN_TABLE("engine", check_row, rows);
+	const struct CMUnitTest misc[] = { cmocka_unit_test(stems_follow_keras) };
+	rc |= cmocka_run_group_tests_name("registry", misc, NULL, NULL);
+	return rc;
 }
