@@ -8,7 +8,8 @@
  *     last axis only;
  *   - the last convolution's receptive field smaller than the input;
  *   - BatchNormalization right after a convolution or Dense whose bias it
- *     cancels (use_bias: false saves the parameters).
+ *     cancels (use_bias: false saves the parameters);
+ *   - a chain long enough that Keras itself cannot build it (about 980).
  */
 #include <string.h>
 
@@ -77,8 +78,19 @@ int cs_audit_layer(struct cs_model *m, const struct cs_layer *ly, const struct c
 	return 0;
 }
 
+/* Keras 3 builds a Sequential chain recursively: past about this many
+ * layers it fails with RecursionError (keras3-summary-format.md §10). */
+#define KERAS_DEPTH_LIMIT 980
+
 int cs_audit_model(struct cs_model *m)
 {
+	if (m->nlayers >= KERAS_DEPTH_LIMIT &&
+	    cs_model_warn(m, cs_model_at(m, KERAS_DEPTH_LIMIT - 1)->mark,
+			  "a Sequential chain of %zu layers: Keras 3 builds it recursively and raises "
+			  "RecursionError from about %d layers on, unless Python's recursion limit is raised",
+			  m->nlayers, KERAS_DEPTH_LIMIT) < 0)
+		return -1;
+
 	/* the last convolution's receptive field against the input */
 	struct cs_figures_walk w;
 	struct cs_figures f, last;

@@ -133,9 +133,36 @@ static void check_audit(void **state)
 	cs_model_destroy(m);
 }
 
+/* 980 layers: past what Keras builds; 979: not yet. */
+static void audit_long_chain(void **state)
+{
+	(void)state;
+	for (int n = 979; n <= 980; n++) {
+		size_t cap = 64 + (size_t)n * 12, at;
+		char *yaml = malloc(cap);
+		at = (size_t)snprintf(yaml, cap, "input_shape: [4]\nlayers:\n");
+		for (int i = 0; i < n; i++)
+			at += (size_t)snprintf(yaml + at, cap - at, "  - ReLU\n");
+		struct cs_error err;
+		struct cs_load_options opt = { .audit = 1 };
+		cs_model *m = cs_model_load_buffer_opts(yaml, at, "chain.yaml", &opt, &err);
+		assert_non_null(m);
+		assert_int_equal(cs_model_warning_count(m), n == 980 ? 1 : 0);
+		if (n == 980) {
+			unsigned line, col;
+			assert_non_null(strstr(cs_model_warning(m, 0, &line, &col), "RecursionError"));
+			assert_int_equal(line, 2 + 980);	/* the 980th layer */
+		}
+		cs_model_destroy(m);
+		free(yaml);
+	}
+}
+
 int main(void)
 {
 	int rc = RUN_TABLE("figures", check_row, rows);
 	rc |= RUN_TABLE("audit", check_audit, audit_rows);
+	const struct CMUnitTest misc[] = { cmocka_unit_test(audit_long_chain) };
+	rc |= cmocka_run_group_tests_name("audit: long chains", misc, NULL, NULL);
 	return rc;
 }
