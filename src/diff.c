@@ -41,14 +41,11 @@ static void add_op(struct ops *o, enum op_kind k, size_t a, size_t b)
 	o->v[o->n++] = (struct op){ k, a, b };
 }
 
-/* The name of a layer, for printing; automatic ones are written into
- * one of two rotating buffers, so two names can be used in one call. */
-static const char *nm(const struct cs_layer *l)
+/* A layer's name for printing: automatic ones are written into buf. */
+#define NAME_BUF 128
+static const char *nm(const struct cs_layer *l, char *buf)
 {
-	static char bufs[2][128];
-	static int which;
-	which ^= 1;
-	return cs_layer_name(l, bufs[which], sizeof(bufs[which]));
+	return cs_layer_name(l, buf, NAME_BUF);
 }
 
 static bool same_key(const struct cs_layer *x, const struct cs_layer *y)
@@ -60,26 +57,21 @@ static bool same_key(const struct cs_layer *x, const struct cs_layer *y)
 	return true;
 }
 
-static const struct cs_model *diff_a, *diff_b;	/* for the bytes of x and y */
-
 static int64_t bytes_of(const struct cs_model *m, const struct cs_layer *l)
 {
 	return cs_layer_trainable_bytes(m, l) + cs_layer_non_trainable_bytes(m, l);
 }
 
-static bool same_row(const struct cs_layer *x, const struct cs_layer *y)
+static bool same_row(const struct cs_model *A, const struct cs_layer *x, const struct cs_model *B,
+		     const struct cs_layer *y)
 {
-	return !strcmp(nm(x), nm(y)) && x->rank == y->rank &&
+	char bx[NAME_BUF], by[NAME_BUF];
+	return !strcmp(nm(x, bx), nm(y, by)) && x->rank == y->rank &&
 	       !memcmp(x->dims, y->dims, (size_t)x->rank * sizeof(int64_t)) &&
 	       x->trainable_params == y->trainable_params &&
 	       x->non_trainable_params == y->non_trainable_params &&
-	       cs_layer_trainable_bytes(diff_a, x) == cs_layer_trainable_bytes(diff_b, y) &&
-	       cs_layer_non_trainable_bytes(diff_a, x) == cs_layer_non_trainable_bytes(diff_b, y);
-}
-
-static void pair(struct ops *o, const struct cs_layer *x, size_t a, const struct cs_layer *y, size_t b)
-{
-	add_op(o, same_row(x, y) ? OP_SAME : OP_CHANGED, a, b);
+	       cs_layer_trainable_bytes(A, x) == cs_layer_trainable_bytes(B, y) &&
+	       cs_layer_non_trainable_bytes(A, x) == cs_layer_non_trainable_bytes(B, y);
 }
 
 /* The largest middle part for which the quadratic table is built. */
@@ -100,7 +92,8 @@ static void key_step(void *ctx, enum cs_lcs_step kind, size_t i, size_t j)
 {
 	struct align_ctx *c = ctx;
 	if (kind == CS_LCS_BOTH)
-		pair(c->o, cs_model_at(c->a, i), i, cs_model_at(c->b, j), j);
+		add_op(c->o, same_row(c->a, cs_model_at(c->a, i), c->b, cs_model_at(c->b, j)) ? OP_SAME : OP_CHANGED,
+		       i, j);
 	else if (kind == CS_LCS_ONLY_A)
 		add_op(c->o, OP_REMOVED, i, 0);
 	else
@@ -146,18 +139,20 @@ static int64_t params(const struct cs_layer *l)
 
 /* ---- text and markdown ------------------------------------------------------ */
 
-static void text_layer_change(struct cs_buf *b, const struct cs_layer *x, const struct cs_layer *y,
-			      bool md)
+static void text_layer_change(struct cs_buf *b, const struct cs_model *A, const struct cs_layer *x,
+			      const struct cs_model *B, const struct cs_layer *y, bool md)
 {
+	char bx[NAME_BUF], by[NAME_BUF];
+	const char *xn = nm(x, bx), *yn = nm(y, by);
 	char n1[40], n2[40];
 	bool shape_changed = x->rank != y->rank ||
 			     memcmp(x->dims, y->dims, (size_t)x->rank * sizeof(int64_t));
 	if (md) {
 		cs_buf_str(b, "| ~ | ");
-		if (strcmp(nm(x), nm(y)))
-			cs_buf_printf(b, "%s → %s (%s) | ", nm(x), nm(y), y->cls->name);
+		if (strcmp(xn, yn))
+			cs_buf_printf(b, "%s → %s (%s) | ", xn, yn, y->cls->name);
 		else
-			cs_buf_printf(b, "%s (%s) | ", nm(y), y->cls->name);
+			cs_buf_printf(b, "%s (%s) | ", yn, y->cls->name);
 		shape(b, x);
 		if (shape_changed) {
 			cs_buf_str(b, " → ");
@@ -172,10 +167,10 @@ static void text_layer_change(struct cs_buf *b, const struct cs_layer *x, const 
 		return;
 	}
 	cs_buf_str(b, "~ ");
-	if (strcmp(nm(x), nm(y)))
-		cs_buf_printf(b, "%s -> %s (%s)", nm(x), nm(y), y->cls->name);
+	if (strcmp(xn, yn))
+		cs_buf_printf(b, "%s -> %s (%s)", xn, yn, y->cls->name);
 	else
-		cs_buf_printf(b, "%s (%s)", nm(y), y->cls->name);
+		cs_buf_printf(b, "%s (%s)", yn, y->cls->name);
 	const char *sep = ": ";
 	if (shape_changed) {
 		cs_buf_printf(b, "%soutput ", sep);
@@ -194,11 +189,11 @@ static void text_layer_change(struct cs_buf *b, const struct cs_layer *x, const 
 			      cs_format_count(x->trainable_params, true, n1, sizeof(n1)),
 			      cs_format_count(y->trainable_params, true, n2, sizeof(n2)));
 		sep = "; ";
-	} else if (bytes_of(diff_a, x) != bytes_of(diff_b, y)) {
+	} else if (bytes_of(A, x) != bytes_of(B, y)) {
 		char s1[64], s2[64];
 		cs_buf_printf(b, "%sweights %s -> %s", sep,
-			      cs_format_bytes(bytes_of(diff_a, x), "B", s1, sizeof(s1)),
-			      cs_format_bytes(bytes_of(diff_b, y), "B", s2, sizeof(s2)));
+			      cs_format_bytes(bytes_of(A, x), "B", s1, sizeof(s1)),
+			      cs_format_bytes(bytes_of(B, y), "B", s2, sizeof(s2)));
 		sep = "; ";
 	}
 	if (!strcmp(sep, ": "))
@@ -208,14 +203,14 @@ static void text_layer_change(struct cs_buf *b, const struct cs_layer *x, const 
 
 static void text_layer(struct cs_buf *b, char mark, const struct cs_layer *l, bool md)
 {
-	char n[40];
+	char n[40], bn[NAME_BUF];
 	if (md) {
-		cs_buf_printf(b, "| %c | %s (%s) | ", mark, nm(l), l->cls->name);
+		cs_buf_printf(b, "| %c | %s (%s) | ", mark, nm(l, bn), l->cls->name);
 		shape(b, l);
 		cs_buf_printf(b, " | %s |\n", cs_format_count(params(l), true, n, sizeof(n)));
 		return;
 	}
-	cs_buf_printf(b, "%c %s (%s): output ", mark, nm(l), l->cls->name);
+	cs_buf_printf(b, "%c %s (%s): output ", mark, nm(l, bn), l->cls->name);
 	shape(b, l);
 	cs_buf_printf(b, "; params %s\n", cs_format_count(params(l), true, n, sizeof(n)));
 }
@@ -264,7 +259,7 @@ static void render_text(struct cs_buf *b, const struct cs_model *A, const char *
 		else if (p->kind == OP_REMOVED)
 			text_layer(b, '-', cs_model_at(A, p->a), md);
 		else
-			text_layer_change(b, cs_model_at(A, p->a), cs_model_at(B, p->b), md);
+			text_layer_change(b, A, cs_model_at(A, p->a), B, cs_model_at(B, p->b), md);
 	}
 	if (md && header)
 		cs_buf_char(b, '\n', 1);
@@ -307,8 +302,9 @@ static void json_string(struct cs_buf *b, const char *s)
 
 static void json_layer(struct cs_buf *b, const struct cs_layer *l)
 {
+	char bn[NAME_BUF];
 	cs_buf_str(b, "{\"name\": ");
-	json_string(b, nm(l));
+	json_string(b, nm(l, bn));
 	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": [", l->cls->name);
 	for (int i = 0; i < l->rank; i++) {
 		if (l->dims[i] < 0)
@@ -370,8 +366,6 @@ int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb
 {
 	struct cs_mark none = { 0, 0 };
 	struct ops o = { 0 };
-	diff_a = A;
-	diff_b = B;
 	align(A, B, &o);
 	if (o.failed) {
 		free(o.v);
