@@ -110,20 +110,25 @@ const struct cs_layer_class *cs_layer_class_find(const char *name)
 	return NULL;
 }
 
+static const char *all_names[512];
+static size_t nall_names;
+static pthread_once_t all_names_once = PTHREAD_ONCE_INIT;
+
+static void all_names_build(void)
+{
+	for (size_t i = 0; i < cs_layer_class_count() && nall_names < 511; i++) {
+		const struct cs_layer_class *c = cs_layer_class_at(i);
+		all_names[nall_names++] = c->name;
+		for (const char *const *a = c->aliases; a && *a && nall_names < 511; a++)
+			all_names[nall_names++] = *a;
+	}
+}
+
 size_t cs_layer_class_names(const char *const **names)
 {
-	static const char *all[512];
-	static size_t n;
-	if (!n) {
-		for (size_t i = 0; i < cs_layer_class_count() && n < 511; i++) {
-			const struct cs_layer_class *c = cs_layer_class_at(i);
-			all[n++] = c->name;
-			for (const char *const *a = c->aliases; a && *a && n < 511; a++)
-				all[n++] = *a;
-		}
-	}
-	*names = all;
-	return n;
+	pthread_once(&all_names_once, all_names_build);
+	*names = all_names;
+	return nall_names;
 }
 
 int cs_infer_fail(struct cs_infer *c, const char *fmt, ...)
