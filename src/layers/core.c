@@ -151,7 +151,7 @@ static const struct cs_arg_spec *const plain_groups[] = { cs_common_args, no_arg
 
 static int infer_same(struct cs_infer *c)
 {
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	return 0;
 }
 
@@ -183,7 +183,7 @@ static int infer_dense(struct cs_infer *c)
 	int last = c->in->rank - 1;
 	if (cs_need_known(c, last, "last dimension") < 0)
 		return -1;
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	c->out.d[last] = a->units;
 	int64_t kernel[2] = { c->in->d[last], a->units };
 	if (a->lora_rank != CS_UNSET) {
@@ -224,7 +224,7 @@ static int infer_embedding(struct cs_infer *c)
 	const struct cs_args *a = c->a;
 	if (c->in->rank + 1 > CS_MAX_RANK)
 		return cs_infer_fail(c, "its output would have more than %d dimensions", CS_MAX_RANK);
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	c->out.d[c->out.rank++] = a->output_dim;
 	c->spatial = CS_SP_NEW;
 	int64_t table[2] = { a->input_dim_embed, a->output_dim };
@@ -263,7 +263,7 @@ static int infer_prelu(struct cs_infer *c)
 					     (long long)c->a->shared_axes.v[i], c->in->rank);
 		shape[k < 0 ? k + n : k] = 1;
 	}
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	c->elem_ops = 1;
 	if (cs_add_weight(c, true, n, shape) < 0)
 		return -1;

@@ -263,6 +263,14 @@ int64_t cs_mul_known(int64_t a, int64_t b);
 /* The layer has an activation that computes something (not linear). */
 bool cs_has_activation(const struct cs_args *a);
 
+/* Copy a shape: its rank and only the dimensions it has. */
+static inline void cs_shape_copy(struct cs_shape *to, const struct cs_shape *from)
+{
+	to->rank = from->rank;
+	for (int i = 0; i < from->rank; i++)
+		to->d[i] = from->d[i];
+}
+
 /* Format a shape as "(None, 8, 8, 5)" into buf. */
 const char *cs_shape_str(const struct cs_shape *s, char *buf, size_t size);
 

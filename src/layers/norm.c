@@ -73,7 +73,7 @@ static int infer_batch_norm(struct cs_infer *c)
 	int64_t n;
 	if (axis_size(c, a->axis, &n) < 0)
 		return -1;
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	if (a->scale && cs_add_weight(c, true, 1, &n) < 0)
 		return -1;
 	if (a->center && cs_add_weight(c, true, 1, &n) < 0)
@@ -98,7 +98,7 @@ static int infer_layer_norm(struct cs_infer *c)
 	for (size_t i = 0; i < a->axes.n; i++)
 		if (axis_size(c, a->axes.v[i], &shape[i]) < 0)
 			return -1;
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	int n = (int)a->axes.n;
 	if ((a->scale || a->rms_scaling) && cs_add_weight(c, true, n, shape) < 0)
 		return -1;
@@ -124,7 +124,7 @@ static int infer_group_norm(struct cs_infer *c)
 	if (n % a->groups != 0)
 		return cs_infer_fail(c, "its input's %lld channels are not divisible by groups %lld",
 				     (long long)n, (long long)a->groups);
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	if (a->scale && cs_add_weight(c, true, 1, &n) < 0)
 		return -1;
 	if (a->center && cs_add_weight(c, true, 1, &n) < 0)
@@ -142,7 +142,7 @@ static int infer_unit_norm(struct cs_infer *c)
 		if (cs_resolve_axis(c->a->axes.v[i], c->in->rank) < 0)
 			return cs_infer_fail(c, "axis %lld is out of range for an input of rank %d",
 					     (long long)c->a->axes.v[i], c->in->rank);
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	c->elem_ops = 2;	/* square-and-sum, divide */
 	return 0;
 }

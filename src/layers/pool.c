@@ -45,7 +45,7 @@ static int infer_pool(struct cs_infer *c)
 	if (cs_need_rank(c, r + 2) < 0)
 		return -1;
 	int first = cs_first_spatial(c);
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	for (int i = 0; i < r; i++) {
 		int axis = first + i;
 		int64_t s = a->strides[0] == CS_UNSET ? a->pool_size[i] : a->strides[i];
@@ -78,7 +78,7 @@ static int infer_global(struct cs_infer *c)
 		return -1;
 	int ch = cs_channel_axis(c, r + 2);
 	if (c->a->keepdims) {
-		c->out = *c->in;
+		cs_shape_copy(&c->out, c->in);
 		for (int i = 0; i < r; i++)
 			c->out.d[cs_first_spatial(c) + i] = 1;
 	} else {

@@ -247,7 +247,7 @@ static int infer_zero_padding(struct cs_infer *c)
 		c->win_pad[i] = c->a->pairs[i][0];
 	if (cs_need_rank(c, r + 2) < 0)
 		return -1;
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	for (int i = 0; i < r; i++) {
 		int64_t *d = &c->out.d[first + i];
 		int64_t before = *d;
@@ -268,7 +268,7 @@ static int infer_cropping(struct cs_infer *c)
 		c->win_pad[i] = -c->a->pairs[i][0];
 	if (cs_need_rank(c, r + 2) < 0)
 		return -1;
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	for (int i = 0; i < r; i++) {
 		int64_t *d = &c->out.d[first + i];
 		if (*d < 0)
@@ -294,7 +294,7 @@ static int infer_upsampling(struct cs_infer *c)
 		c->win_s[i] = c->a->size[i];
 	if (cs_need_rank(c, r + 2) < 0)
 		return -1;
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	for (int i = 0; i < r; i++) {
 		int64_t *d = &c->out.d[first + i];
 		int64_t before = *d;
@@ -313,7 +313,7 @@ static int infer_resize(struct cs_infer *c)
 	if (cs_need_rank(c, 4) < 0)
 		return -1;
 	int first = cs_first_spatial(c);
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	c->out.d[first] = c->a->height;
 	c->out.d[first + 1] = c->a->width;
 	return 0;
@@ -321,7 +321,7 @@ static int infer_resize(struct cs_infer *c)
 
 static int infer_rescaling(struct cs_infer *c)
 {
-	c->out = *c->in;
+	cs_shape_copy(&c->out, c->in);
 	c->elem_ops = 2;	/* scale and offset */
 	return 0;
 }
