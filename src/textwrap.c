@@ -210,8 +210,80 @@ static size_t prefix_cells(const char *s, size_t len, size_t cells, size_t *got)
 	return i;
 }
 
+/* Printable ASCII: a byte is a character is a cell, and ' ' the only
+ * space, so the cell wrapping of table cells needs no decoding. */
+static bool printable_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+/* cs_wrap_text() for printable ASCII table cells: the same rules. */
+static void wrap_ascii(struct cs_wrap *w, const char *text, size_t len, size_t width)
+{
+	size_t line = 0, offset = 0, i = 0;
+	while (i < len) {
+		size_t start = i;
+		while (i < len && text[i] == ' ')	/* leading spaces: only at the start */
+			i++;
+		while (i < len && text[i] != ' ')
+			i++;
+		size_t need = i - start;
+		while (i < len && text[i] == ' ')
+			i++;
+		size_t full = i - start;
+		if (width >= offset && width - offset >= need) {
+			offset += full;
+		} else if (need > width) {
+			/* longer than a line: a line of its own, cut later */
+			if (start) {
+				push(w, line, start - line);
+				line = start;
+			}
+			offset = full;
+		} else if (offset && start) {
+			push(w, line, start - line);
+			line = start;
+			offset = full;
+		}
+	}
+	push(w, line, len - line);
+	for (size_t k = 0; k < w->n; k++) {
+		struct cs_wline *l = &w->v[k];
+		const char *s = text + l->start;
+		if (l->len > width) {
+			/* rstrip_end: as many trailing spaces as the excess */
+			size_t excess = l->len - width;
+			while (excess && l->len && s[l->len - 1] == ' ') {
+				l->len--;
+				excess--;
+			}
+		}
+		if (l->len > width) {
+			l->len = width ? width - 1 : 0;
+			l->ellipsis = true;
+			l->cells = l->len + 1;
+		} else {
+			l->cells = l->len;
+		}
+	}
+}
+
 void cs_wrap_text(struct cs_wrap *w, const char *text, size_t len, size_t width,
 		  enum cs_wrap_mode mode)
+{
+	if (mode == CS_WRAP_ELLIPSIS && printable_ascii(text, len)) {
+		w->n = 0;
+		wrap_ascii(w, text, len, width);
+		return;
+	}
+	cs_wrap_text_any(w, text, len, width, mode);
+}
+
+void cs_wrap_text_any(struct cs_wrap *w, const char *text, size_t len, size_t width,
+		      enum cs_wrap_mode mode)
 {
 	w->n = 0;
 	/* break offsets, as rich's divide_line() computes them */

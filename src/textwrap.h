@@ -47,6 +47,9 @@ enum cs_wrap_mode {
 /* Wrap text into lines of at most width cells, as rich does. */
 void cs_wrap_text(struct cs_wrap *w, const char *text, size_t len, size_t width,
 		  enum cs_wrap_mode mode);
+/* The same without the fast path for printable ASCII (for tests). */
+void cs_wrap_text_any(struct cs_wrap *w, const char *text, size_t len, size_t width,
+		      enum cs_wrap_mode mode);
 void cs_wrap_free(struct cs_wrap *w);
 /* Drop trailing whitespace from every line (right-justified cells). */
 void cs_wrap_rstrip(struct cs_wrap *w, const char *text, size_t width);

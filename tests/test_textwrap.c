@@ -101,6 +101,37 @@ static void check_count(void **state)
 	assert_string_equal(cs_format_count(r->n, true, buf, sizeof(buf)), r->text);
 }
 
+/* The printable-ASCII fast path agrees with the general wrapping on
+ * random texts (names, spaces, punctuation) at every width. */
+static void ascii_path_agrees(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "ab_  (,)0Z ";
+	unsigned seed = 12345;
+	char text[64];
+	for (int round = 0; round < 20000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t len = (seed >> 16) % 48;
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			text[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		text[len] = '\0';
+		size_t width = 1 + round % 40;
+		struct cs_wrap fast = { 0 }, any = { 0 };
+		cs_wrap_text(&fast, text, len, width, CS_WRAP_ELLIPSIS);
+		cs_wrap_text_any(&any, text, len, width, CS_WRAP_ELLIPSIS);
+		assert_int_equal(fast.n, any.n);
+		for (size_t k = 0; k < fast.n; k++) {
+			if (fast.v[k].start != any.v[k].start || fast.v[k].len != any.v[k].len ||
+			    fast.v[k].ellipsis != any.v[k].ellipsis || fast.v[k].cells != any.v[k].cells)
+				fail_msg("\"%s\" at width %zu: line %zu differs", text, width, k);
+		}
+		cs_wrap_free(&fast);
+		cs_wrap_free(&any);
+	}
+}
+
 static void cell_widths(void **state)
 {
 	(void)state;
@@ -118,7 +149,7 @@ int main(void)
 	int rc = RUN_TABLE("wrap", check_wrap, wrap_rows);
 	rc |= RUN_TABLE("bytes", check_bytes, bytes_rows);
 	rc |= RUN_TABLE("count", check_count, count_rows);
-	const struct CMUnitTest misc[] = { cmocka_unit_test(cell_widths) };
+	const struct CMUnitTest misc[] = { cmocka_unit_test(cell_widths), cmocka_unit_test(ascii_path_agrees) };
 	rc |= cmocka_run_group_tests_name("cells", misc, NULL, NULL);
 	return rc;
 }
