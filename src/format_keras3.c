@@ -90,22 +90,22 @@ static void row(struct cs_buf *b, struct table *t, const char *bar, bool header)
 			const struct cs_wrap *w = &t->cell[c];
 			size_t skip = header ? height - w->n : 0;
 			cs_buf_str(b, bar);
-			cs_buf_char(b, ' ', 1);
+			CS_BUF_LIT(b, " ");
 			if (y >= skip && y - skip < w->n) {
 				const struct cs_wline *l = &w->v[y - skip];
-				size_t pad = t->width[c] > l->cells ? t->width[c] - l->cells : 0;
+				size_t n = t->width[c] > l->cells ? t->width[c] - l->cells : 0;
 				if (c == NCOLS - 1)
-					cs_buf_char(b, ' ', pad);
+					pad(b, n);
 				cs_buf_wline(b, t->text[c].s, l);
 				if (c != NCOLS - 1)
-					cs_buf_char(b, ' ', pad);
+					pad(b, n);
 			} else {
-				cs_buf_char(b, ' ', t->width[c]);
+				pad(b, t->width[c]);
 			}
-			cs_buf_char(b, ' ', 1);
+			CS_BUF_LIT(b, " ");
 		}
 		cs_buf_str(b, bar);
-		cs_buf_char(b, '\n', 1);
+		CS_BUF_LIT(b, "\n");
 	}
 }
 

@@ -77,6 +77,7 @@ struct loader {
 	struct settings preset;		/* the second pass's settings */
 	struct cs_mark first_mark;
 	struct cs_buf explain;
+	struct cs_args args;		/* the layer being read */
 	struct counter counters[160];
 	size_t ncounters;
 	struct named *names;		/* explicit names, open addressing */
@@ -409,9 +410,7 @@ static int start_args(struct loader *l, struct layer_args *la, const struct cs_l
 	la->cls = cls;
 	la->mark = mark;
 	memset(la->given, 0, sizeof(la->given));
-	la->a = cs_arena_alloc(&l->scratch, sizeof(struct cs_args));
-	if (!la->a)
-		return oom(l, mark);
+	la->a = &l->args;
 	cs_args_defaults(cls, la->a);
 	return 0;
 }
