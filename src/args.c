@@ -109,15 +109,8 @@ static void caches_build(void)
 
 static const struct class_cache *cache_of(const struct cs_layer_class *cls)
 {
-	/* the last class asked for, per thread: layers come in runs */
-	static _Thread_local const struct cs_layer_class *last_cls;
-	static _Thread_local const struct class_cache *last;
-	if (cls == last_cls)
-		return last;
 	pthread_once(&caches_once, caches_build);
-	last = &caches[cs_layer_class_index(cls)];
-	last_cls = cls;
-	return last;
+	return &caches[cs_layer_class_index(cls)];
 }
 
 void cs_args_defaults(const struct cs_layer_class *cls, struct cs_args *a)
