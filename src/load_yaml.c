@@ -537,7 +537,7 @@ static int read_layer(struct loader *l)
 					return -1;
 				return finish_layer(l, &la);
 			}
-			const struct cs_layer_class *cls = cs_layer_class_find(key.u.scalar.text);
+			const struct cs_layer_class *cls = cs_layer_class_find_len(key.u.scalar.text, key.u.scalar.len);
 			char *name = cs_arena_strndup(&l->scratch, key.u.scalar.text, key.u.scalar.len);
 			struct cs_mark key_mark = key.mark;
 			if (!name || cs_yreader_next(r) < 0)
@@ -594,7 +594,7 @@ static int read_layer(struct loader *l)
 		if (event_scalar(l, &n) < 0)
 			return -1;
 		if (!cs_node_is_null(&n)) {
-			const struct cs_layer_class *cls = cs_layer_class_find(n.u.scalar.text);
+			const struct cs_layer_class *cls = cs_layer_class_find_len(n.u.scalar.text, n.u.scalar.len);
 			if (!cls)
 				return unknown_class(l, n.u.scalar.text, n.mark);
 			if (start_args(l, &la, cls, mark) < 0 || cs_yreader_next(r) < 0)

@@ -195,6 +195,7 @@ struct cs_layer_class {
 
 /* Lookup by canonical name or alias; NULL when unknown. */
 const struct cs_layer_class *cs_layer_class_find(const char *name);
+const struct cs_layer_class *cs_layer_class_find_len(const char *name, size_t len);
 /* The position of a class in the whole table (cs_layer_class_at). */
 size_t cs_layer_class_index(const struct cs_layer_class *cls);
 /* FNV-1a, for the lookup tables. */

@@ -100,14 +100,19 @@ static void class_table_build(void)
 	}
 }
 
-const struct cs_layer_class *cs_layer_class_find(const char *name)
+const struct cs_layer_class *cs_layer_class_find_len(const char *name, size_t len)
 {
 	pthread_once(&class_table_once, class_table_build);
-	uint32_t h = cs_hash(name, strlen(name));
+	uint32_t h = cs_hash(name, len);
 	for (size_t j = h & (CLASS_SLOTS - 1); class_table[j].name; j = (j + 1) & (CLASS_SLOTS - 1))
-		if (!strcmp(class_table[j].name, name))
+		if (!strncmp(class_table[j].name, name, len) && !class_table[j].name[len])
 			return class_table[j].cls;
 	return NULL;
+}
+
+const struct cs_layer_class *cs_layer_class_find(const char *name)
+{
+	return cs_layer_class_find_len(name, strlen(name));
 }
 
 static const char *all_names[512];
