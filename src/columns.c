@@ -34,7 +34,7 @@ static const struct {
 	[COL_ACTIVATION_BYTES] = { "activation_bytes", "Activations", true },
 	[COL_RF] = { "rf", "Receptive field", false },
 	[COL_STRIDE] = { "stride", "Eff. stride", false },
-	[COL_PADDING] = { "padding", "Eff. padding", false },
+	[COL_PADDING] = { "jump", "Eff. padding", false },
 };
 
 int cs_columns_parse(const char *list, struct cs_columns *cols, char *why, size_t size)
@@ -50,8 +50,8 @@ int cs_columns_parse(const char *list, struct cs_columns *cols, char *why, size_
 		for (int i = 0; i < NCOLUMNS; i++)
 			if (!strcmp(columns[i].name, word))
 				id = i;
-		if (!strcmp(word, "jump"))	/* the literature's name for the effective stride */
-			id = COL_STRIDE;
+		if (!strcmp(word, "padding"))	/* the plain name of `jump` */
+			id = COL_PADDING;
 		if (id < 0) {
 			const char *names[NCOLUMNS];
 			for (int i = 0; i < NCOLUMNS; i++)
@@ -62,7 +62,7 @@ int cs_columns_parse(const char *list, struct cs_columns *cols, char *why, size_
 			else
 				snprintf(why, size, "unknown column '%s'; expected layer, name, type, output_shape, "
 					 "params, trainable_params, non_trainable_params, params_percent, trainable, "
-					 "kernel, macs, flops, other_ops, activation_bytes, rf, stride, padding", word);
+					 "kernel, macs, flops, other_ops, activation_bytes, rf, stride, jump", word);
 			return -1;
 		}
 		if (cols->n == CS_MAX_COLUMNS) {

@@ -52,7 +52,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	static const char *const names[] = {
 		"layer", "name", "type", "output_shape", "params", "trainable_params",
 		"non_trainable_params", "params_percent", "trainable", "kernel", "macs", "flops",
-		"other_ops", "activation_bytes", "rf", "stride", "padding",
+		"other_ops", "activation_bytes", "rf", "stride", "jump",
 	};
 	for (int c = 0; c < cols->n; c++) {
 		if (c)

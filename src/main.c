@@ -43,7 +43,7 @@ static const char usage_text[] =
 	"                           output_shape, params, trainable_params,\n"
 	"                           non_trainable_params, params_percent, trainable,\n"
 	"                           kernel, macs, flops, other_ops, activation_bytes,\n"
-	"                           rf, stride, padding (with totals under the table)\n"
+	"                           rf, stride, jump (with totals under the table)\n"
 	"      --convention NAME    macs (default: bias excluded, as papers count) or\n"
 	"                           torchinfo (mult-adds with the bias additions)\n"
 	"      --batch-size N       the batch for activation memory where it is None\n"

@@ -43,7 +43,7 @@ CASES = [
     ("line_length_too_small", ["--line-length", "12", L5], 2, True, "line length 12 is out of range"),
     ("no_arguments", [], 2, True, "no model file given"),
     ("update_without_check", ["--update", L5], 2, True, "--update goes with --check"),
-    ("columns_keras3", ["--columns", "layer,output_shape,params,macs,activation_bytes,rf,stride,padding,kernel",
+    ("columns_keras3", ["--columns", "layer,output_shape,params,macs,activation_bytes,rf,stride,jump,kernel",
                         "models/mnist_cnn.yaml"], 0, True, None),
     ("columns_keras2", ["--style", "keras2", "--columns", "name,type,params,params_percent,trainable,flops",
                         "models/lenet5.yaml"], 0, True, None),
