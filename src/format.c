@@ -19,6 +19,26 @@ const char *const *cs_format_names(void)
 	return names;
 }
 
+static void total_line(struct cs_buf *b, const char *prefix, const char *label, int64_t count,
+		       int64_t bytes, bool commas, const char *byte_unit)
+{
+	char n[32], s[64];
+	cs_buf_printf(b, "%s%s: %s (%s)\n", prefix, label, cs_format_count(count, commas, n, sizeof(n)),
+		      cs_format_bytes(bytes, byte_unit, s, sizeof(s)));
+}
+
+void cs_buf_totals(struct cs_buf *b, const cs_model *m, const char *prefix, bool commas,
+		   const char *byte_unit)
+{
+	struct cs_totals t;
+	cs_model_totals(m, &t);
+	total_line(b, prefix, "Total params", t.trainable_params + t.non_trainable_params,
+		   t.trainable_bytes + t.non_trainable_bytes, commas, byte_unit);
+	total_line(b, prefix, "Trainable params", t.trainable_params, t.trainable_bytes, commas, byte_unit);
+	total_line(b, prefix, "Non-trainable params", t.non_trainable_params, t.non_trainable_bytes,
+		   commas, byte_unit);
+}
+
 void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple)
 {
 	cs_buf_char(b, '(', 1);

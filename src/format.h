@@ -30,6 +30,12 @@ extern const struct cs_formatter cs_format_csv;
 
 #define CS_MAX_LINE_LENGTH 10000
 
+/* The three totals lines: " Total params: 1,234 (4.82 KB)" and the
+ * trainable and non-trainable ones, each after prefix; counts with or
+ * without thousands separators, sizes in byte_unit ("B" or "Byte"). */
+void cs_buf_totals(struct cs_buf *b, const cs_model *m, const char *prefix, bool commas,
+		   const char *byte_unit);
+
 /* "(None, 8, 8, 5)"; with python_tuple, a 1-tuple is "(None,)". */
 void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple);
 

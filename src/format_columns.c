@@ -109,19 +109,8 @@ int cs_render_columns(const cs_model *m, const struct cs_render_options *opt,
 	else
 		cs_buf_char(b, '=', total), CS_BUF_LIT(b, "\n");
 
-	struct cs_totals t;
-	char n1[40], s1[40];
-	cs_model_totals(m, &t);
 	const char *pre = boxed ? " " : "";
-	cs_buf_printf(b, "%sTotal params: %s (%s)\n", pre,
-		      cs_format_count(t.trainable_params + t.non_trainable_params, boxed, n1, sizeof(n1)),
-		      cs_format_bytes(t.trainable_bytes + t.non_trainable_bytes, boxed ? "B" : "Byte", s1, sizeof(s1)));
-	cs_buf_printf(b, "%sTrainable params: %s (%s)\n", pre,
-		      cs_format_count(t.trainable_params, boxed, n1, sizeof(n1)),
-		      cs_format_bytes(t.trainable_bytes, boxed ? "B" : "Byte", s1, sizeof(s1)));
-	cs_buf_printf(b, "%sNon-trainable params: %s (%s)\n", pre,
-		      cs_format_count(t.non_trainable_params, boxed, n1, sizeof(n1)),
-		      cs_format_bytes(t.non_trainable_bytes, boxed ? "B" : "Byte", s1, sizeof(s1)));
+	cs_buf_totals(b, m, pre, boxed, boxed ? "B" : "Byte");
 	cs_figure_footer(m, opt, pre, "", b);
 	return 0;
 }

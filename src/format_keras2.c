@@ -60,13 +60,6 @@ static void row(struct cs_buf *b, struct cs_buf f[3], const size_t w[3], const s
 	}
 }
 
-static void total_line(struct cs_buf *b, const char *label, int64_t count, int64_t bytes)
-{
-	char s[64];
-	cs_buf_printf(b, "%s: %lld (%s)\n", label, (long long)count,
-		      cs_format_bytes(bytes, "Byte", s, sizeof(s)));
-}
-
 static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		  const struct cs_columns *cols, struct cs_buf *b)
 {
@@ -112,12 +105,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_buf_char(b, '=', (size_t)L);
 	cs_buf_char(b, '\n', 1);
 
-	struct cs_totals t;
-	cs_model_totals(m, &t);
-	total_line(b, "Total params", t.trainable_params + t.non_trainable_params,
-		   t.trainable_bytes + t.non_trainable_bytes);
-	total_line(b, "Trainable params", t.trainable_params, t.trainable_bytes);
-	total_line(b, "Non-trainable params", t.non_trainable_params, t.non_trainable_bytes);
+	cs_buf_totals(b, m, "", false, "Byte");
 	cs_buf_char(b, '_', (size_t)L);
 	cs_buf_char(b, '\n', 1);
 	for (int c = 0; c < 3; c++) {

@@ -151,13 +151,6 @@ static void title(struct cs_buf *b, const char *name, size_t console_width)
 	cs_buf_free(&t);
 }
 
-static void total_line(struct cs_buf *b, const char *label, int64_t count, int64_t bytes)
-{
-	char n[32], s[64];
-	cs_buf_printf(b, " %s: %s (%s)\n", label, cs_format_count(count, true, n, sizeof(n)),
-		      cs_format_bytes(bytes, "B", s, sizeof(s)));
-}
-
 static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		  const struct cs_columns *cols, struct cs_buf *b)
 {
@@ -204,12 +197,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	}
 	rule(b, &t, "\xE2\x94\x94", "\xE2\x94\x80", "\xE2\x94\xB4", "\xE2\x94\x98");
 
-	struct cs_totals tot;
-	cs_model_totals(m, &tot);
-	total_line(b, "Total params", tot.trainable_params + tot.non_trainable_params,
-		   tot.trainable_bytes + tot.non_trainable_bytes);
-	total_line(b, "Trainable params", tot.trainable_params, tot.trainable_bytes);
-	total_line(b, "Non-trainable params", tot.non_trainable_params, tot.non_trainable_bytes);
+	cs_buf_totals(b, m, " ", true, "B");
 
 	for (int c = 0; c < NCOLS; c++) {
 		if (t.text[c].failed)

@@ -419,6 +419,24 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Append s (owned) to the growing list v; false when out of memory. */
+static bool push(char ***v, int *count, int *cap, char *s)
+{
+	if (!s)
+		return false;
+	if (*count == *cap) {
+		char **nv = realloc(*v, (size_t)(*cap * 2) * sizeof(**v));
+		if (!nv) {
+			free(s);
+			return false;
+		}
+		*v = nv;
+		*cap *= 2;
+	}
+	(*v)[(*count)++] = s;
+	return true;
+}
+
 /* The model files named on the command line, directories expanded. */
 static int collect(char **args, int n, char ***files, int *nfiles)
 {
@@ -441,19 +459,13 @@ static int collect(char **args, int n, char ***files, int *nfiles)
 					    (len > 4 && !strcmp(e->d_name + len - 4, ".yml"));
 				if (!yaml || e->d_name[0] == '.')
 					continue;
-				if (count == cap) {
-					char **nv = realloc(v, (size_t)(cap *= 2) * sizeof(*v));
-					if (!nv)
-						break;
-					v = nv;
-				}
 				size_t plen = strlen(args[i]);
 				char *p = malloc(plen + len + 2);
-				if (!p)
+				if (p)
+					snprintf(p, plen + len + 2, "%s%s%s", args[i],
+						 plen && args[i][plen - 1] == '/' ? "" : "/", e->d_name);
+				if (!push(&v, &count, &cap, p))
 					break;
-				snprintf(p, plen + len + 2, "%s%s%s", args[i],
-					 plen && args[i][plen - 1] == '/' ? "" : "/", e->d_name);
-				v[count++] = p;
 			}
 			closedir(d);
 			qsort(v + from, (size_t)(count - from), sizeof(*v), by_name);
@@ -463,13 +475,8 @@ static int collect(char **args, int n, char ***files, int *nfiles)
 			}
 			continue;
 		}
-		if (count == cap) {
-			char **nv = realloc(v, (size_t)(cap *= 2) * sizeof(*v));
-			if (!nv)
-				break;
-			v = nv;
-		}
-		v[count++] = strdup(args[i]);
+		if (!push(&v, &count, &cap, strdup(args[i])))
+			break;
 	}
 	*files = v;
 	*nfiles = v ? count : 0;
