@@ -78,10 +78,19 @@ static void row(struct cs_buf *b, struct table *t, const char *bar, bool header)
 	}
 	size_t height = 0;
 	for (int c = 0; c < NCOLS; c++) {
-		cs_wrap_text(&t->cell[c], t->text[c].s, t->text[c].len, t->width[c],
-			     CS_WRAP_ELLIPSIS);
-		if (c == NCOLS - 1)
-			cs_wrap_rstrip(&t->cell[c], t->text[c].s, t->width[c]);
+		struct cs_wrap *w = &t->cell[c];
+		if (one_line(&t->text[c], t->width[c]) && w->cap &&
+		    (c != NCOLS - 1 || !t->text[c].len || t->text[c].s[t->text[c].len - 1] != ' ')) {
+			/* fits as it is: one line, no wrapping to do */
+			memset(&w->v[0], 0, sizeof(w->v[0]));
+			w->v[0].len = t->text[c].len;
+			w->v[0].cells = t->text[c].len;
+			w->n = 1;
+		} else {
+			cs_wrap_text(w, t->text[c].s, t->text[c].len, t->width[c], CS_WRAP_ELLIPSIS);
+			if (c == NCOLS - 1)
+				cs_wrap_rstrip(w, t->text[c].s, t->width[c]);
+		}
 		if (t->cell[c].n > height)
 			height = t->cell[c].n;
 	}
