@@ -113,15 +113,19 @@ static const struct class_cache *cache_of(const struct cs_layer_class *cls)
 	return &caches[cs_layer_class_index(cls)];
 }
 
-void cs_args_defaults(const struct cs_layer_class *cls, struct cs_args *a)
+const struct class_cache *cs_args_class(const struct cs_layer_class *cls)
 {
-	memcpy(a, &cache_of(cls)->defaults, sizeof(*a));
+	return cache_of(cls);
 }
 
-const struct cs_arg_spec *cs_args_lookup(const struct cs_layer_class *cls, const char *name,
-					 size_t len, size_t *index)
+void cs_args_defaults_of(const struct class_cache *k, struct cs_args *a)
 {
-	const struct class_cache *k = cache_of(cls);
+	memcpy(a, &k->defaults, sizeof(*a));
+}
+
+const struct cs_arg_spec *cs_args_lookup_in(const struct class_cache *k, const char *name, size_t len,
+					    size_t *index)
+{
 	uint32_t h = cs_hash(name, len);
 	for (size_t j = h & (ARG_SLOTS - 1); k->slot[j]; j = (j + 1) & (ARG_SLOTS - 1)) {
 		const struct cs_arg_spec *s = k->spec[k->slot[j] - 1];
@@ -133,11 +137,26 @@ const struct cs_arg_spec *cs_args_lookup(const struct cs_layer_class *cls, const
 	return NULL;
 }
 
-size_t cs_args_required(const struct cs_layer_class *cls, const uint8_t **indexes)
+size_t cs_args_required_in(const struct class_cache *k, const uint8_t **indexes)
 {
-	const struct class_cache *k = cache_of(cls);
 	*indexes = k->required;
 	return k->nrequired;
+}
+
+void cs_args_defaults(const struct cs_layer_class *cls, struct cs_args *a)
+{
+	cs_args_defaults_of(cache_of(cls), a);
+}
+
+const struct cs_arg_spec *cs_args_lookup(const struct cs_layer_class *cls, const char *name,
+					 size_t len, size_t *index)
+{
+	return cs_args_lookup_in(cache_of(cls), name, len, index);
+}
+
+size_t cs_args_required(const struct cs_layer_class *cls, const uint8_t **indexes)
+{
+	return cs_args_required_in(cache_of(cls), indexes);
 }
 
 const struct cs_arg_spec *cs_args_spec_at(const struct cs_layer_class *cls, size_t index)

@@ -27,6 +27,14 @@ const struct cs_arg_spec *cs_args_lookup(const struct cs_layer_class *cls, const
 size_t cs_args_required(const struct cs_layer_class *cls, const uint8_t **indexes);
 const struct cs_arg_spec *cs_args_spec_at(const struct cs_layer_class *cls, size_t index);
 
+/* The same through the class's table, looked up once for a layer. */
+struct class_cache;
+const struct class_cache *cs_args_class(const struct cs_layer_class *cls);
+void cs_args_defaults_of(const struct class_cache *k, struct cs_args *a);
+const struct cs_arg_spec *cs_args_lookup_in(const struct class_cache *k, const char *name, size_t len,
+					    size_t *index);
+size_t cs_args_required_in(const struct class_cache *k, const uint8_t **indexes);
+
 /* Every argument name of the class, for suggestions; returns the count. */
 size_t cs_args_names(const struct cs_layer_class *cls, const char **names,
 		     size_t max);

@@ -262,9 +262,13 @@ static int unknown_class(struct loader *l, const char *name, struct cs_mark at)
 
 struct layer_args {
 	const struct cs_layer_class *cls;
+	const struct class_cache *table;	/* its arguments' table */
 	struct cs_mark mark;
 	struct cs_args *a;
-	unsigned given[MAX_SPECS];	/* the line an argument was given on, or 0 */
+	uint64_t given[MAX_SPECS / 64];	/* which arguments were given */
+	unsigned given_line[32];	/* and on which line, for the first 32 */
+	uint8_t given_idx[32];
+	size_t ngiven;
 };
 
 static int unknown_arg(struct loader *l, const struct cs_layer_class *cls, const char *key,
@@ -283,17 +287,26 @@ static const struct cs_arg_spec *arg_key(struct loader *l, struct layer_args *la
 					 size_t len, struct cs_mark at)
 {
 	size_t idx;
-	const struct cs_arg_spec *s = cs_args_lookup(la->cls, key, len, &idx);
+	const struct cs_arg_spec *s = cs_args_lookup_in(la->table, key, len, &idx);
 	if (!s) {
 		unknown_arg(l, la->cls, key, at);
 		return NULL;
 	}
 	if (idx < MAX_SPECS) {
-		if (la->given[idx]) {
-			cs_fail(l->err, at, "duplicate key '%s' (first at line %u)", s->name, la->given[idx]);
+		uint64_t bit = (uint64_t)1 << (idx % 64);
+		if (la->given[idx / 64] & bit) {
+			unsigned first = 0;
+			for (size_t k = 0; k < la->ngiven; k++)
+				if (la->given_idx[k] == idx)
+					first = la->given_line[k];
+			cs_fail(l->err, at, "duplicate key '%s' (first at line %u)", s->name, first);
 			return NULL;
 		}
-		la->given[idx] = at.line;
+		la->given[idx / 64] |= bit;
+		if (la->ngiven < 32) {
+			la->given_idx[la->ngiven] = (uint8_t)idx;
+			la->given_line[la->ngiven++] = at.line;
+		}
 	}
 	return s;
 }
@@ -318,9 +331,9 @@ static int set_arg(struct loader *l, struct layer_args *la, const char *key, siz
 static int check_required(struct loader *l, const struct layer_args *la)
 {
 	const uint8_t *req;
-	size_t n = cs_args_required(la->cls, &req);
+	size_t n = cs_args_required_in(la->table, &req);
 	for (size_t i = 0; i < n; i++)
-		if (!la->given[req[i]])
+		if (!(la->given[req[i] / 64] & ((uint64_t)1 << (req[i] % 64))))
 			return cs_fail(l->err, la->mark, "%s: missing required argument '%s'",
 				       la->cls->name, cs_args_spec_at(la->cls, req[i])->name);
 	return 0;
@@ -408,10 +421,12 @@ static int start_args(struct loader *l, struct layer_args *la, const struct cs_l
 		      struct cs_mark mark)
 {
 	la->cls = cls;
+	la->table = cs_args_class(cls);
 	la->mark = mark;
 	memset(la->given, 0, sizeof(la->given));
+	la->ngiven = 0;
 	la->a = &l->args;
-	cs_args_defaults(cls, la->a);
+	cs_args_defaults_of(la->table, la->a);
 	return 0;
 }
 
