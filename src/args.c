@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
@@ -208,14 +209,19 @@ static bool scalar_int(const struct cs_node *n, long long *v, bool *range)
 		p++;
 	if (*p < '0' || *p > '9')
 		return false;
-	for (const char *q = p; *q; q++)
+	/* decimal digits only; the value saturates past 64 bits (out of range) */
+	unsigned long long u = 0;
+	for (const char *q = p; *q; q++) {
 		if (*q < '0' || *q > '9')
 			return false;
-	char *end;
-	errno = 0;
-	*v = strtoll(t, &end, 10);
-	if (errno == ERANGE || *end)
+		if (u > (ULLONG_MAX - 9) / 10)
+			*range = false;
+		else
+			u = u * 10 + (unsigned)(*q - '0');
+	}
+	if (u > (unsigned long long)LLONG_MAX)
 		*range = false;
+	*v = !*range ? 0 : t[0] == '-' ? -(long long)u : (long long)u;
 	return true;
 }
 
