@@ -73,9 +73,19 @@ void cs_buf_int(struct cs_buf *b, int64_t v)
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	if (v >= 0 && u < 100) {
+		/* most numbers in a summary: one or two digits, straight in */
+		if (u < 10) {
+			char c = (char)('0' + u);
+			cs_buf_add(b, &c, 1);
+		} else {
+			cs_buf_add(b, pairs + u * 2, 2);
+		}
+		return;
+	}
 	char tmp[24];
 	char *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	/* two digits at a time */
 	while (u >= 100) {
 		unsigned k = (unsigned)(u % 100) * 2;
