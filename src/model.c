@@ -16,45 +16,47 @@ struct cs_model *cs_model_new(void)
 	return m;
 }
 
+void *cs_chunks_add(struct cs_chunks *c, size_t size)
+{
+	if ((c->n & (CS_CHUNK - 1)) == 0) {
+		size_t k = c->n >> CS_CHUNK_SHIFT;
+		if ((k & (k - 1)) == 0) {
+			void **nv = realloc(c->v, (k ? 2 * k : 1) * sizeof(*nv));
+			if (!nv)
+				return NULL;
+			c->v = nv;
+		}
+		c->v[k] = malloc(CS_CHUNK * size);
+		if (!c->v[k])
+			return NULL;
+		c->nchunks = k + 1;
+	}
+	void *item = cs_chunks_at(c, c->n++, size);
+	memset(item, 0, size);
+	return item;
+}
+
+void cs_chunks_free(struct cs_chunks *c)
+{
+	for (size_t k = 0; k < c->nchunks; k++)
+		free(c->v[k]);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
 struct cs_layer *cs_model_add_layer(struct cs_model *m)
 {
-	if ((m->nlayers & (CS_CHUNK - 1)) == 0) {
-		/* a new chunk; the table of chunks grows by doubling */
-		size_t k = m->nlayers >> CS_CHUNK_SHIFT;
-		if ((k & (k - 1)) == 0) {
-			struct cs_layer **nc = realloc(m->chunks, (k ? 2 * k : 1) * sizeof(*nc));
-			if (!nc)
-				return NULL;
-			m->chunks = nc;
-		}
-		m->chunks[k] = malloc(CS_CHUNK * sizeof(struct cs_layer));
-		if (!m->chunks[k])
-			return NULL;
-		m->nchunks = k + 1;
-	}
-	struct cs_layer *ly = cs_model_at(m, m->nlayers++);
-	memset(ly, 0, sizeof(*ly));
+	struct cs_layer *ly = cs_chunks_add(&m->layers, sizeof(struct cs_layer));
+	if (ly)
+		m->nlayers++;
 	return ly;
 }
 
 struct cs_op *cs_model_add_op(struct cs_model *m, struct cs_layer *ly)
 {
-	if (m->nops % CS_OP_CHUNK == 0) {
-		size_t k = m->nops / CS_OP_CHUNK;
-		if ((k & (k - 1)) == 0) {
-			struct cs_op **nc = realloc(m->op_chunks, (k ? 2 * k : 1) * sizeof(*nc));
-			if (!nc)
-				return NULL;
-			m->op_chunks = nc;
-		}
-		m->op_chunks[k] = malloc(CS_OP_CHUNK * sizeof(struct cs_op));
-		if (!m->op_chunks[k])
-			return NULL;
-		m->nop_chunks = k + 1;
-	}
-	struct cs_op *op = &m->op_chunks[m->nops / CS_OP_CHUNK][m->nops % CS_OP_CHUNK];
-	memset(op, 0, sizeof(*op));
-	ly->op = (uint32_t)++m->nops;
+	struct cs_op *op = cs_chunks_add(&m->ops, sizeof(struct cs_op));
+	if (op)
+		ly->op = (uint32_t)m->ops.n;
 	return op;
 }
 
@@ -62,12 +64,8 @@ void cs_model_destroy(cs_model *m)
 {
 	if (!m)
 		return;
-	for (size_t k = 0; k < m->nchunks; k++)
-		free(m->chunks[k]);
-	free(m->chunks);
-	for (size_t k = 0; k < m->nop_chunks; k++)
-		free(m->op_chunks[k]);
-	free(m->op_chunks);
+	cs_chunks_free(&m->layers);
+	cs_chunks_free(&m->ops);
 	free(m->explains);
 	free(m->warnings);
 	cs_arena_free(&m->arena);

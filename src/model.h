@@ -40,10 +40,25 @@ struct cs_op {
 	int32_t k[3], s[3], d[3], pad[3];	/* per spatial axis */
 };
 
-#define CS_OP_CHUNK 4096
 
 #define CS_CHUNK_SHIFT 12
 #define CS_CHUNK (1u << CS_CHUNK_SHIFT)
+
+/* A growing array that never moves its items: chunks of CS_CHUNK items,
+ * the table of chunks doubling. */
+struct cs_chunks {
+	void **v;
+	size_t nchunks, n;
+};
+
+/* A new zeroed item of size bytes at the end; NULL when out of memory. */
+void *cs_chunks_add(struct cs_chunks *c, size_t size);
+void cs_chunks_free(struct cs_chunks *c);
+
+static inline void *cs_chunks_at(const struct cs_chunks *c, size_t i, size_t size)
+{
+	return (char *)c->v[i >> CS_CHUNK_SHIFT] + (i & (CS_CHUNK - 1)) * size;
+}
 
 struct cs_model {
 	struct cs_arena arena;
@@ -56,10 +71,9 @@ struct cs_model {
 	const char *dtype_policy;	/* NULL: float32 */
 	int data_format;		/* the file-wide default */
 	struct cs_mark layers_mark;
-	struct cs_layer **chunks;
-	size_t nchunks, nlayers;
-	struct cs_op **op_chunks;
-	size_t nop_chunks, nops;
+	struct cs_chunks layers;	/* struct cs_layer */
+	size_t nlayers;
+	struct cs_chunks ops;		/* struct cs_op */
 	const char **explains;		/* per layer, with the explain option */
 	struct cs_warning *warnings;	/* the audit's findings */
 	size_t nwarnings;
@@ -73,13 +87,12 @@ struct cs_model {
 
 static inline struct cs_layer *cs_model_at(const struct cs_model *m, size_t i)
 {
-	return &m->chunks[i >> CS_CHUNK_SHIFT][i & (CS_CHUNK - 1)];
+	return cs_chunks_at(&m->layers, i, sizeof(struct cs_layer));
 }
 
 static inline const struct cs_op *cs_model_op(const struct cs_model *m, const struct cs_layer *ly)
 {
-	size_t i = ly->op - 1;
-	return ly->op ? &m->op_chunks[i / CS_OP_CHUNK][i % CS_OP_CHUNK] : NULL;
+	return ly->op ? cs_chunks_at(&m->ops, ly->op - 1u, sizeof(struct cs_op)) : NULL;
 }
 
 /* A new op for the last layer; NULL when out of memory. */
