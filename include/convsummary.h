@@ -45,7 +45,8 @@ void cs_error_print(const struct cs_error *err, FILE *f);
 typedef struct cs_model cs_model;
 
 /*
- * Read, check and summarise the model in the file at path.  Returns a model
+ * Read, check and summarise the model in the file at path ("-": the
+ * standard input, named "<stdin>" in errors).  Returns a model
  * the caller frees with cs_model_destroy(), or NULL with *err filled in:
  * status CS_USAGE when the file cannot be read, CS_INVALID when its content
  * is not a valid model.

@@ -946,19 +946,25 @@ cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options
 	memset(err, 0, sizeof(*err));
 	cs_error_set_file(err, path);
 
-	FILE *f = fopen(path, "rb");
+	/* "-" is the standard input */
+	bool in = !strcmp(path, "-");
+	FILE *f = in ? stdin : fopen(path, "rb");
 	if (!f) {
 		cs_fail_status(err, CS_USAGE, none, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
+	if (in)
+		cs_error_set_file(err, "<stdin>");
 	struct stat st;
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
+		if (!in)
+			fclose(f);
 		cs_fail_status(err, CS_USAGE, none, "is a directory; expected a model file");
 		return NULL;
 	}
 	struct source src = { NULL, 0, f };
 	cs_model *m = load(&src, opt, err);
-	fclose(f);
+	if (!in)
+		fclose(f);
 	return m;
 }

@@ -20,7 +20,7 @@ static const char usage_text[] =
 	"\n"
 	"Print what Keras's model.summary() prints for each model: every layer's\n"
 	"output shape and parameter count, and the totals.  A directory stands for\n"
-	"every *.yaml file in it.\n"
+	"every *.yaml file in it, and - for the standard input.\n"
 	"\n"
 	"options:\n"
 	"  -f, --format FORMAT      text (default), json, markdown or csv\n"

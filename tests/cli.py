@@ -72,6 +72,19 @@ def run(binary, args):
     return subprocess.run([binary] + args, capture_output=True, timeout=60)
 
 
+def stdin_case(binary):
+    """`-` reads the model from the standard input."""
+    model = open(L5, "rb").read()
+    p = subprocess.run([binary, "-"], input=model, capture_output=True, timeout=60)
+    want = run(binary, [L5]).stdout
+    if p.returncode != 0 or p.stdout != want:
+        return f"exit {p.returncode}: {p.stderr!r}"
+    p = subprocess.run([binary, "-"], input=b"layers: [Dens]\n", capture_output=True, timeout=60)
+    if p.returncode != 1 or not p.stderr.startswith(b"<stdin>:1:10: error: unknown layer class 'Dens'"):
+        return f"error from stdin: exit {p.returncode}: {p.stderr!r}"
+    return None
+
+
 def update_case(binary):
     """--update writes the file, then --check agrees with it."""
     with tempfile.TemporaryDirectory() as d:
@@ -136,6 +149,12 @@ def main():
         else:
             passed += 1
     if not only:
+        why = stdin_case(binary)
+        if why:
+            failed += 1
+            print("FAIL stdin: " + why)
+        else:
+            passed += 1
         why = published_case(binary)
         if why:
             failed += 1
