@@ -1,0 +1,142 @@
+#include "names.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+
+static int oom(struct cs_names *l, struct cs_mark at)
+{
+	return cs_fail(l->err, at, "out of memory");
+}
+
+static struct cs_name_counter *counter_of(struct cs_names *l, const char *stem)
+{
+	for (size_t i = 0; i < l->ncounters; i++)
+		if (l->counters[i].stem == stem)
+			return &l->counters[i];
+	if (l->ncounters == sizeof(l->counters) / sizeof(l->counters[0]))
+		return NULL;
+	struct cs_name_counter *c = &l->counters[l->ncounters++];
+	c->stem = stem;
+	c->next = 0;
+	c->watched = false;
+	return c;
+}
+
+static size_t name_slot(const struct cs_names *l, const char *name)
+{
+	size_t mask = l->names_cap - 1;
+	size_t j = cs_hash(name, strlen(name)) & mask;
+	while (l->names[j].name && strcmp(l->names[j].name, name))
+		j = (j + 1) & mask;
+	return j;
+}
+
+static const struct cs_named *find_name(const struct cs_names *l, const char *name)
+{
+	if (!l->names_cap)
+		return NULL;
+	size_t j = name_slot(l, name);
+	return l->names[j].name ? &l->names[j] : NULL;
+}
+
+static int add_name(struct cs_names *l, const char *name, unsigned line)
+{
+	if (2 * (l->names_n + 1) > l->names_cap) {
+		size_t cap = l->names_cap ? 2 * l->names_cap : 64;
+		struct cs_named *old = l->names;
+		size_t old_cap = l->names_cap;
+		l->names = calloc(cap, sizeof(*l->names));
+		if (!l->names) {
+			l->names = old;
+			return -1;
+		}
+		l->names_cap = cap;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].name)
+				l->names[name_slot(l, old[i].name)] = old[i];
+		free(old);
+	}
+	l->names[name_slot(l, name)] = (struct cs_named){ name, line };
+	l->names_n++;
+	return 0;
+}
+
+static int duplicate(struct cs_names *l, const struct cs_layer *ly, const char *name, unsigned other,
+		     bool automatic)
+{
+	return cs_fail(l->err, ly->mark, "duplicate layer name '%s' (also the layer at line %u); "
+		       "Keras requires unique names%s", name, other,
+		       automatic ? " (this one is automatic: name the other one differently)" : "");
+}
+
+/* The line of the layer that got automatic name stem_k. */
+static unsigned auto_line(const struct cs_names *l, const char *stem, uint32_t k)
+{
+	for (size_t i = 0; i < l->m->nlayers; i++) {
+		const struct cs_layer *ly = cs_model_at(l->m, i);
+		if (!ly->name && ly->cls->snake == stem && ly->auto_index == k)
+			return ly->mark.line;
+	}
+	return 0;
+}
+
+/* Keras refuses a Sequential model whose names repeat: an explicit name
+ * may repeat another, or an automatic one made before or after it. */
+static int name_layer(struct cs_names *l, struct cs_layer *ly, const char *given)
+{
+	if (!given) {
+		struct cs_name_counter *c = counter_of(l, ly->cls->snake);
+		if (!c)
+			return oom(l, ly->mark);
+		ly->auto_index = c->next++;
+		if (c->watched) {
+			char buf[128];
+			const char *name = cs_layer_name(ly, buf, sizeof(buf));
+			const struct cs_named *n = find_name(l, name);
+			if (n)
+				return duplicate(l, ly, name, n->line, true);
+		}
+		return 0;
+	}
+	const struct cs_named *n = find_name(l, given);
+	if (n)
+		return duplicate(l, ly, given, n->line, false);
+	for (size_t i = 0; i < cs_layer_class_count(); i++) {
+		const char *stem = cs_layer_class_at(i)->snake;
+		size_t len = strlen(stem);
+		if (stem[0] != given[0] || strncmp(stem, given, len))
+			continue;
+		struct cs_name_counter *c = counter_of(l, stem);
+		if (!c)
+			return oom(l, ly->mark);
+		c->watched = true;
+		const char *rest = given + len;
+		if (!*rest && c->next > 0)
+			return duplicate(l, ly, given, auto_line(l, stem, 0), false);
+		if (rest[0] == '_' && rest[1] >= '1' && rest[1] <= '9' && strlen(rest + 1) < 10) {
+			char *end;
+			unsigned long k = strtoul(rest + 1, &end, 10);
+			if (!*end && k < c->next)
+				return duplicate(l, ly, given, auto_line(l, stem, (uint32_t)k), false);
+		}
+	}
+	ly->name = cs_arena_strdup(&l->m->arena, given);
+	if (!ly->name || add_name(l, ly->name, ly->mark.line) < 0)
+		return oom(l, ly->mark);
+	return 0;
+}
+
+int cs_names_layer(struct cs_names *n, struct cs_model *m, struct cs_layer *ly, const char *given,
+		   struct cs_error *err)
+{
+	n->m = m;
+	n->err = err;
+	return name_layer(n, ly, given);
+}
+
+void cs_names_reset(struct cs_names *n)
+{
+	free(n->names);
+	memset(n, 0, sizeof(*n));
+}
