@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static int oom(struct cs_names *l, struct cs_mark at)
 {
 	return cs_fail(l->err, at, "out of memory");
