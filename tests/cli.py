@@ -149,24 +149,15 @@ def main():
         else:
             passed += 1
     if not only:
-        why = stdin_case(binary)
-        if why:
-            failed += 1
-            print("FAIL stdin: " + why)
-        else:
-            passed += 1
-        why = published_case(binary)
-        if why:
-            failed += 1
-            print("FAIL published figures: " + why)
-        else:
-            passed += 1
-        why = update_case(binary)
-        if why:
-            failed += 1
-            print("FAIL update: " + why)
-        else:
-            passed += 1
+        # the cases that are functions: each returns what went wrong, or None
+        for label, check in (("stdin", stdin_case), ("published figures", published_case),
+                             ("update", update_case)):
+            why = check(binary)
+            if why:
+                failed += 1
+                print(f"FAIL {label}: " + why)
+            else:
+                passed += 1
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
