@@ -14,6 +14,16 @@ static char *field(struct cs_args *a, const struct cs_arg_spec *s)
 	return (char *)a + s->offset;
 }
 
+/* A spec by name, straight from the class's groups (before the caches). */
+static const struct cs_arg_spec *cs_args_find_spec(const struct cs_layer_class *cls, const char *name)
+{
+	for (const struct cs_arg_spec *const *g = cls->args; *g; g++)
+		for (const struct cs_arg_spec *s = *g; s->name; s++)
+			if (!strcmp(s->name, name))
+				return s;
+	return NULL;
+}
+
 static void fill_defaults(const struct cs_layer_class *cls, struct cs_args *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -88,6 +98,10 @@ static void caches_build(void)
 		const struct cs_layer_class *cls = cs_layer_class_at(c);
 		struct class_cache *k = &caches[c];
 		fill_defaults(cls, &k->defaults);
+		/* the file-wide data_format is Keras's image_data_format: it only
+		 * reaches classes that take a data_format */
+		if (!cs_args_find_spec(cls, "data_format"))
+			k->defaults.data_format = CS_DF_LAST;
 		size_t idx = 0;
 		for (const struct cs_arg_spec *const *g = cls->args; *g; g++) {
 			for (const struct cs_arg_spec *s = *g; s->name; s++, idx++) {

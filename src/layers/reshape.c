@@ -232,16 +232,9 @@ static int infer_repeat(struct cs_infer *c)
 	return 0;
 }
 
-/* ZeroPadding1D has a data_format in Keras; Cropping1D and UpSampling1D
- * always work on axis 1. */
-static int spatial_first(const struct cs_infer *c)
-{
-	return c->cls->rank == 1 && c->cls->args[1] != zero_padding_args ? 1 : cs_first_spatial(c);
-}
-
 static int infer_zero_padding(struct cs_infer *c)
 {
-	int r = c->cls->rank, first = spatial_first(c);
+	int r = c->cls->rank, first = cs_first_spatial(c);
 	c->spatial = CS_SP_SHIFT;
 	for (int i = 0; i < r; i++)
 		c->win_pad[i] = c->a->pairs[i][0];
@@ -262,7 +255,7 @@ static int infer_zero_padding(struct cs_infer *c)
 
 static int infer_cropping(struct cs_infer *c)
 {
-	int r = c->cls->rank, first = spatial_first(c);
+	int r = c->cls->rank, first = cs_first_spatial(c);
 	c->spatial = CS_SP_SHIFT;
 	for (int i = 0; i < r; i++)
 		c->win_pad[i] = -c->a->pairs[i][0];
@@ -288,7 +281,7 @@ static int infer_cropping(struct cs_infer *c)
 
 static int infer_upsampling(struct cs_infer *c)
 {
-	int r = c->cls->rank, first = spatial_first(c);
+	int r = c->cls->rank, first = cs_first_spatial(c);
 	c->spatial = CS_SP_UPSAMPLE;
 	for (int i = 0; i < r; i++)
 		c->win_s[i] = c->a->size[i];
