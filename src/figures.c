@@ -76,7 +76,7 @@ int cs_figures_next(const cs_model *m, struct cs_figures_walk *w, struct cs_figu
 	f->activation_bytes = mul_known(out, ly->act_bytes);
 
 	int n = w->naxes;
-	int first = in_rank >= 3 && m->data_format == CS_DF_FIRST ? 2 : 1;
+	int first = in_rank >= 3 && (ly->flags & CS_LF_CHANNELS_FIRST) ? 2 : 1;
 	switch (ly->spatial) {
 	case CS_SP_WINDOW:
 	case CS_SP_TRANSPOSE:

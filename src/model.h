@@ -13,6 +13,7 @@
 enum {
 	CS_LF_BIAS = 1 << 0,	/* adds a bias to every output element */
 	CS_LF_BYTES = 1 << 1,	/* its bytes are in its op (mixed element sizes) */
+	CS_LF_CHANNELS_FIRST = 1 << 2,	/* its spatial axes start at axis 2 */
 };
 
 /* 64 bytes a layer. */

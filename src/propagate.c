@@ -112,7 +112,7 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 	ly->act_bytes = (uint8_t)act_bytes(m, a);
 	ly->elem_ops = (uint8_t)(c.elem_ops < 255 ? c.elem_ops : 255);
 	ly->spatial = (uint8_t)c.spatial;
-	ly->flags = c.bias_adds ? CS_LF_BIAS : 0;
+	ly->flags = (c.bias_adds ? CS_LF_BIAS : 0) | (c.data_format == CS_DF_FIRST ? CS_LF_CHANNELS_FIRST : 0);
 	bool mixed = c.trainable_bytes != c.trainable * c.elem_bytes ||
 		     c.non_trainable_bytes != c.non_trainable * c.elem_bytes;
 	if (mixed || c.macs || c.other_ops || (c.spatial != CS_SP_KEEP && c.spatial != CS_SP_RESET &&

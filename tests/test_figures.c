@@ -48,6 +48,9 @@ static const struct row rows[] = {
 	{ "max_pooling", IN("[9, 9, 2]") "MaxPooling2D", 0, 0, 128, 128, 2, 2, 2, 0 },
 	/* global pooling reads every input element: 5*5*7; its field is the grid */
 	{ "global_pooling", IN("[5, 5, 7]") "GlobalAveragePooling2D", 0, 0, 175, 28, 2, 5, 1, 0 },
+	/* the layer's own channels_first: 5 channels, a 7x3 grid, field 7 */
+	{ "global_pooling_channels_first", IN("[5, 7, 3]") "GlobalAveragePooling2D: {data_format: channels_first}",
+	  0, 0, 105, 20, 2, 7, 1, 0 },
 	/* BatchNormalization at inference: a scale and a shift per element */
 	{ "batch_norm", IN("[6, 6, 8]") "BatchNormalization", 0, 0, 576, 1152, 2, 1, 1, 0 },
 	/* embedding: a lookup; the sequence axis starts its own field */
