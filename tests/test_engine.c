@@ -147,6 +147,12 @@ static const struct row rows[] = {
 	  "(None, 8, 8, 5)", 140, 0, -1 },
 	{ "data_format_after_layers", "input_shape: [3, 10, 10]\nlayers:\n  - Conv2D: {filters: 5, kernel_size: 3}\n"
 	  "data_format: channels_first\n", "(None, 5, 8, 8)", 140, 0, -1 },
+	/* the file's data_format reaches ZeroPadding1D (it takes one: pads the
+	 * last axis, 10+2 = 12) but not Cropping1D (always axis 1: 10-2 = 8) */
+	{ "file_channels_first_zero_padding1d", "data_format: channels_first\n" IN("[4, 10]") "ZeroPadding1D",
+	  "(None, 4, 12)", 0, 0, -1 },
+	{ "file_channels_first_cropping1d", "data_format: channels_first\n" IN("[10, 4]") "Cropping1D",
+	  "(None, 8, 4)", 0, 0, -1 },
 	{ "dtype_policy_after_layers", "input_shape: [4]\nlayers:\n  - Dense: {units: 3}\ndtype_policy: float16\n",
 	  "(None, 3)", 15, 0, 30 },
 	{ "batch_size_after_layers", "input_shape: [4]\nlayers:\n  - Dense: {units: 3}\nbatch_size: 2\n",
