@@ -139,6 +139,22 @@ static void per_axis(struct cs_buf *b, const double *v, int n, const char *sep)
 	}
 }
 
+/* "3x3" after prefix; with a prefix, nothing when every value is 1. */
+static void per_axis_int(struct cs_buf *b, const char *prefix, const int64_t *v, int n)
+{
+	bool ones = true;
+	for (int i = 0; i < n; i++)
+		ones = ones && v[i] == 1;
+	if (*prefix && ones)
+		return;
+	cs_buf_str(b, prefix);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			CS_BUF_LIT(b, "x");
+		cs_buf_int(b, v[i]);
+	}
+}
+
 void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
 		    const struct cs_figures *f, const struct cs_render_options *opt, bool raw,
 		    struct cs_buf *out)
@@ -187,31 +203,10 @@ void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
 			CS_BUF_LIT(out, "-");
 			break;
 		}
-		for (int i = 0; i < f->kernel_rank; i++) {
-			if (i)
-				CS_BUF_LIT(out, "x");
-			cs_buf_int(out, f->kernel[i]);
-		}
-		for (int i = 0; i < f->kernel_rank; i++)
-			if (f->stride[i] != 1) {
-				CS_BUF_LIT(out, " /");
-				for (int k = 0; k < f->kernel_rank; k++) {
-					if (k)
-						CS_BUF_LIT(out, "x");
-					cs_buf_int(out, f->stride[k]);
-				}
-				break;
-			}
-		for (int i = 0; i < f->kernel_rank; i++)
-			if (f->dilation[i] != 1) {
-				CS_BUF_LIT(out, " d");
-				for (int k = 0; k < f->kernel_rank; k++) {
-					if (k)
-						CS_BUF_LIT(out, "x");
-					cs_buf_int(out, f->dilation[k]);
-				}
-				break;
-			}
+		/* 3x3, then " /2x2" and " d2x2" when not all ones */
+		per_axis_int(out, "", f->kernel, f->kernel_rank);
+		per_axis_int(out, " /", f->stride, f->kernel_rank);
+		per_axis_int(out, " d", f->dilation, f->kernel_rank);
 		break;
 	case COL_MACS:
 		count(out, macs, raw);

@@ -50,6 +50,8 @@ CASES = [
     ("columns_markdown", ["--format", "markdown", "--columns", "layer,output_shape,macs,rf", L5], 0, True, None),
     ("columns_csv", ["--format", "csv", "--columns", "name,macs,other_ops,activation_bytes,rf,stride",
                      "models/mnist_cnn.yaml"], 0, True, None),
+    ("columns_kernel_forms", ["--format", "csv", "--columns", "name,kernel", "tests/cli/kernel_forms.yaml"],
+     0, True, None),
     ("columns_unknown", ["--columns", "layer,mac", L5], 2, True, "unknown column 'mac'; did you mean 'macs'?"),
     ("convention_torchinfo", ["--columns", "name,macs", "--convention", "torchinfo", L5], 0, True, None),
     ("batch_size_for_memory", ["--columns", "name,activation_bytes", "--batch-size", "32", L5], 0, True, None),
