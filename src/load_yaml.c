@@ -116,15 +116,28 @@ static int set_input(struct loader *l, struct cs_mark at, const struct cs_ints *
 
 /* ---- one layer ---------------------------------------------------------------- */
 
-static int unknown_class(struct loader *l, const char *name, struct cs_mark at)
+/* The class a node names; NULL after an error when it names none. */
+static const struct cs_layer_class *class_of(struct loader *l, const struct cs_node *n)
 {
+	char buf[64];
+	if (n->kind != CS_NODE_SCALAR || cs_node_is_null(n)) {
+		cs_fail(l->err, n->mark, "expected a layer class name, got %s",
+			cs_node_describe(n, buf, sizeof(buf)));
+		return NULL;
+	}
+	const char *name = n->u.scalar.text;
+	const struct cs_layer_class *cls = cs_layer_class_find_len(name, n->u.scalar.len);
+	if (cls)
+		return cls;
 	const char *const *names;
 	size_t count = cs_layer_class_names(&names);
 	const char *near = cs_closest(name, names, count);
 	if (near)
-		return cs_fail(l->err, at, "unknown layer class '%s'; did you mean '%s'?", name, near);
-	return cs_fail(l->err, at, "unknown layer class '%s'; expected a Keras layer such as "
-		       "Conv2D, Dense or MaxPooling2D", name);
+		cs_fail(l->err, n->mark, "unknown layer class '%s'; did you mean '%s'?", name, near);
+	else
+		cs_fail(l->err, n->mark, "unknown layer class '%s'; expected a Keras layer such as "
+			"Conv2D, Dense or MaxPooling2D", name);
+	return NULL;
 }
 
 struct layer_args {
@@ -370,12 +383,9 @@ static int layer_from_node(struct loader *l, const struct cs_node *n)
 		return cs_fail(l->err, n->mark, "expected a layer such as `- Conv2D: {filters: 5, "
 			       "kernel_size: 3}`, got a list");
 	}
-	if (cls_node->kind != CS_NODE_SCALAR || cs_node_is_null(cls_node))
-		return cs_fail(l->err, cls_node->mark, "expected a layer class name, got %s",
-			       cs_node_describe(cls_node, buf, sizeof(buf)));
-	const struct cs_layer_class *cls = cs_layer_class_find(cls_node->u.scalar.text);
+	const struct cs_layer_class *cls = class_of(l, cls_node);
 	if (!cls)
-		return unknown_class(l, cls_node->u.scalar.text, cls_node->mark);
+		return -1;
 	struct layer_args la;
 	if (start_args(l, &la, cls, n->mark) < 0)
 		return -1;
@@ -408,14 +418,8 @@ static int read_layer(struct loader *l)
 				r->depth = 3;
 				if (cs_yreader_node(r, &l->scratch, &cn) < 0)
 					return -1;
-				char buf[64];
-				if (cn->kind != CS_NODE_SCALAR || cs_node_is_null(cn))
-					return cs_fail(l->err, cn->mark, "expected a layer class name, got %s",
-						       cs_node_describe(cn, buf, sizeof(buf)));
-				const struct cs_layer_class *cls = cs_layer_class_find(cn->u.scalar.text);
-				if (!cls)
-					return unknown_class(l, cn->u.scalar.text, cn->mark);
-				if (start_args(l, &la, cls, mark) < 0 || read_args(l, &la, 3, true) < 0)
+				const struct cs_layer_class *cls = class_of(l, cn);
+				if (!cls || start_args(l, &la, cls, mark) < 0 || read_args(l, &la, 3, true) < 0)
 					return -1;
 				return finish_layer(l, &la);
 			}
@@ -476,10 +480,8 @@ static int read_layer(struct loader *l)
 		if (event_scalar(l, &n) < 0)
 			return -1;
 		if (!cs_node_is_null(&n)) {
-			const struct cs_layer_class *cls = cs_layer_class_find_len(n.u.scalar.text, n.u.scalar.len);
-			if (!cls)
-				return unknown_class(l, n.u.scalar.text, n.mark);
-			if (start_args(l, &la, cls, mark) < 0 || cs_yreader_next(r) < 0)
+			const struct cs_layer_class *cls = class_of(l, &n);
+			if (!cls || start_args(l, &la, cls, mark) < 0 || cs_yreader_next(r) < 0)
 				return -1;
 			return finish_layer(l, &la);
 		}
