@@ -69,39 +69,16 @@ void cs_buf_add_slow(struct cs_buf *b, const char *s, size_t len)
 
 void cs_buf_int(struct cs_buf *b, int64_t v)
 {
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	if (v >= 0 && u < 100) {
-		/* most numbers in a summary: one or two digits, straight in */
-		if (u < 10) {
-			char c = (char)('0' + u);
-			cs_buf_add(b, &c, 1);
-		} else {
-			cs_buf_add(b, pairs + u * 2, 2);
-		}
-		return;
-	}
-	char tmp[24];
-	char *p = tmp + sizeof(tmp);
-	/* two digits at a time */
-	while (u >= 100) {
-		unsigned k = (unsigned)(u % 100) * 2;
-		u /= 100;
-		*--p = pairs[k + 1];
-		*--p = pairs[k];
-	}
-	if (u >= 10) {
-		*--p = pairs[u * 2 + 1];
-		*--p = pairs[u * 2];
-	} else {
-		*--p = (char)('0' + u);
-	}
-	if (v < 0)
-		*--p = '-';
-	cs_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+	char *p = cs_buf_reserve(b, CS_INT_MAX_CHARS);
+	if (p)
+		cs_buf_commit(b, cs_put_int(p, v));
+}
+
+char *cs_buf_reserve_slow(struct cs_buf *b, size_t n)
+{
+	if (b->sink && b->len + n >= SINK_CHUNK)
+		cs_buf_flush(b);
+	return grow(b, n) ? b->s + b->len : NULL;
 }
 
 void cs_buf_str(struct cs_buf *b, const char *s)

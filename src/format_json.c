@@ -1,70 +1,130 @@
 /* The JSON of shared/spec/outputs.md (keys in its order, integers as
  * integers, an unknown size as null), one layer a line, with every figure
  * of README's "Figures beyond Keras" added to each layer and the totals. */
+#include <stdio.h>
 #include <string.h>
 
 #include "columns.h"
 #include "format.h"
 
-static void string(struct cs_buf *b, const char *s)
+/* The writers below fill room reserved in the buffer: at most
+ * string_room() bytes for a string, 24 a dimension, 32 a figure. */
+static size_t string_room(const char *s)
 {
-	CS_BUF_LIT(b, "\"");
-	size_t plain = 0;
-	while (s[plain] && s[plain] != '"' && s[plain] != '\\' && (unsigned char)s[plain] >= 0x20)
-		plain++;
-	if (!s[plain]) {
-		cs_buf_add(b, s, plain);
-		CS_BUF_LIT(b, "\"");
-		return;
-	}
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			char esc[2] = { '\\', (char)*p };
-			cs_buf_add(b, esc, 2);
-		} else if (*p < 0x20) {
-			cs_buf_printf(b, "\\u%04x", *p);
+	return 6 * strlen(s) + 2;
+}
+
+static char *put_string(char *p, const char *s)
+{
+	*p++ = '"';
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)*c;
+		} else if (*c < 0x20) {
+			static const char hex[] = "0123456789abcdef";
+			p = CS_PUT_LIT(p, "\\u00");
+			*p++ = hex[*c >> 4];
+			*p++ = hex[*c & 15];
 		} else {
-			cs_buf_add(b, (const char *)p, 1);
+			*p++ = (char)*c;
 		}
 	}
-	CS_BUF_LIT(b, "\"");
+	*p++ = '"';
+	return p;
+}
+
+static void string(struct cs_buf *b, const char *s)
+{
+	char *p = cs_buf_reserve(b, string_room(s));
+	if (p)
+		cs_buf_commit(b, put_string(p, s));
+}
+
+static char *put_shape(char *p, size_t rank, const int64_t *dims)
+{
+	*p++ = '[';
+	for (size_t i = 0; i < rank; i++) {
+		if (i)
+			p = CS_PUT_LIT(p, ", ");
+		p = dims[i] < 0 ? CS_PUT_LIT(p, "null") : cs_put_int(p, dims[i]);
+	}
+	*p++ = ']';
+	return p;
 }
 
 static void shape(struct cs_buf *b, size_t rank, const int64_t *dims)
 {
-	CS_BUF_LIT(b, "[");
-	for (size_t i = 0; i < rank; i++) {
-		if (i)
-			CS_BUF_LIT(b, ", ");
-		if (dims[i] < 0)
-			CS_BUF_LIT(b, "null");
-		else
-			cs_buf_int(b, dims[i]);
-	}
-	CS_BUF_LIT(b, "]");
+	char *p = cs_buf_reserve(b, 24 * rank + 2);
+	if (p)
+		cs_buf_commit(b, put_shape(p, rank, dims));
+}
+
+static char *put_count(char *p, int64_t v)
+{
+	return v < 0 ? CS_PUT_LIT(p, "null") : cs_put_int(p, v);
 }
 
 static void count_or_null(struct cs_buf *b, int64_t v)
 {
-	if (v < 0)
-		CS_BUF_LIT(b, "null");
-	else
-		cs_buf_int(b, v);
+	char *p = cs_buf_reserve(b, CS_INT_MAX_CHARS);
+	if (p)
+		cs_buf_commit(b, put_count(p, v));
 }
 
 /* A figure per spatial axis: integers, or decimals after upsampling. */
-static void axes(struct cs_buf *b, const double *v, int n)
+static char *put_axes(char *p, const double *v, int n)
 {
-	CS_BUF_LIT(b, "[");
+	*p++ = '[';
 	for (int i = 0; i < n; i++) {
 		if (i)
-			CS_BUF_LIT(b, ", ");
+			p = CS_PUT_LIT(p, ", ");
 		if (v[i] == (double)(int64_t)v[i])
-			cs_buf_int(b, (int64_t)v[i]);
+			p = cs_put_int(p, (int64_t)v[i]);
 		else
-			cs_buf_printf(b, "%.6g", v[i]);
+			p += snprintf(p, 30, "%.6g", v[i]);
 	}
-	CS_BUF_LIT(b, "]");
+	*p++ = ']';
+	return p;
+}
+
+/* One layer, on one line: a changed layer is a changed line in a diff. */
+static void layer(struct cs_buf *b, const struct cs_layer_info *li, const struct cs_figures *f,
+		  int64_t macs)
+{
+	char *p = cs_buf_reserve(b, 512 + string_room(li->name) + string_room(li->class_name) +
+				 24 * li->rank + 3 * 32 * (size_t)f->naxes);
+	if (!p)
+		return;
+	p = CS_PUT_LIT(p, "    {\"name\": ");
+	p = put_string(p, li->name);
+	p = CS_PUT_LIT(p, ", \"type\": ");
+	p = put_string(p, li->class_name);
+	p = CS_PUT_LIT(p, ", \"output_shape\": ");
+	p = put_shape(p, li->rank, li->dims);
+	p = CS_PUT_LIT(p, ", \"params\": ");
+	p = cs_put_int(p, li->trainable_params + li->non_trainable_params);
+	p = CS_PUT_LIT(p, ", \"trainable_params\": ");
+	p = cs_put_int(p, li->trainable_params);
+	p = CS_PUT_LIT(p, ", \"non_trainable_params\": ");
+	p = cs_put_int(p, li->non_trainable_params);
+	p = CS_PUT_LIT(p, ", \"macs\": ");
+	p = put_count(p, macs);
+	p = CS_PUT_LIT(p, ", \"flops\": ");
+	p = put_count(p, cs_flops(macs));
+	p = CS_PUT_LIT(p, ", \"other_ops\": ");
+	p = put_count(p, f->other_ops);
+	p = CS_PUT_LIT(p, ", \"activation_bytes\": ");
+	p = put_count(p, f->activation_bytes);
+	if (f->naxes) {
+		p = CS_PUT_LIT(p, ", \"receptive_field\": ");
+		p = put_axes(p, f->receptive_field, f->naxes);
+		p = CS_PUT_LIT(p, ", \"effective_stride\": ");
+		p = put_axes(p, f->effective_stride, f->naxes);
+		p = CS_PUT_LIT(p, ", \"effective_padding\": ");
+		p = put_axes(p, f->effective_padding, f->naxes);
+	}
+	cs_buf_commit(b, p);
 }
 
 static void explain(struct cs_buf *b, const char *text)
@@ -110,35 +170,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		cs_figures_next(m, &w, &f);
 		cs_figure_totals_add(&ft, &f);
 		int64_t macs = torch ? f.mult_adds : f.macs;
-		/* one layer a line: a changed layer is a changed line in a diff */
-		CS_BUF_LIT(b, "    {\"name\": ");
-		string(b, li.name);
-		CS_BUF_LIT(b, ", \"type\": ");
-		string(b, li.class_name);
-		CS_BUF_LIT(b, ", \"output_shape\": ");
-		shape(b, li.rank, li.dims);
-		CS_BUF_LIT(b, ", \"params\": ");
-		cs_buf_int(b, li.trainable_params + li.non_trainable_params);
-		CS_BUF_LIT(b, ", \"trainable_params\": ");
-		cs_buf_int(b, li.trainable_params);
-		CS_BUF_LIT(b, ", \"non_trainable_params\": ");
-		cs_buf_int(b, li.non_trainable_params);
-		CS_BUF_LIT(b, ", \"macs\": ");
-		count_or_null(b, macs);
-		CS_BUF_LIT(b, ", \"flops\": ");
-		count_or_null(b, cs_flops(macs));
-		CS_BUF_LIT(b, ", \"other_ops\": ");
-		count_or_null(b, f.other_ops);
-		CS_BUF_LIT(b, ", \"activation_bytes\": ");
-		count_or_null(b, f.activation_bytes);
-		if (f.naxes) {
-			CS_BUF_LIT(b, ", \"receptive_field\": ");
-			axes(b, f.receptive_field, f.naxes);
-			CS_BUF_LIT(b, ", \"effective_stride\": ");
-			axes(b, f.effective_stride, f.naxes);
-			CS_BUF_LIT(b, ", \"effective_padding\": ");
-			axes(b, f.effective_padding, f.naxes);
-		}
+		layer(b, &li, &f, macs);
 		if (li.explain)
 			explain(b, li.explain);
 		cs_buf_str(b, i + 1 < n ? "},\n" : "}\n");

@@ -321,9 +321,9 @@ static int event_scalar(struct loader *l, struct cs_node *n)
 static int read_args(struct loader *l, struct layer_args *la, int depth, bool skip_type)
 {
 	struct cs_yreader *r = &l->r;
-	while (r->event.type != YAML_MAPPING_END_EVENT) {
+	while (r->event->type != YAML_MAPPING_END_EVENT) {
 		struct cs_node key;
-		if (r->event.type != YAML_SCALAR_EVENT) {
+		if (r->event->type != YAML_SCALAR_EVENT) {
 			struct cs_node *k;
 			if (cs_yreader_node(r, &l->scratch, &k) < 0)
 				return -1;
@@ -339,7 +339,7 @@ static int read_args(struct loader *l, struct layer_args *la, int depth, bool sk
 			return -1;
 		struct cs_node value, *v = &value;
 		r->depth = depth;
-		if (r->event.type == YAML_SCALAR_EVENT) {
+		if (r->event->type == YAML_SCALAR_EVENT) {
 			if (event_scalar(l, &value) < 0 || arg_value(l, la, s, v) < 0 ||
 			    cs_yreader_next(r) < 0)
 				return -1;
@@ -405,11 +405,11 @@ static int read_layer(struct loader *l)
 	struct cs_mark mark = cs_yreader_mark(r);
 	struct layer_args la;
 	r->depth = 2;
-	if (r->event.type == YAML_MAPPING_START_EVENT && !r->event.data.mapping_start.tag) {
+	if (r->event->type == YAML_MAPPING_START_EVENT && !r->event->tag) {
 		if (cs_yreader_next(r) < 0)
 			return -1;
 		struct cs_node key;
-		if (r->event.type == YAML_SCALAR_EVENT && event_scalar(l, &key) == 0 && key.u.scalar.plain) {
+		if (r->event->type == YAML_SCALAR_EVENT && event_scalar(l, &key) == 0 && key.u.scalar.plain) {
 			if (!strcmp(key.u.scalar.text, "type")) {
 				/* - type: Class, then its arguments */
 				if (cs_yreader_next(r) < 0)
@@ -428,16 +428,16 @@ static int read_layer(struct loader *l)
 			struct cs_mark key_mark = key.mark;
 			if (!name || cs_yreader_next(r) < 0)
 				return name ? -1 : oom(l, key_mark);
-			bool null_args = r->event.type == YAML_SCALAR_EVENT &&
+			bool null_args = r->event->type == YAML_SCALAR_EVENT &&
 					 event_scalar(l, &key) == 0 && cs_node_is_null(&key);
-			if (cls && (null_args || (r->event.type == YAML_MAPPING_START_EVENT &&
-						  !r->event.data.mapping_start.tag))) {
+			if (cls && (null_args || (r->event->type == YAML_MAPPING_START_EVENT &&
+						  !r->event->tag))) {
 				/* - Class: {arguments} */
 				if (start_args(l, &la, cls, mark) < 0 || cs_yreader_next(r) < 0)
 					return -1;
 				if (!null_args && read_args(l, &la, 4, false) < 0)
 					return -1;
-				if (r->event.type != YAML_MAPPING_END_EVENT) {
+				if (r->event->type != YAML_MAPPING_END_EVENT) {
 					struct cs_node *k;
 					r->depth = 3;
 					if (cs_yreader_node(r, &l->scratch, &k) < 0)
@@ -474,7 +474,7 @@ static int read_layer(struct loader *l)
 			return -1;
 		return layer_from_node(l, item);
 	}
-	if (r->event.type == YAML_SCALAR_EVENT) {
+	if (r->event->type == YAML_SCALAR_EVENT) {
 		/* - Class */
 		struct cs_node n;
 		if (event_scalar(l, &n) < 0)
@@ -513,7 +513,7 @@ static int parse_layers(struct loader *l)
 	struct cs_yreader *r = &l->r;
 	if (l->second_pass && apply_preset(l) < 0)
 		return -1;
-	if (r->event.type != YAML_SEQUENCE_START_EVENT) {
+	if (r->event->type != YAML_SEQUENCE_START_EVENT) {
 		struct cs_node *v;
 		char buf[64];
 		if (cs_yreader_node(r, &l->scratch, &v) < 0)
@@ -526,7 +526,7 @@ static int parse_layers(struct loader *l)
 	if (cs_yreader_next(r) < 0)
 		return -1;
 	l->first_layer = true;
-	while (r->event.type != YAML_SEQUENCE_END_EVENT) {
+	while (r->event->type != YAML_SEQUENCE_END_EVENT) {
 		if (read_layer(l) < 0)
 			return -1;
 		cs_arena_reset(&l->scratch);
@@ -634,7 +634,7 @@ static int parse_model(struct loader *l)
 	struct cs_yreader *r = &l->r;
 	if (cs_yreader_begin(r) < 0)
 		return -1;
-	if (r->event.type != YAML_MAPPING_START_EVENT) {
+	if (r->event->type != YAML_MAPPING_START_EVENT) {
 		struct cs_node *v;
 		char buf[64];
 		if (cs_yreader_node(r, &l->scratch, &v) < 0)
@@ -649,7 +649,7 @@ static int parse_model(struct loader *l)
 		return -1;
 	bool seen[NTOP_KEYS] = { false };
 	unsigned seen_line[NTOP_KEYS] = { 0 };
-	while (r->event.type != YAML_MAPPING_END_EVENT) {
+	while (r->event->type != YAML_MAPPING_END_EVENT) {
 		struct cs_node *key;
 		r->depth = 1;
 		if (cs_yreader_node(r, &l->scratch, &key) < 0)
@@ -694,6 +694,7 @@ struct source {
 /* One reading of the whole file into l->m (fresh). */
 static int read_pass(struct loader *l, const struct source *src)
 {
+	int rc;
 	if (src->file) {
 		if (l->second_pass && fseek(src->file, 0, SEEK_SET) != 0) {
 			struct cs_mark none = { 0, 0 };
@@ -702,11 +703,12 @@ static int read_pass(struct loader *l, const struct source *src)
 					      "input_shape, batch_size, data_format and dtype_policy before "
 					      "`layers`", strerror(errno));
 		}
-		cs_yreader_init_file(&l->r, src->file, l->err);
+		rc = cs_yreader_init_file(&l->r, src->file, l->err);
 	} else {
-		cs_yreader_init(&l->r, (const unsigned char *)src->data, src->len, l->err);
+		rc = cs_yreader_init(&l->r, (const unsigned char *)src->data, src->len, l->err);
 	}
-	int rc = parse_model(l);
+	if (rc == 0)
+		rc = parse_model(l);
 	cs_yreader_close(&l->r);
 	cs_arena_reset(&l->scratch);
 	return rc;

@@ -3,58 +3,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct cs_mark mark_of(const yaml_mark_t *m)
-{
-	struct cs_mark k = { (unsigned)m->line + 1, (unsigned)m->column + 1 };
-	return k;
-}
-
 struct cs_mark cs_yreader_mark(const struct cs_yreader *r)
 {
-	return mark_of(&r->event.start_mark);
+	return r->event->mark;
 }
 
-void cs_yreader_init(struct cs_yreader *r, const unsigned char *data,
-		     size_t len, struct cs_error *err)
+static int opened(struct cs_yreader *r)
+{
+	static const struct cs_event none = { .type = YAML_NO_EVENT, .mark = { 1, 1 } };
+	r->event = &none;
+	if (r->events)
+		return 0;
+	return cs_fail(r->err, none.mark, "out of memory");
+}
+
+int cs_yreader_init(struct cs_yreader *r, const unsigned char *data,
+		    size_t len, struct cs_error *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->err = err;
 	r->data = data;
 	r->len = len;
-	yaml_parser_initialize(&r->parser);
-	yaml_parser_set_input_string(&r->parser, data, len);
+	r->events = cs_events_open_string(data, len);
+	return opened(r);
 }
 
-void cs_yreader_init_file(struct cs_yreader *r, FILE *f, struct cs_error *err)
+int cs_yreader_init_file(struct cs_yreader *r, FILE *f, struct cs_error *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->err = err;
 	r->file = f;
-	yaml_parser_initialize(&r->parser);
-	yaml_parser_set_input_file(&r->parser, f);
+	r->events = cs_events_open_file(f);
+	return opened(r);
 }
 
 void cs_yreader_close(struct cs_yreader *r)
 {
-	if (r->have_event)
-		yaml_event_delete(&r->event);
-	r->have_event = false;
-	yaml_parser_delete(&r->parser);
+	cs_events_close(r->events);
+	r->events = NULL;
 }
 
 static int syntax_error(struct cs_yreader *r)
 {
-	yaml_parser_t *p = &r->parser;
-	struct cs_mark m = mark_of(&p->problem_mark);
-	if (p->error == YAML_MEMORY_ERROR)
+	const struct cs_parse_error *p = cs_events_error(r->events);
+	struct cs_mark m = p->problem_mark;
+	if (p->kind == YAML_MEMORY_ERROR)
 		return cs_fail(r->err, m, "out of memory while reading YAML");
-	if (p->error == YAML_READER_ERROR) {
+	if (p->kind == YAML_READER_ERROR) {
 		/* the reader reports a byte offset: count lines up to it; for a bad
 		 * trailing byte, point at the sequence's lead byte */
 		size_t off = p->problem_offset;
 		unsigned char *copy = NULL;
 		if (r->file) {
-			/* the file again, up to the problem (errors only) */
+			/* the file again, up to the problem (errors only; the parse
+			 * has stopped, so the file is ours) */
 			copy = malloc(off + 4);
 			if (copy && fseek(r->file, 0, SEEK_SET) == 0) {
 				r->len = fread(copy, 1, off + 4, r->file);
@@ -83,19 +85,16 @@ static int syntax_error(struct cs_yreader *r)
 	if (p->context)
 		return cs_fail(r->err, m, "YAML syntax: %s %s (line %u)",
 			       p->problem ? p->problem : "error", p->context,
-			       (unsigned)p->context_mark.line + 1);
+			       p->context_mark.line);
 	return cs_fail(r->err, m, "YAML syntax: %s",
 		       p->problem ? p->problem : "error");
 }
 
 int cs_yreader_next(struct cs_yreader *r)
 {
-	if (r->have_event)
-		yaml_event_delete(&r->event);
-	r->have_event = false;
-	if (!yaml_parser_parse(&r->parser, &r->event))
+	r->event = cs_events_next(r->events);
+	if (r->event->type == YAML_NO_EVENT)
 		return syntax_error(r);
-	r->have_event = true;
 	return 0;
 }
 
@@ -103,36 +102,36 @@ int cs_yreader_begin(struct cs_yreader *r)
 {
 	if (cs_yreader_next(r) < 0)
 		return -1;
-	if (r->event.type != YAML_STREAM_START_EVENT)
+	if (r->event->type != YAML_STREAM_START_EVENT)
 		return cs_fail(r->err, cs_yreader_mark(r), "YAML: no stream");
 	if (cs_yreader_next(r) < 0)
 		return -1;
-	if (r->event.type == YAML_STREAM_END_EVENT) {
+	if (r->event->type == YAML_STREAM_END_EVENT) {
 		struct cs_mark start = { 1, 1 };
 		return cs_fail(r->err, start,
 			       "the file is empty: expected a mapping with a 'layers' list");
 	}
-	if (r->event.type != YAML_DOCUMENT_START_EVENT)
+	if (r->event->type != YAML_DOCUMENT_START_EVENT)
 		return cs_fail(r->err, cs_yreader_mark(r), "YAML: no document");
 	return cs_yreader_next(r);
 }
 
 int cs_yreader_finish(struct cs_yreader *r)
 {
-	if (r->event.type != YAML_DOCUMENT_END_EVENT)
+	if (r->event->type != YAML_DOCUMENT_END_EVENT)
 		return cs_fail(r->err, cs_yreader_mark(r), "YAML: expected the end of the document");
 	if (cs_yreader_next(r) < 0)
 		return -1;
-	if (r->event.type == YAML_DOCUMENT_START_EVENT)
+	if (r->event->type == YAML_DOCUMENT_START_EVENT)
 		return cs_fail(r->err, cs_yreader_mark(r),
 			       "a second YAML document: expected one model per file");
-	if (r->event.type != YAML_STREAM_END_EVENT)
+	if (r->event->type != YAML_STREAM_END_EVENT)
 		return cs_fail(r->err, cs_yreader_mark(r), "YAML: expected the end of the stream");
 	return 0;
 }
 
 /* Tags: the core schema's own are accepted, anything else is refused. */
-static int check_tag(struct cs_yreader *r, const yaml_char_t *tag, bool *is_str)
+static int check_tag(struct cs_yreader *r, const char *tag, bool *is_str)
 {
 	*is_str = false;
 	if (!tag)
@@ -185,7 +184,6 @@ static int oom(struct cs_yreader *r)
 static int read_collection(struct cs_yreader *r, struct cs_arena *a, struct cs_node *n,
 			   bool is_map, struct cs_node *first)
 {
-	yaml_event_t *e = &r->event;
 	if (++r->depth > CS_YAML_MAX_DEPTH)
 		return cs_fail(r->err, n->mark, "nesting deeper than %d levels: expected a model file",
 			       CS_YAML_MAX_DEPTH);
@@ -195,7 +193,7 @@ static int read_collection(struct cs_yreader *r, struct cs_arena *a, struct cs_n
 	int rc = 0;
 	if (first && ptrvec_push(&pv, first) < 0)
 		rc = oom(r);
-	while (rc == 0 && e->type != end) {
+	while (rc == 0 && r->event->type != end) {
 		struct cs_node *child;
 		rc = cs_yreader_node(r, a, &child);
 		bool is_key = is_map && pv.n % 2 == 0;
@@ -252,64 +250,63 @@ int cs_yreader_map_rest(struct cs_yreader *r, struct cs_arena *a, struct cs_mark
 
 int cs_yreader_peek_scalar(struct cs_yreader *r, struct cs_node *n)
 {
-	yaml_event_t *e = &r->event;
+	const struct cs_event *e = r->event;
 	bool is_str;
 	n->kind = CS_NODE_SCALAR;
-	n->mark = mark_of(&e->start_mark);
-	if (check_tag(r, e->data.scalar.tag, &is_str) < 0)
+	n->mark = e->mark;
+	if (check_tag(r, e->tag, &is_str) < 0)
 		return -1;
-	if (e->data.scalar.length > CS_YAML_MAX_SCALAR)
+	if (e->length > CS_YAML_MAX_SCALAR)
 		return cs_fail(r->err, n->mark, "a value of %zu bytes; expected at most %d (1 MiB)",
-			       e->data.scalar.length, CS_YAML_MAX_SCALAR);
+			       e->length, CS_YAML_MAX_SCALAR);
 	/* only an escape in a quoted scalar can make a NUL */
-	if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE &&
-	    memchr(e->data.scalar.value, '\0', e->data.scalar.length))
+	if (!e->plain &&
+	    memchr(e->value, '\0', e->length))
 		return cs_fail(r->err, n->mark, "a NUL character in a value: expected text");
-	n->u.scalar.text = (const char *)e->data.scalar.value;
-	n->u.scalar.len = e->data.scalar.length;
-	n->u.scalar.plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str;
+	n->u.scalar.text = e->value;
+	n->u.scalar.len = e->length;
+	n->u.scalar.plain = e->plain && !is_str;
 	return 0;
 }
 
 int cs_yreader_node(struct cs_yreader *r, struct cs_arena *a,
 		    struct cs_node **out)
 {
-	yaml_event_t *e = &r->event;
+	const struct cs_event *e = r->event;
 	struct cs_node *n = cs_arena_alloc(a, sizeof(*n));
 	if (!n)
 		return oom(r);
-	n->mark = mark_of(&e->start_mark);
+	n->mark = e->mark;
 	bool is_str;
 
 	switch (e->type) {
 	case YAML_ALIAS_EVENT:
 		return cs_fail(r->err, n->mark,
 			       "YAML alias '*%s' is not supported: write the value out",
-			       (const char *)e->data.alias.anchor);
+			       e->value ? e->value : "...");
 	case YAML_SCALAR_EVENT:
-		if (check_tag(r, e->data.scalar.tag, &is_str) < 0)
+		if (check_tag(r, e->tag, &is_str) < 0)
 			return -1;
 		n->kind = CS_NODE_SCALAR;
-		if (e->data.scalar.length > CS_YAML_MAX_SCALAR)
+		if (e->length > CS_YAML_MAX_SCALAR)
 			return cs_fail(r->err, n->mark,
 				       "a value of %zu bytes; expected at most %d (1 MiB)",
-				       e->data.scalar.length, CS_YAML_MAX_SCALAR);
-		if (memchr(e->data.scalar.value, '\0', e->data.scalar.length))
+				       e->length, CS_YAML_MAX_SCALAR);
+		if (memchr(e->value, '\0', e->length))
 			return cs_fail(r->err, n->mark,
 				       "a NUL character in a value: expected text");
-		n->u.scalar.text = cs_arena_strndup(a, (const char *)e->data.scalar.value,
-						    e->data.scalar.length);
+		n->u.scalar.text = cs_arena_strndup(a, e->value,
+						    e->length);
 		if (!n->u.scalar.text)
 			return oom(r);
-		n->u.scalar.len = e->data.scalar.length;
-		n->u.scalar.plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str;
+		n->u.scalar.len = e->length;
+		n->u.scalar.plain = e->plain && !is_str;
 		*out = n;
 		return cs_yreader_next(r);
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT: {
 		bool is_map = e->type == YAML_MAPPING_START_EVENT;
-		if (check_tag(r, is_map ? e->data.mapping_start.tag
-				 : e->data.sequence_start.tag, &is_str) < 0)
+		if (check_tag(r, e->tag, &is_str) < 0)
 			return -1;
 		if (cs_yreader_next(r) < 0 || read_collection(r, a, n, is_map, NULL) < 0)
 			return -1;

@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "yaml_events.h"
 
 #define CS_YAML_MAX_DEPTH 64
 #define CS_YAML_MAX_SCALAR (1024 * 1024)	/* longer values are refused */
@@ -50,9 +51,8 @@ struct cs_node {
 };
 
 struct cs_yreader {
-	yaml_parser_t parser;
-	yaml_event_t event;
-	bool have_event;
+	struct cs_events *events;
+	const struct cs_event *event;	/* the current one */
 	int depth;
 	struct cs_error *err;
 	const unsigned char *data;	/* for turning byte offsets into marks */
@@ -60,15 +60,18 @@ struct cs_yreader {
 	FILE *file;			/* or the file being read */
 };
 
-/* Start reading len bytes; the bytes must outlive the reader. */
-void cs_yreader_init(struct cs_yreader *r, const unsigned char *data,
-		     size_t len, struct cs_error *err);
+/* Start reading len bytes; the bytes must outlive the reader.  -1 (with
+ * *err) when out of memory; cs_yreader_close() is due either way. */
+int cs_yreader_init(struct cs_yreader *r, const unsigned char *data,
+		    size_t len, struct cs_error *err);
 /* Read from an open file instead (from where it stands), in libyaml's own
- * small buffers, so a large file is never held whole. */
-void cs_yreader_init_file(struct cs_yreader *r, FILE *f, struct cs_error *err);
+ * small buffers, so a large file is never held whole (yaml_events.h: a
+ * large one is parsed ahead on a second thread). */
+int cs_yreader_init_file(struct cs_yreader *r, FILE *f, struct cs_error *err);
 void cs_yreader_close(struct cs_yreader *r);
 
-/* Move to the next event (the current one is in r->event). */
+/* Move to the next event (the current one is r->event; the previous one's
+ * texts are gone). */
 int cs_yreader_next(struct cs_yreader *r);
 
 /* Read the node that starts at the current event, leaving the reader on

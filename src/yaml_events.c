@@ -1,0 +1,323 @@
+#include "yaml_events.h"
+
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BLOCK_BYTES (512 * 1024)
+#define AHEAD_BLOCKS 4		/* blocks in flight when the parse runs ahead */
+
+size_t cs_events_thread_min_bytes = 256 * 1024;
+
+struct block {
+	char *mem;
+	size_t cap, used;
+};
+
+struct cs_events {
+	/* the parsing side: the second thread's alone while it runs */
+	yaml_parser_t parser;
+	yaml_event_t pending;	/* parsed, but did not fit in the last block */
+	bool have_pending;
+	bool finished;		/* the last record (stream end or failure) is out */
+	struct cs_parse_error error;
+
+	/* the reading side */
+	struct block *current;	/* the block being read; NULL before the first */
+	size_t at;		/* where its next record starts */
+	const struct cs_event *last;
+
+	/* blocks: one without a thread; with one, [consumed, produced) are
+	 * full (in order, modulo nblocks) and the rest are free to fill */
+	struct block blocks[AHEAD_BLOCKS];
+	size_t nblocks;
+	bool threaded;
+	bool stop;		/* the reader closed before the end */
+	size_t produced, consumed;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+};
+
+static size_t round_up(size_t n)
+{
+	size_t a = alignof(struct cs_event);
+	return (n + a - 1) / a * a;
+}
+
+static struct cs_mark mark_of(const yaml_mark_t *m)
+{
+	struct cs_mark k = { (unsigned)m->line + 1, (unsigned)m->column + 1 };
+	return k;
+}
+
+/* Room for a record of need bytes, always keeping enough for the failure
+ * record that may have to follow it. */
+static bool fits(const struct block *b, size_t need)
+{
+	return b->cap - b->used >= need + sizeof(struct cs_event);
+}
+
+/* Copy e into b: 0 when done, 1 when b is full (and not empty), -1 when an
+ * empty block could not grow to hold it. */
+static int put(struct block *b, const yaml_event_t *e)
+{
+	const yaml_char_t *value = NULL, *tag = NULL;
+	size_t length = 0;
+	bool plain = false;
+	switch (e->type) {
+	case YAML_SCALAR_EVENT:
+		value = e->data.scalar.value;
+		length = e->data.scalar.length;
+		tag = e->data.scalar.tag;
+		plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		break;
+	case YAML_ALIAS_EVENT:
+		value = e->data.alias.anchor;
+		length = strlen((const char *)value);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		tag = e->data.sequence_start.tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		tag = e->data.mapping_start.tag;
+		break;
+	default:
+		break;
+	}
+	size_t kept = value && length <= CS_EVENTS_MAX_KEPT ? length + 1 : 0;
+	size_t taglen = tag ? strlen((const char *)tag) : 0;
+	if (taglen > CS_EVENTS_MAX_KEPT)
+		taglen = CS_EVENTS_MAX_KEPT;	/* only ever quoted in a message */
+	size_t need = round_up(sizeof(struct cs_event) + kept + (tag ? taglen + 1 : 0));
+	if (!fits(b, need)) {
+		if (b->used)
+			return 1;
+		size_t cap = need + sizeof(struct cs_event);
+		char *mem = realloc(b->mem, cap);
+		if (!mem)
+			return -1;
+		b->mem = mem;
+		b->cap = cap;
+	}
+	struct cs_event *r = (struct cs_event *)(void *)(b->mem + b->used);
+	char *text = (char *)(r + 1);
+	r->type = e->type;
+	r->mark = mark_of(&e->start_mark);
+	r->plain = plain;
+	r->length = length;
+	r->value = NULL;
+	r->tag = NULL;
+	if (kept) {
+		memcpy(text, value, length);
+		text[length] = '\0';
+		r->value = text;
+		text += kept;
+	}
+	if (tag) {
+		memcpy(text, tag, taglen);
+		text[taglen] = '\0';
+		r->tag = text;
+	}
+	r->size = need;
+	b->used += need;
+	return 0;
+}
+
+/* The failure record, and the failure itself for cs_events_error(). */
+static void put_failure(struct cs_events *ev, struct block *b)
+{
+	yaml_parser_t *p = &ev->parser;
+	struct cs_parse_error *f = &ev->error;
+	f->kind = p->error ? p->error : YAML_MEMORY_ERROR;
+	f->problem = p->error ? p->problem : "out of memory";
+	f->context = p->error ? p->context : NULL;
+	f->problem_mark = mark_of(&p->problem_mark);
+	f->context_mark = mark_of(&p->context_mark);
+	f->problem_offset = p->problem_offset;
+	struct cs_event *r = (struct cs_event *)(void *)(b->mem + b->used);
+	memset(r, 0, sizeof(*r));
+	r->type = YAML_NO_EVENT;
+	r->mark = f->problem_mark;
+	r->size = sizeof(*r);
+	b->used += sizeof(*r);
+	ev->finished = true;
+}
+
+/* Parse into b (emptied first) until it is full or the stream is over. */
+static void fill(struct cs_events *ev, struct block *b)
+{
+	b->used = 0;
+	while (!ev->finished) {
+		if (!ev->have_pending) {
+			if (!yaml_parser_parse(&ev->parser, &ev->pending)) {
+				put_failure(ev, b);
+				return;
+			}
+			ev->have_pending = true;
+		}
+		int rc = put(b, &ev->pending);
+		if (rc > 0)
+			return;
+		bool end = ev->pending.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev->pending);
+		ev->have_pending = false;
+		if (rc < 0)
+			put_failure(ev, b);
+		else if (end)
+			ev->finished = true;
+	}
+}
+
+static void *parse_ahead(void *arg)
+{
+	struct cs_events *ev = arg;
+	for (;;) {
+		pthread_mutex_lock(&ev->lock);
+		while (!ev->stop && ev->produced - ev->consumed == ev->nblocks)
+			pthread_cond_wait(&ev->changed, &ev->lock);
+		struct block *b = ev->stop ? NULL : &ev->blocks[ev->produced % ev->nblocks];
+		pthread_mutex_unlock(&ev->lock);
+		if (!b)
+			return NULL;
+		fill(ev, b);
+		pthread_mutex_lock(&ev->lock);
+		ev->produced++;
+		pthread_cond_signal(&ev->changed);
+		pthread_mutex_unlock(&ev->lock);
+		if (ev->finished)
+			return NULL;
+	}
+}
+
+/* The next full block for the reader, giving the current one back. */
+static struct block *take(struct cs_events *ev)
+{
+	if (!ev->threaded) {
+		fill(ev, &ev->blocks[0]);
+		return &ev->blocks[0];
+	}
+	pthread_mutex_lock(&ev->lock);
+	if (ev->current) {
+		ev->consumed++;
+		pthread_cond_signal(&ev->changed);
+	}
+	while (ev->consumed == ev->produced)
+		pthread_cond_wait(&ev->changed, &ev->lock);
+	struct block *b = &ev->blocks[ev->consumed % ev->nblocks];
+	pthread_mutex_unlock(&ev->lock);
+	return b;
+}
+
+const struct cs_event *cs_events_next(struct cs_events *ev)
+{
+	if (ev->last && (ev->last->type == YAML_STREAM_END_EVENT || ev->last->type == YAML_NO_EVENT))
+		return ev->last;
+	if (!ev->current || ev->at == ev->current->used) {
+		ev->current = take(ev);
+		ev->at = 0;
+	}
+	const struct cs_event *e = (const struct cs_event *)(const void *)(ev->current->mem + ev->at);
+	ev->at += e->size;
+	ev->last = e;
+	return e;
+}
+
+const struct cs_parse_error *cs_events_error(const struct cs_events *ev)
+{
+	return &ev->error;
+}
+
+static struct cs_events *open_blocks(size_t nblocks)
+{
+	struct cs_events *ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return NULL;
+	if (!yaml_parser_initialize(&ev->parser)) {
+		free(ev);
+		return NULL;
+	}
+	ev->nblocks = nblocks;
+	for (size_t i = 0; i < nblocks; i++) {
+		ev->blocks[i].mem = malloc(BLOCK_BYTES);
+		ev->blocks[i].cap = BLOCK_BYTES;
+		if (!ev->blocks[i].mem) {
+			cs_events_close(ev);
+			return NULL;
+		}
+	}
+	return ev;
+}
+
+struct cs_events *cs_events_open_string(const unsigned char *data, size_t len)
+{
+	struct cs_events *ev = open_blocks(1);
+	if (ev)
+		yaml_parser_set_input_string(&ev->parser, data, len);
+	return ev;
+}
+
+/* Worth a second thread: a large file (a pipe counts as one) on a machine
+ * with two cores, or anything when tests ask for it with 0. */
+static bool parse_ahead_pays(FILE *f)
+{
+	size_t min = cs_events_thread_min_bytes;
+	if (min == SIZE_MAX)
+		return false;
+	if (min == 0)
+		return true;
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0)
+		return false;
+	if (S_ISREG(st.st_mode) && (st.st_size < 0 || (uintmax_t)st.st_size < min))
+		return false;
+	return sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+}
+
+struct cs_events *cs_events_open_file(FILE *f)
+{
+	bool ahead = parse_ahead_pays(f);
+	struct cs_events *ev = open_blocks(ahead ? AHEAD_BLOCKS : 1);
+	if (!ev)
+		return NULL;
+	yaml_parser_set_input_file(&ev->parser, f);
+	if (!ahead)
+		return ev;
+	if (pthread_mutex_init(&ev->lock, NULL) != 0)
+		return ev;
+	if (pthread_cond_init(&ev->changed, NULL) != 0) {
+		pthread_mutex_destroy(&ev->lock);
+		return ev;
+	}
+	ev->threaded = pthread_create(&ev->thread, NULL, parse_ahead, ev) == 0;
+	if (!ev->threaded) {
+		pthread_cond_destroy(&ev->changed);
+		pthread_mutex_destroy(&ev->lock);
+	}
+	return ev;
+}
+
+void cs_events_close(struct cs_events *ev)
+{
+	if (!ev)
+		return;
+	if (ev->threaded) {
+		pthread_mutex_lock(&ev->lock);
+		ev->stop = true;
+		pthread_cond_signal(&ev->changed);
+		pthread_mutex_unlock(&ev->lock);
+		pthread_join(ev->thread, NULL);
+		pthread_cond_destroy(&ev->changed);
+		pthread_mutex_destroy(&ev->lock);
+	}
+	if (ev->have_pending)
+		yaml_event_delete(&ev->pending);
+	yaml_parser_delete(&ev->parser);
+	for (size_t i = 0; i < ev->nblocks; i++)
+		free(ev->blocks[i].mem);
+	free(ev);
+}
