@@ -57,8 +57,15 @@ static inline void maybe_flush(struct cs_buf *b)
 
 void cs_buf_add_slow(struct cs_buf *b, const char *s, size_t len)
 {
-	if (b->sink && b->len + len >= SINK_CHUNK)
+	if (b->sink && b->len + len >= SINK_CHUNK) {
 		cs_buf_flush(b);
+		if (len >= SINK_CHUNK) {
+			/* a large piece goes out as it is, not through the buffer */
+			if (!b->failed && fwrite(s, 1, len, b->sink) != len)
+				b->failed = true;
+			return;
+		}
+	}
 	if (!grow(b, len))
 		return;
 	memcpy(b->s + b->len, s, len);

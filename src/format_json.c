@@ -6,6 +6,7 @@
 
 #include "columns.h"
 #include "format.h"
+#include "stripes.h"
 
 /* The writers below fill room reserved in the buffer: at most
  * string_room() bytes for a string, 24 a dimension, 32 a figure. */
@@ -145,6 +146,38 @@ static void explain(struct cs_buf *b, const char *text)
 	CS_BUF_LIT(b, "]");
 }
 
+/* The layers' rows, for cs_write_rows(): each writer walks the figures of
+ * every row (the receptive field runs along them); one adds the totals. */
+struct rows {
+	const cs_model *m;
+	size_t n;
+	bool torch;
+	struct cs_figures_walk w;
+	struct cs_figure_totals *totals;	/* NULL: not this writer's */
+};
+
+static void rows(void *ctx, size_t from, size_t to, struct cs_buf *b)
+{
+	struct rows *r = ctx;
+	struct cs_figures f;
+	for (size_t i = r->w.next; i < from; i++) {
+		cs_figures_next(r->m, &r->w, &f);
+		if (r->totals)
+			cs_figure_totals_add(r->totals, &f);
+	}
+	for (size_t i = from; i < to; i++) {
+		struct cs_layer_info li;
+		cs_model_layer(r->m, i, &li);
+		cs_figures_next(r->m, &r->w, &f);
+		if (r->totals)
+			cs_figure_totals_add(r->totals, &f);
+		layer(b, &li, &f, r->torch ? f.mult_adds : f.macs);
+		if (li.explain)
+			explain(b, li.explain);
+		cs_buf_str(b, i + 1 < r->n ? "},\n" : "}\n");
+	}
+}
+
 static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		  const struct cs_columns *cols, struct cs_buf *b)
 {
@@ -159,22 +192,13 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	string(b, cs_model_input_dtype(m));
 	size_t n = cs_model_layer_count(m);
 	cs_buf_str(b, n ? ",\n  \"layers\": [\n" : ",\n  \"layers\": [],\n");
-	struct cs_figures_walk w;
-	struct cs_figures f;
 	struct cs_figure_totals ft;
-	cs_figures_begin(m, &w);
 	cs_figure_totals_start(m, opt, &ft);
-	for (size_t i = 0; i < n; i++) {
-		struct cs_layer_info li;
-		cs_model_layer(m, i, &li);
-		cs_figures_next(m, &w, &f);
-		cs_figure_totals_add(&ft, &f);
-		int64_t macs = torch ? f.mult_adds : f.macs;
-		layer(b, &li, &f, macs);
-		if (li.explain)
-			explain(b, li.explain);
-		cs_buf_str(b, i + 1 < n ? "},\n" : "}\n");
-	}
+	struct rows mine = { m, n, torch, { 0 }, &ft }, theirs = { m, n, torch, { 0 }, NULL };
+	cs_figures_begin(m, &mine.w);
+	cs_figures_begin(m, &theirs.w);
+	cs_write_rows(n, rows, &mine, &theirs, b);
+	rows(&mine, n, n, b);	/* the totals of rows the other thread wrote */
 	if (n)
 		CS_BUF_LIT(b, "  ],\n");
 	struct cs_totals t;

@@ -1,6 +1,7 @@
 #include "yaml_events.h"
 
-#include <pthread.h>
+#include "handoff.h"
+
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,8 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BLOCK_BYTES (512 * 1024)
-#define AHEAD_BLOCKS 4		/* blocks in flight when the parse runs ahead */
+#define BLOCK_BYTES (64 * 1024)	/* a block on the reader's thread */
+#define AHEAD_BYTES (128 * 1024)	/* and each of those parsed ahead, */
+#define AHEAD_BLOCKS 8			/* in flight at most */
 
 size_t cs_events_thread_min_bytes = 256 * 1024;
 
@@ -31,16 +33,15 @@ struct cs_events {
 	size_t at;		/* where its next record starts */
 	const struct cs_event *last;
 
-	/* blocks: one without a thread; with one, [consumed, produced) are
-	 * full (in order, modulo nblocks) and the rest are free to fill */
+	/* blocks: one without a thread; with one, the parse fills them in
+	 * turn (filled counts them) and the reader hands each back when it is
+	 * done with it (emptied); the reader's are [emptied, filled) */
 	struct block blocks[AHEAD_BLOCKS];
 	size_t nblocks;
 	bool threaded;
-	bool stop;		/* the reader closed before the end */
-	size_t produced, consumed;
+	size_t taken;		/* blocks the reader has taken */
+	struct cs_handoff filled, emptied;
 	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t changed;
 };
 
 static size_t round_up(size_t n)
@@ -176,22 +177,16 @@ static void fill(struct cs_events *ev, struct block *b)
 static void *parse_ahead(void *arg)
 {
 	struct cs_events *ev = arg;
-	for (;;) {
-		pthread_mutex_lock(&ev->lock);
-		while (!ev->stop && ev->produced - ev->consumed == ev->nblocks)
-			pthread_cond_wait(&ev->changed, &ev->lock);
-		struct block *b = ev->stop ? NULL : &ev->blocks[ev->produced % ev->nblocks];
-		pthread_mutex_unlock(&ev->lock);
-		if (!b)
-			return NULL;
-		fill(ev, b);
-		pthread_mutex_lock(&ev->lock);
-		ev->produced++;
-		pthread_cond_signal(&ev->changed);
-		pthread_mutex_unlock(&ev->lock);
-		if (ev->finished)
-			return NULL;
+	for (size_t k = 0; !ev->finished; k++) {
+		/* block k is free once the reader has handed back block k - n */
+		if (k >= ev->nblocks)
+			cs_handoff_wait(&ev->emptied, k - ev->nblocks + 1);
+		if (atomic_load(&ev->emptied.stopped))
+			break;
+		fill(ev, &ev->blocks[k % ev->nblocks]);
+		cs_handoff_advance(&ev->filled);
 	}
+	return NULL;
 }
 
 /* The next full block for the reader, giving the current one back. */
@@ -201,16 +196,10 @@ static struct block *take(struct cs_events *ev)
 		fill(ev, &ev->blocks[0]);
 		return &ev->blocks[0];
 	}
-	pthread_mutex_lock(&ev->lock);
-	if (ev->current) {
-		ev->consumed++;
-		pthread_cond_signal(&ev->changed);
-	}
-	while (ev->consumed == ev->produced)
-		pthread_cond_wait(&ev->changed, &ev->lock);
-	struct block *b = &ev->blocks[ev->consumed % ev->nblocks];
-	pthread_mutex_unlock(&ev->lock);
-	return b;
+	if (ev->current)
+		cs_handoff_advance(&ev->emptied);
+	cs_handoff_wait(&ev->filled, ev->taken + 1);
+	return &ev->blocks[ev->taken++ % ev->nblocks];
 }
 
 const struct cs_event *cs_events_next(struct cs_events *ev)
@@ -232,7 +221,7 @@ const struct cs_parse_error *cs_events_error(const struct cs_events *ev)
 	return &ev->error;
 }
 
-static struct cs_events *open_blocks(size_t nblocks)
+static struct cs_events *open_blocks(size_t nblocks, size_t bytes)
 {
 	struct cs_events *ev = calloc(1, sizeof(*ev));
 	if (!ev)
@@ -243,8 +232,8 @@ static struct cs_events *open_blocks(size_t nblocks)
 	}
 	ev->nblocks = nblocks;
 	for (size_t i = 0; i < nblocks; i++) {
-		ev->blocks[i].mem = malloc(BLOCK_BYTES);
-		ev->blocks[i].cap = BLOCK_BYTES;
+		ev->blocks[i].mem = malloc(bytes);
+		ev->blocks[i].cap = bytes;
 		if (!ev->blocks[i].mem) {
 			cs_events_close(ev);
 			return NULL;
@@ -255,7 +244,7 @@ static struct cs_events *open_blocks(size_t nblocks)
 
 struct cs_events *cs_events_open_string(const unsigned char *data, size_t len)
 {
-	struct cs_events *ev = open_blocks(1);
+	struct cs_events *ev = open_blocks(1, BLOCK_BYTES);
 	if (ev)
 		yaml_parser_set_input_string(&ev->parser, data, len);
 	return ev;
@@ -281,22 +270,22 @@ static bool parse_ahead_pays(FILE *f)
 struct cs_events *cs_events_open_file(FILE *f)
 {
 	bool ahead = parse_ahead_pays(f);
-	struct cs_events *ev = open_blocks(ahead ? AHEAD_BLOCKS : 1);
+	struct cs_events *ev = ahead ? open_blocks(AHEAD_BLOCKS, AHEAD_BYTES) : open_blocks(1, BLOCK_BYTES);
 	if (!ev)
 		return NULL;
 	yaml_parser_set_input_file(&ev->parser, f);
 	if (!ahead)
 		return ev;
-	if (pthread_mutex_init(&ev->lock, NULL) != 0)
+	if (cs_handoff_init(&ev->filled) != 0)
 		return ev;
-	if (pthread_cond_init(&ev->changed, NULL) != 0) {
-		pthread_mutex_destroy(&ev->lock);
+	if (cs_handoff_init(&ev->emptied) != 0) {
+		cs_handoff_destroy(&ev->filled);
 		return ev;
 	}
 	ev->threaded = pthread_create(&ev->thread, NULL, parse_ahead, ev) == 0;
 	if (!ev->threaded) {
-		pthread_cond_destroy(&ev->changed);
-		pthread_mutex_destroy(&ev->lock);
+		cs_handoff_destroy(&ev->emptied);
+		cs_handoff_destroy(&ev->filled);
 	}
 	return ev;
 }
@@ -306,13 +295,10 @@ void cs_events_close(struct cs_events *ev)
 	if (!ev)
 		return;
 	if (ev->threaded) {
-		pthread_mutex_lock(&ev->lock);
-		ev->stop = true;
-		pthread_cond_signal(&ev->changed);
-		pthread_mutex_unlock(&ev->lock);
+		cs_handoff_stop(&ev->emptied);
 		pthread_join(ev->thread, NULL);
-		pthread_cond_destroy(&ev->changed);
-		pthread_mutex_destroy(&ev->lock);
+		cs_handoff_destroy(&ev->emptied);
+		cs_handoff_destroy(&ev->filled);
 	}
 	if (ev->have_pending)
 		yaml_event_delete(&ev->pending);

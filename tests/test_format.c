@@ -1,5 +1,6 @@
 /* The formatters, byte for byte, on small models. */
 #include "helpers.h"
+#include "stripes.h"
 
 static const char scenario3[] =
 	"input_shape: [10, 10, 3]\nlayers:\n  - Conv2D: {filters: 5, kernel_size: 3}\n"
@@ -171,10 +172,82 @@ static void line_length_limits(void **state)
 	cs_model_destroy(m);
 }
 
+/* A model of n layers: 3x3 convolutions, normalisations and activations,
+ * and now and then a layer with a name of its own. */
+static char *long_model(size_t n)
+{
+	size_t cap = 64 + n * 64;
+	char *s = malloc(cap);
+	if (!s)
+		abort();
+	size_t at = (size_t)snprintf(s, cap, "input_shape: [16, 16, 4]\nlayers:\n");
+	for (size_t i = 0; i < n; i++) {
+		if (i % 97 == 5)
+			at += (size_t)snprintf(s + at, cap - at, "  - ReLU: {name: own_%zu}\n", i);
+		else if (i % 3 == 0)
+			at += (size_t)snprintf(s + at, cap - at,
+					       "  - Conv2D: {filters: 4, kernel_size: 3, padding: same}\n");
+		else
+			at += (size_t)snprintf(s + at, cap - at, i % 3 == 1 ? "  - BatchNormalization\n"
+									  : "  - ReLU\n");
+	}
+	return s;
+}
+
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/* JSON of a long model written on two threads, a stripe each in turn
+ * (stripes.c), is the one-thread JSON byte for byte, with and without
+ * --explain; every layer is a row, in order. */
+static void json_in_stripes(void **state)
+{
+	(void)state;
+	size_t n = 3 * CS_STRIPE_ROWS + 77;
+	char *yaml = long_model(n);
+	for (int explain = 0; explain < 2; explain++) {
+		struct cs_load_options lo = { .explain = explain };
+		struct cs_error err;
+		cs_model *m = cs_model_load_buffer_opts(yaml, strlen(yaml), "long.yaml", &lo, &err);
+		assert_non_null(m);
+		cs_stripes_min_rows = SIZE_MAX;
+		char *one = render(m, "json", 0);
+		cs_stripes_min_rows = 0;
+		char *two = render(m, "json", 0);
+		cs_stripes_min_rows = 4 * CS_STRIPE_ROWS;
+		assert_non_null(one);
+		assert_non_null(two);
+		assert_string_equal(two, one);
+		assert_int_equal(count(one, "    {\"name\": "), n);
+		assert_int_equal(count(one, "\"name\": \"own_"), (n - 5 + 96) / 97);
+		/* the last row: its receptive field grew by 2 at each convolution */
+		size_t convs = 0;
+		for (size_t i = 0; i < n; i++)
+			convs += i % 3 == 0 && i % 97 != 5;
+		char rf[64];
+		snprintf(rf, sizeof(rf), "\"receptive_field\": [%zu, %zu]", 1 + 2 * convs, 1 + 2 * convs);
+		const char *last = one;
+		for (const char *p = one; (p = strstr(p, "    {\"name\": ")); p++)
+			last = p;
+		assert_non_null(strstr(last, rf));
+		assert_non_null(strstr(last, "}\n  ],\n  \"total_params\": "));
+		free(one);
+		free(two);
+		cs_model_destroy(m);
+	}
+	free(yaml);
+}
+
 int main(void)
 {
 	int rc = RUN_TABLE("format", check_row, rows);
-	const struct CMUnitTest misc[] = { cmocka_unit_test(line_length_limits) };
+	const struct CMUnitTest misc[] = { cmocka_unit_test(line_length_limits),
+					   cmocka_unit_test(json_in_stripes) };
 	rc |= cmocka_run_group_tests_name("format limits", misc, NULL, NULL);
 	return rc;
 }
