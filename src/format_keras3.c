@@ -6,6 +6,7 @@
  */
 #include "columns.h"
 #include "format.h"
+#include "stripes.h"
 
 #include <string.h>
 
@@ -15,7 +16,14 @@ struct table {
 	size_t width[NCOLS];	/* content width of each column */
 	struct cs_wrap cell[NCOLS];
 	struct cs_buf text[NCOLS];
-	struct cs_buf between;	/* the rule between two layers, made once */
+};
+
+/* The layers' rows, for cs_write_rows(): each writer has its own cells. */
+struct rows {
+	const cs_model *m;
+	struct table t;
+	const struct cs_buf *between;	/* the rule between two layers, made once */
+	size_t L;
 };
 
 static const char spaces[] = "                                                                "
@@ -160,6 +168,42 @@ static void title(struct cs_buf *b, const char *name, size_t console_width)
 	cs_buf_free(&t);
 }
 
+static void rows(void *ctx, size_t from, size_t to, struct cs_buf *b)
+{
+	struct rows *r = ctx;
+	struct table *t = &r->t;
+	for (size_t i = from; i < to; i++) {
+		struct cs_layer_info li;
+		char num[32];
+		cs_model_layer(r->m, i, &li);
+		for (int c = 0; c < NCOLS; c++)
+			t->text[c].len = 0;
+		cs_buf_str(&t->text[0], li.name);
+		CS_BUF_LIT(&t->text[0], " (");
+		cs_buf_str(&t->text[0], li.class_name);
+		CS_BUF_LIT(&t->text[0], ")");
+		cs_buf_shape(&t->text[1], li.rank, li.dims, false);
+		cs_buf_str(&t->text[2], cs_format_count(li.trainable_params + li.non_trainable_params,
+							true, num, sizeof(num)));
+		if (i)
+			cs_buf_add(b, r->between->s, r->between->len);
+		row(b, t, "\xE2\x94\x82", false);
+		if (li.explain)
+			explain(b, li.explain, r->L);
+	}
+}
+
+/* Free a table's cells; b->failed when one of them ran out of memory. */
+static void table_free(struct table *t, struct cs_buf *b)
+{
+	for (int c = 0; c < NCOLS; c++) {
+		if (t->text[c].failed)
+			b->failed = true;
+		cs_wrap_free(&t->cell[c]);
+		cs_buf_free(&t->text[c]);
+	}
+}
+
 static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		  const struct cs_columns *cols, struct cs_buf *b)
 {
@@ -184,39 +228,21 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	rule(b, &t, "\xE2\x94\xA1", "\xE2\x94\x81", "\xE2\x95\x87", "\xE2\x94\xA9");
 
 	size_t n = cs_model_layer_count(m);
-	rule(&t.between, &t, "\xE2\x94\x9C", "\xE2\x94\x80", "\xE2\x94\xBC", "\xE2\x94\xA4");
-	for (size_t i = 0; i < n; i++) {
-		struct cs_layer_info li;
-		char num[32];
-		cs_model_layer(m, i, &li);
-		for (int c = 0; c < NCOLS; c++)
-			t.text[c].len = 0;
-		cs_buf_str(&t.text[0], li.name);
-		CS_BUF_LIT(&t.text[0], " (");
-		cs_buf_str(&t.text[0], li.class_name);
-		CS_BUF_LIT(&t.text[0], ")");
-		cs_buf_shape(&t.text[1], li.rank, li.dims, false);
-		cs_buf_str(&t.text[2], cs_format_count(li.trainable_params + li.non_trainable_params,
-						       true, num, sizeof(num)));
-		if (i)
-			cs_buf_add(b, t.between.s, t.between.len);
-		row(b, &t, "\xE2\x94\x82", false);
-		if (li.explain)
-			explain(b, li.explain, (size_t)L);
-	}
+	struct cs_buf between = { 0 };
+	rule(&between, &t, "\xE2\x94\x9C", "\xE2\x94\x80", "\xE2\x94\xBC", "\xE2\x94\xA4");
+	struct rows mine = { m, t, &between, (size_t)L }, theirs = mine;
+	memset(theirs.t.cell, 0, sizeof(theirs.t.cell));
+	memset(theirs.t.text, 0, sizeof(theirs.t.text));
+	cs_write_rows(n, rows, &mine, &theirs, b);
 	rule(b, &t, "\xE2\x94\x94", "\xE2\x94\x80", "\xE2\x94\xB4", "\xE2\x94\x98");
 
 	cs_buf_totals(b, m, " ", true, "B");
 
-	for (int c = 0; c < NCOLS; c++) {
-		if (t.text[c].failed)
-			b->failed = true;
-		cs_wrap_free(&t.cell[c]);
-		cs_buf_free(&t.text[c]);
-	}
-	if (t.between.failed)
+	table_free(&mine.t, b);
+	table_free(&theirs.t, b);
+	if (between.failed)
 		b->failed = true;
-	cs_buf_free(&t.between);
+	cs_buf_free(&between);
 	return 0;
 }
 
