@@ -50,6 +50,7 @@ def main():
     results = {}
     failures = []
     with tempfile.TemporaryDirectory() as d:
+        print(f"{os.cpu_count()} processors; medians of {repeat} interleaved runs (3 at 1M layers)")
         print(f"{'layers':>8} {'file':>9} | {'bare ms':>8} {'json ms':>8} {'text ms':>8} | "
               f"{'json/bare':>9} {'text/bare':>9} | {'peak json':>9} {'peak text':>9} {'limit':>9}")
         for n in sizes:
@@ -60,7 +61,7 @@ def main():
             kinds = {"bare": [bare, path], "json": [conv, "--format", "json", path], "text": [conv, path]}
             times = {k: [] for k in kinds}
             peak = {k: 0 for k in kinds}
-            reps = repeat if n <= 100000 else max(1, repeat // 2)
+            reps = repeat if n <= 100000 else max(3, repeat // 2)
             for _ in range(reps):
                 for k, argv in kinds.items():
                     wall, rss = run(argv)
