@@ -1,6 +1,8 @@
+#define _GNU_SOURCE	/* sched_getaffinity, CPU_COUNT */
 #include "handoff.h"
 
 #include <sched.h>
+#include <unistd.h>
 
 /* Polls before a waiter sleeps, each giving the processor away: about a
  * millisecond, longer than a block or a stripe takes. */
@@ -69,4 +71,15 @@ size_t cs_handoff_wait(struct cs_handoff *h, size_t target)
 		pthread_mutex_unlock(&h->lock);
 	}
 	return cs_handoff_count(h);
+}
+
+int cs_available_cores(void)
+{
+#ifdef __linux__
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		return CPU_COUNT(&set);
+#endif
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
 }

@@ -46,4 +46,8 @@ size_t cs_handoff_wait(struct cs_handoff *h, size_t target);
 /* Let every wait return, now and later. */
 void cs_handoff_stop(struct cs_handoff *h);
 
+/* The cores this process may run on (its affinity, as taskset or a
+ * container's cpuset leave it), at least 1. */
+int cs_available_cores(void);
+
 #endif

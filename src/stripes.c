@@ -6,7 +6,6 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <unistd.h>
 
 size_t cs_stripes_min_rows = 4 * CS_STRIPE_ROWS;
 
@@ -47,7 +46,7 @@ static bool two_cores_pay(size_t n)
 {
 	if (cs_stripes_min_rows == SIZE_MAX || n < cs_stripes_min_rows || n <= CS_STRIPE_ROWS)
 		return false;
-	return cs_stripes_min_rows == 0 || sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+	return cs_stripes_min_rows == 0 || cs_available_cores() >= 2;
 }
 
 void cs_write_rows(size_t n, cs_rows_fn fn, void *mine, void *theirs, struct cs_buf *out)

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define BLOCK_BYTES (64 * 1024)	/* a block on the reader's thread */
 #define AHEAD_BYTES (128 * 1024)	/* and each of those parsed ahead, */
@@ -264,7 +263,7 @@ static bool parse_ahead_pays(FILE *f)
 		return false;
 	if (S_ISREG(st.st_mode) && (st.st_size < 0 || (uintmax_t)st.st_size < min))
 		return false;
-	return sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+	return cs_available_cores() >= 2;
 }
 
 struct cs_events *cs_events_open_file(FILE *f)
