@@ -1,7 +1,9 @@
 /*
  * libFuzzer target: arbitrary bytes through the loader, the shape engine
  * (with explanations), every formatter at a few line lengths, and the diff
- * of the model with itself.  Build with
+ * of the model with itself; and the same bytes read from a file parsed
+ * ahead on a second thread (yaml_events.c), which must give the same
+ * refusal or the same model.  Build with
  *
  *   CC=clang meson setup build-fuzz -Dfuzz=true \
  *       -Db_sanitize=address,undefined -Db_lundef=false
@@ -13,7 +15,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "convsummary.h"
+#include "yaml_events.h"
+
+/* The input as a file, for the load that parses ahead: one file per
+ * process, rewritten for each input. */
+static const char *as_file(const uint8_t *data, size_t size)
+{
+	static char path[] = "/tmp/fuzz_modelXXXXXX";
+	static int fd = -1;
+	if (fd < 0 && (fd = mkstemp(path)) < 0)
+		abort();
+	if (ftruncate(fd, 0) != 0 || (size && pwrite(fd, data, size, 0) != (ssize_t)size))
+		abort();
+	return path;
+}
+
+/* The file, parsed ahead, gives what the bytes gave. */
+static void same_from_file(const uint8_t *data, size_t size, const struct cs_load_options *opt,
+			   const cs_model *m, const struct cs_error *err)
+{
+	size_t keep = cs_events_thread_min_bytes;
+	cs_events_thread_min_bytes = 0;
+	struct cs_error ferr;
+	cs_model *mf = cs_model_load_file_opts(as_file(data, size), opt, &ferr);
+	cs_events_thread_min_bytes = keep;
+	if (!m != !mf)
+		abort();
+	if (!m) {
+		if (strcmp(err->message, ferr.message) || err->line != ferr.line ||
+		    err->column != ferr.column)
+			abort();
+		return;
+	}
+	struct cs_totals a, b;
+	cs_model_totals(m, &a);
+	cs_model_totals(mf, &b);
+	if (cs_model_layer_count(m) != cs_model_layer_count(mf) ||
+	    a.trainable_params != b.trainable_params || a.non_trainable_params != b.non_trainable_params)
+		abort();
+	cs_model_destroy(mf);
+}
 
 static void render_all(const cs_model *m)
 {
@@ -57,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cs_error err;
 	struct cs_load_options opt = { .explain = 1, .audit = 1 };
 	cs_model *m = cs_model_load_buffer_opts((const char *)data, size, "fuzz.yaml", &opt, &err);
+	same_from_file(data, size, &opt, m, &err);
 	if (!m) {
 		/* every refusal has a message and, for content errors, a place */
 		if (!err.message[0] || (err.status == CS_INVALID && err.line == 0))

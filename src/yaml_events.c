@@ -249,8 +249,8 @@ struct cs_events *cs_events_open_string(const unsigned char *data, size_t len)
 	return ev;
 }
 
-/* Worth a second thread: a large file (a pipe counts as one) on a machine
- * with two cores, or anything when tests ask for it with 0. */
+/* Worth a second thread: a large file (a pipe counts as one) when the
+ * process may run on two cores, or anything when tests ask for it with 0. */
 static bool parse_ahead_pays(FILE *f)
 {
 	size_t min = cs_events_thread_min_bytes;

@@ -58,7 +58,8 @@ struct cs_events *cs_events_open_string(const unsigned char *data, size_t len);
 
 /* Events of an open file from where it stands, read in libyaml's small
  * buffers; a regular file of cs_events_thread_min_bytes or more (or a pipe)
- * is parsed ahead on a second thread when the machine has two cores.  The
+ * is parsed ahead on a second thread when the process may run on two
+ * cores.  The
  * file must stay open and untouched until cs_events_close().  NULL when
  * out of memory. */
 struct cs_events *cs_events_open_file(FILE *f);
