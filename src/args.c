@@ -190,9 +190,11 @@ size_t cs_args_names(const struct cs_layer_class *cls, const char **names,
 		     size_t max)
 {
 	size_t n = 0;
-	for (const struct cs_arg_spec *const *g = cls->args; *g; g++)
-		for (const struct cs_arg_spec *s = *g; s->name && n < max; s++)
-			names[n++] = s->name;
+	for (int common = 0; common < 2; common++)
+		for (const struct cs_arg_spec *const *g = cls->args; *g; g++)
+			if ((*g == cs_common_args) == common)
+				for (const struct cs_arg_spec *s = *g; s->name && n < max; s++)
+					names[n++] = s->name;
 	return n;
 }
 

@@ -35,7 +35,8 @@ const struct cs_arg_spec *cs_args_lookup_in(const struct class_cache *k, const c
 					    size_t *index);
 size_t cs_args_required_in(const struct class_cache *k, const uint8_t **indexes);
 
-/* Every argument name of the class, for suggestions; returns the count. */
+/* Every argument name of the class, its own first and then those every
+ * layer takes, for suggestions and messages; returns the count. */
 size_t cs_args_names(const struct cs_layer_class *cls, const char **names,
 		     size_t max);
 

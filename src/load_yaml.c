@@ -159,7 +159,12 @@ static int unknown_arg(struct loader *l, const struct cs_layer_class *cls, const
 	const char *near = cs_closest(key, names, n);
 	if (near)
 		return cs_fail(l->err, at, "%s has no argument '%s'; did you mean '%s'?", cls->name, key, near);
-	return cs_fail(l->err, at, "%s has no argument '%s'", cls->name, key);
+	/* no near miss: the arguments it does have */
+	char list[768];
+	size_t used = 0;
+	for (size_t i = 0; i < n && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", names[i]);
+	return cs_fail(l->err, at, "%s has no argument '%s': expected one of %s", cls->name, key, list);
 }
 
 /* An argument's key (text of len bytes at `at`): its spec, once. */
