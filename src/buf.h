@@ -27,6 +27,8 @@ void cs_buf_add_slow(struct cs_buf *b, const char *s, size_t len);
 /* Append len bytes; inline, since the formatters call it for every cell. */
 static inline void cs_buf_add(struct cs_buf *b, const char *s, size_t len)
 {
+	if (!len)
+		return;	/* s may then be a buffer that never got memory */
 	if (b->len + len < b->cap && (!b->sink || b->len + len < CS_BUF_SINK_CHUNK)) {
 		memcpy(b->s + b->len, s, len);
 		b->len += len;

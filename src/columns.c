@@ -232,7 +232,7 @@ void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
 	}
 }
 
-void cs_columns_each(const cs_model *m, const struct cs_render_options *opt,
+int cs_columns_each(const cs_model *m, const struct cs_render_options *opt,
 		     const struct cs_columns *cols, bool raw,
 		     void (*cell)(void *ctx, size_t layer, int col, const char *s, size_t len),
 		     void (*row_end)(void *ctx, size_t layer), void *ctx)
@@ -252,7 +252,9 @@ void cs_columns_each(const cs_model *m, const struct cs_render_options *opt,
 		if (row_end)
 			row_end(ctx, i);
 	}
+	int rc = text.failed ? -1 : 0;
 	cs_buf_free(&text);
+	return rc;
 }
 
 void cs_figure_totals_start(const cs_model *m, const struct cs_render_options *opt,

@@ -24,8 +24,9 @@ void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
 		    struct cs_buf *out);
 
 /* Each layer's cells in order: cell(ctx, layer, column, text, len), and
- * after each layer's last cell row_end(ctx, layer) if it is not NULL. */
-void cs_columns_each(const cs_model *m, const struct cs_render_options *opt,
+ * after each layer's last cell row_end(ctx, layer) if it is not NULL.
+ * -1 when memory ran out (some cells were then empty), else 0. */
+int cs_columns_each(const cs_model *m, const struct cs_render_options *opt,
 		     const struct cs_columns *cols, bool raw,
 		     void (*cell)(void *ctx, size_t layer, int col, const char *s, size_t len),
 		     void (*row_end)(void *ctx, size_t layer), void *ctx);

@@ -82,7 +82,8 @@ int cs_render_columns(const cs_model *m, const struct cs_render_options *opt,
 	memset(&p, 0, sizeof(p));
 	for (int c = 0; c < cols->n; c++)
 		p.width[c] = cs_text_cells(cs_column_header(cols->id[c]), strlen(cs_column_header(cols->id[c])));
-	cs_columns_each(m, opt, cols, false, measure, NULL, &p);
+	if (cs_columns_each(m, opt, cols, false, measure, NULL, &p) < 0)
+		b->failed = true;
 	size_t total = 0;
 	for (int c = 0; c < cols->n; c++)
 		total += p.width[c] + 3;
@@ -103,7 +104,8 @@ int cs_render_columns(const cs_model *m, const struct cs_render_options *opt,
 	else
 		cs_buf_char(b, '=', total), CS_BUF_LIT(b, "\n");
 	struct emit e = { b, cols, p.width, boxed, cs_model_layer_count(m) };
-	cs_columns_each(m, opt, cols, false, emit_cell, NULL, &e);
+	if (cs_columns_each(m, opt, cols, false, emit_cell, NULL, &e) < 0)
+		b->failed = true;
 	if (boxed)
 		rule(b, cols, p.width, "\xE2\x94\x94", "\xE2\x94\x80", "\xE2\x94\xB4", "\xE2\x94\x98");
 	else

@@ -60,7 +60,8 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		cs_buf_str(b, names[cols->id[c]]);
 	}
 	CS_BUF_LIT(b, "\r\n");
-	cs_columns_each(m, opt, cols, true, cell, row_end, b);
+	if (cs_columns_each(m, opt, cols, true, cell, row_end, b) < 0)
+		b->failed = true;
 	return 0;
 }
 

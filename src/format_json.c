@@ -15,10 +15,11 @@ static size_t string_room(const char *s)
 	return 6 * strlen(s) + 2;
 }
 
-static char *put_string(char *p, const char *s)
+/* The n bytes at s, quoted and escaped. */
+static char *put_text(char *p, const char *s, size_t n)
 {
 	*p++ = '"';
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+	for (const unsigned char *c = (const unsigned char *)s, *end = c + n; c < end; c++) {
 		if (*c == '"' || *c == '\\') {
 			*p++ = '\\';
 			*p++ = (char)*c;
@@ -33,6 +34,11 @@ static char *put_string(char *p, const char *s)
 	}
 	*p++ = '"';
 	return p;
+}
+
+static char *put_string(char *p, const char *s)
+{
+	return put_text(p, s, strlen(s));
 }
 
 static void string(struct cs_buf *b, const char *s)
@@ -131,18 +137,17 @@ static void layer(struct cs_buf *b, const struct cs_layer_info *li, const struct
 static void explain(struct cs_buf *b, const char *text)
 {
 	CS_BUF_LIT(b, ", \"explain\": [");
-	struct cs_buf one = { 0 };
 	for (const char *line = text; *line;) {
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
-		one.len = 0;
-		cs_buf_add(&one, line, len);
+		char *p = cs_buf_reserve(b, 6 * len + 4);
+		if (!p)
+			return;
 		if (line != text)
-			CS_BUF_LIT(b, ", ");
-		string(b, one.s ? one.s : "");
+			p = CS_PUT_LIT(p, ", ");
+		cs_buf_commit(b, put_text(p, line, len));
 		line += len + (end != NULL);
 	}
-	cs_buf_free(&one);
 	CS_BUF_LIT(b, "]");
 }
 

@@ -98,6 +98,8 @@ static void row(struct cs_buf *b, struct table *t, const char *bar, bool header)
 			cs_wrap_text(w, t->text[c].s, t->text[c].len, t->width[c], CS_WRAP_ELLIPSIS);
 			if (c == NCOLS - 1)
 				cs_wrap_rstrip(w, t->text[c].s, t->width[c]);
+			if (w->failed)
+				b->failed = true;
 		}
 		if (t->cell[c].n > height)
 			height = t->cell[c].n;
@@ -149,6 +151,8 @@ static void explain(struct cs_buf *b, const char *text, size_t L)
 		cs_buf_free(&t);
 		line += len + (end != NULL);
 	}
+	if (w.failed)
+		b->failed = true;
 	cs_wrap_free(&w);
 }
 
@@ -162,7 +166,7 @@ static void title(struct cs_buf *b, const char *name, size_t console_width)
 		cs_buf_wline(b, t.s, &w.v[i]);
 		cs_buf_char(b, '\n', 1);
 	}
-	if (t.failed)
+	if (t.failed || w.failed)
 		b->failed = true;
 	cs_wrap_free(&w);
 	cs_buf_free(&t);

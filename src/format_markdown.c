@@ -51,7 +51,8 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	for (int c = 0; c < cols->n; c++)
 		cs_buf_str(b, cs_column_right(cols->id[c]) ? " ---: |" : " --- |");
 	CS_BUF_LIT(b, "\n");
-	cs_columns_each(m, opt, cols, false, cell, row_end, b);
+	if (cs_columns_each(m, opt, cols, false, cell, row_end, b) < 0)
+		b->failed = true;
 	struct cs_totals t;
 	cs_model_totals(m, &t);
 	cs_buf_printf(b, "\n**Total params:** %s (%s)  \n",

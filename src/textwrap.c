@@ -175,8 +175,10 @@ static void push(struct cs_wrap *w, size_t start, size_t len)
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 8;
 		struct cs_wline *v = realloc(w->v, cap * sizeof(*v));
-		if (!v)
-			return;	/* the line is dropped; callers see fewer lines */
+		if (!v) {
+			w->failed = true;	/* the line is dropped */
+			return;
+		}
 		w->v = v;
 		w->cap = cap;
 	}
@@ -348,8 +350,10 @@ void cs_wrap_text_any(struct cs_wrap *w, const char *text, size_t len, size_t wi
 			if (nbreaks == cap) {
 				cap = cap ? cap * 2 : 16;
 				size_t *nb = realloc(breaks, cap * sizeof(*nb));
-				if (!nb)
+				if (!nb) {
+					w->failed = true;
 					break;
+				}
 				breaks = nb;
 			}
 			breaks[nbreaks++] = at[k];
@@ -412,7 +416,8 @@ void cs_wrap_rstrip(struct cs_wrap *w, const char *text, size_t width)
 
 void cs_buf_wline(struct cs_buf *b, const char *text, const struct cs_wline *l)
 {
-	cs_buf_add(b, text + l->start, l->len);
+	if (l->len)
+		cs_buf_add(b, text + l->start, l->len);
 	if (l->space_after)
 		cs_buf_char(b, ' ', 1);
 	if (l->ellipsis)

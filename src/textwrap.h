@@ -37,6 +37,7 @@ struct cs_wline {
 struct cs_wrap {
 	struct cs_wline *v;
 	size_t n, cap;
+	bool failed;		/* memory ran out: lines are missing */
 };
 
 enum cs_wrap_mode {

@@ -1,0 +1,189 @@
+/* Running out of memory at every allocation in turn: loading a model (read
+ * on one thread, and parsed ahead on a second), writing it in every format
+ * and diffing it.  Each run either succeeds or fails with an "out of
+ * memory" error; none crashes, and under AddressSanitizer none leaks.
+ *
+ * The library's objects are linked in with -Wl,--wrap for malloc, calloc
+ * and realloc, so only its own allocations fail (libyaml's and libc's go
+ * on as usual). */
+#include <stdatomic.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "stripes.h"
+#include "yaml_events.h"
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+
+static atomic_long allocations;
+static atomic_long fail_at = -1;	/* the allocation that fails; -1: none */
+
+static bool fails(void)
+{
+	return atomic_fetch_add(&allocations, 1) == atomic_load(&fail_at);
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return fails() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return fails() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return fails() ? NULL : __real_realloc(p, n);
+}
+
+static const char model[] =
+	"name: oom\ninput_shape: [32, 32, 3]\nlayers:\n"
+	"  - Conv2D: {filters: 8, kernel_size: 3, padding: same, activation: relu}\n"
+	"  - BatchNormalization\n"
+	"  - type: MaxPooling2D\n    pool_size: 2\n"
+	"  - SeparableConv2D: {filters: 16, kernel_size: 3, name: sep}\n"
+	"  - UpSampling2D: {size: 2}\n"
+	"  - GlobalAveragePooling2D\n"
+	"  - Dense: {units: 10, activation: softmax, dtype: mixed_float16}\n";
+
+#define MAX_OUTPUTS 16
+
+/* Everything a run writes, each piece in its own string. */
+struct outputs {
+	char *text[MAX_OUTPUTS];
+	int ok[MAX_OUTPUTS];	/* written without an error */
+	size_t n;
+};
+
+static void outputs_free(struct outputs *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		free(o->text[i]);
+	memset(o, 0, sizeof(*o));
+}
+
+/* One piece: write() into a string; an error must be "out of memory". */
+static void piece(struct outputs *o, long at, const char *what, int rc, struct cs_error *err,
+		  FILE *f, char **sp)
+{
+	fclose(f);	/* which sets *sp */
+	char *s = *sp;
+	if (rc < 0 && !strstr(err->message, "out of memory"))
+		fail_msg("allocation %ld failed: %s: %s", at, what, err->message);
+	assert_true(o->n < MAX_OUTPUTS);
+	o->ok[o->n] = rc == 0;
+	o->text[o->n++] = s;
+}
+
+/* Load, write in every format (and with columns) and diff with itself,
+ * failing allocation `at` (-1: none); true when the run got past it.
+ * Whatever was written without an error must be what the run without a
+ * failure wrote: never a quietly shortened summary. */
+static bool run(const char *path, long at, struct outputs *o)
+{
+	atomic_store(&allocations, 0);
+	atomic_store(&fail_at, at);
+	struct cs_error err;
+	struct cs_load_options lo = { .explain = 1, .audit = 1 };
+	cs_model *m = cs_model_load_file_opts(path, &lo, &err);
+	if (!m) {
+		if (!strstr(err.message, "out of memory"))
+			fail_msg("allocation %ld failed: %s", at, err.message);
+	} else {
+		for (const char *const *f = cs_format_names(); *f; f++) {
+			for (int columns = 0; columns < 2; columns++) {
+				struct cs_render_options opt = { .columns = "name,params,macs,rf,kernel" };
+				char *s = NULL;
+				size_t len;
+				FILE *mem = open_memstream(&s, &len);
+				assert_non_null(mem);
+				int rc = cs_render(m, *f, columns ? &opt : NULL, mem, &err);
+				piece(o, at, *f, rc, &err, mem, &s);
+			}
+		}
+		char *s = NULL;
+		size_t len;
+		FILE *mem = open_memstream(&s, &len);
+		assert_non_null(mem);
+		int differ;
+		int rc = cs_diff(m, "a", m, "b", "text", mem, &differ, &err);
+		piece(o, at, "diff", rc, &err, mem, &s);
+		cs_model_destroy(m);
+	}
+	bool past = atomic_load(&allocations) <= at;
+	atomic_store(&fail_at, -1);
+	return past;
+}
+
+static char *write_model(const char *text, size_t copies)
+{
+	static char path[32];
+	strcpy(path, "/tmp/test_oomXXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	/* more layers, so that the blocks and the layer records fill up */
+	for (size_t i = 0; i < copies; i++)
+		fputs("  - Dense: {units: 10}\n  - Dropout: {rate: 0.1}\n", f);
+	fclose(f);
+	return path;
+}
+
+static void every_allocation(const char *path, size_t thread_min)
+{
+	cs_events_thread_min_bytes = thread_min;
+	struct outputs want = { 0 };
+	assert_true(run(path, -1, &want) == false);
+	for (size_t i = 0; i < want.n; i++)
+		assert_true(want.ok[i]);
+	long at = 0;
+	for (;; at++) {
+		struct outputs got = { 0 };
+		bool past = run(path, at, &got);
+		for (size_t i = 0; i < got.n; i++)
+			if (got.ok[i] && strcmp(got.text[i], want.text[i]))
+				fail_msg("allocation %ld failed: output %zu written without an error, "
+					 "but not the whole of it", at, i);
+		outputs_free(&got);
+		if (past)
+			break;
+	}
+	outputs_free(&want);
+	cs_events_thread_min_bytes = 256 * 1024;
+	print_message("%ld allocations, each failed in turn\n", at);
+	assert_true(at > 50);	/* the loop did reach the formatters */
+}
+
+static void one_thread(void **state)
+{
+	(void)state;
+	char *path = write_model(model, 0);
+	every_allocation(path, SIZE_MAX);
+	remove(path);
+}
+
+/* On two threads: parsed ahead, and the rows in stripes. */
+static void parsed_ahead(void **state)
+{
+	(void)state;
+	char *path = write_model(model, CS_STRIPE_ROWS / 2 + 10);
+	cs_stripes_min_rows = 0;
+	every_allocation(path, 0);
+	cs_stripes_min_rows = 4 * CS_STRIPE_ROWS;
+	remove(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(one_thread),
+		cmocka_unit_test(parsed_ahead),
+	};
+	return cmocka_run_group_tests_name("out of memory at every allocation", tests, NULL, NULL);
+}
