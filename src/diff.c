@@ -103,7 +103,8 @@ static void key_step(void *ctx, enum cs_lcs_step kind, size_t i, size_t j)
 static void align(const struct cs_model *A, const struct cs_model *B, struct ops *o)
 {
 	struct align_ctx c = { A, B, o };
-	cs_lcs_walk(A->nlayers, B->nlayers, key_eq, key_step, &c, LCS_MAX_CELLS);
+	if (cs_lcs_walk(A->nlayers, B->nlayers, key_eq, key_step, &c, LCS_MAX_CELLS) < 0)
+		o->failed = true;	/* a coarser pairing than the one asked for */
 }
 
 static int64_t total(const struct cs_totals *t)

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-void cs_lcs_walk(size_t n, size_t m, bool (*eq)(const void *ctx, size_t i, size_t j),
+int cs_lcs_walk(size_t n, size_t m, bool (*eq)(const void *ctx, size_t i, size_t j),
 		 void (*step)(void *ctx, enum cs_lcs_step kind, size_t i, size_t j), void *ctx,
 		 size_t max_cells)
 {
@@ -17,7 +17,8 @@ void cs_lcs_walk(size_t n, size_t m, bool (*eq)(const void *ctx, size_t i, size_
 
 	size_t rn = n - pre - suf, rm = m - pre - suf;
 	uint32_t *t = NULL;
-	if (rn && rm && rn + 1 <= max_cells / (rm + 1))
+	bool want = rn && rm && rn + 1 <= max_cells / (rm + 1);
+	if (want)
 		t = calloc((rn + 1) * (rm + 1), sizeof(*t));
 	if (t) {
 		/* t[i][j]: the LCS length of the middles from i and j on */
@@ -45,4 +46,5 @@ void cs_lcs_walk(size_t n, size_t m, bool (*eq)(const void *ctx, size_t i, size_
 	}
 	for (size_t k = 0; k < suf; k++)
 		step(ctx, CS_LCS_BOTH, n - suf + k, m - suf + k);
+	return want && !t ? -1 : 0;
 }

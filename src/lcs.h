@@ -15,8 +15,9 @@ enum cs_lcs_step { CS_LCS_BOTH, CS_LCS_ONLY_A, CS_LCS_ONLY_B };
  * The common prefix and suffix are taken off first; a middle whose table
  * would pass max_cells (or that cannot be allocated) is aligned as all of
  * a's items removed, then all of b's added: still a correct alignment.
+ * Returns -1 when that was for want of memory, else 0.
  */
-void cs_lcs_walk(size_t n, size_t m, bool (*eq)(const void *ctx, size_t i, size_t j),
+int cs_lcs_walk(size_t n, size_t m, bool (*eq)(const void *ctx, size_t i, size_t j),
 		 void (*step)(void *ctx, enum cs_lcs_step kind, size_t i, size_t j), void *ctx,
 		 size_t max_cells);
 

@@ -50,7 +50,7 @@ static const char model[] =
 	"  - GlobalAveragePooling2D\n"
 	"  - Dense: {units: 10, activation: softmax, dtype: mixed_float16}\n";
 
-#define MAX_OUTPUTS 16
+#define MAX_OUTPUTS 24
 
 /* Everything a run writes, each piece in its own string. */
 struct outputs {
@@ -83,6 +83,8 @@ static void piece(struct outputs *o, long at, const char *what, int rc, struct c
  * failing allocation `at` (-1: none); true when the run got past it.
  * Whatever was written without an error must be what the run without a
  * failure wrote: never a quietly shortened summary. */
+static cs_model *changed;	/* the model with a layer inserted, to diff with */
+
 static bool run(const char *path, long at, struct outputs *o)
 {
 	atomic_store(&allocations, 0);
@@ -105,13 +107,16 @@ static bool run(const char *path, long at, struct outputs *o)
 				piece(o, at, *f, rc, &err, mem, &s);
 			}
 		}
-		char *s = NULL;
-		size_t len;
-		FILE *mem = open_memstream(&s, &len);
-		assert_non_null(mem);
-		int differ;
-		int rc = cs_diff(m, "a", m, "b", "text", mem, &differ, &err);
-		piece(o, at, "diff", rc, &err, mem, &s);
+		static const char *const diff_formats[] = { "text", "markdown", "json" };
+		for (size_t k = 0; k < 3; k++) {
+			char *s = NULL;
+			size_t len;
+			FILE *mem = open_memstream(&s, &len);
+			assert_non_null(mem);
+			int differ;
+			int rc = cs_diff(m, "a", changed, "b", diff_formats[k], mem, &differ, &err);
+			piece(o, at, "diff", rc, &err, mem, &s);
+		}
 		cs_model_destroy(m);
 	}
 	bool past = atomic_load(&allocations) <= at;
@@ -137,6 +142,14 @@ static char *write_model(const char *text, size_t copies)
 
 static void every_allocation(const char *path, size_t thread_min)
 {
+	/* the model with a Dropout before its global pooling */
+	const char *pool = strstr(model, "  - GlobalAveragePooling2D\n");
+	assert_non_null(pool);
+	char text[sizeof(model) + 64];
+	snprintf(text, sizeof(text), "%.*s  - Dropout: {rate: 0.5}\n%s", (int)(pool - model), model, pool);
+	struct cs_error err;
+	changed = cs_model_load_buffer(text, strlen(text), "changed.yaml", &err);
+	assert_non_null(changed);
 	cs_events_thread_min_bytes = thread_min;
 	struct outputs want = { 0 };
 	assert_true(run(path, -1, &want) == false);
@@ -155,6 +168,7 @@ static void every_allocation(const char *path, size_t thread_min)
 			break;
 	}
 	outputs_free(&want);
+	cs_model_destroy(changed);
 	cs_events_thread_min_bytes = 256 * 1024;
 	print_message("%ld allocations, each failed in turn\n", at);
 	assert_true(at > 50);	/* the loop did reach the formatters */
