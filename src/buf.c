@@ -1,5 +1,6 @@
 #include "buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,12 +40,18 @@ static bool grow(struct cs_buf *b, size_t more)
 
 #define SINK_CHUNK CS_BUF_SINK_CHUNK
 
+static void write_failed(struct cs_buf *b)
+{
+	b->failed = true;
+	b->write_error = errno ? errno : EIO;
+}
+
 void cs_buf_flush(struct cs_buf *b)
 {
 	if (!b->sink || !b->len)
 		return;
 	if (!b->failed && fwrite(b->s, 1, b->len, b->sink) != b->len)
-		b->failed = true;
+		write_failed(b);
 	b->len = 0;
 	b->s[0] = '\0';
 }
@@ -62,7 +69,7 @@ void cs_buf_add_slow(struct cs_buf *b, const char *s, size_t len)
 		if (len >= SINK_CHUNK) {
 			/* a large piece goes out as it is, not through the buffer */
 			if (!b->failed && fwrite(s, 1, len, b->sink) != len)
-				b->failed = true;
+				write_failed(b);
 			return;
 		}
 	}

@@ -12,6 +12,7 @@ struct cs_buf {
 	char *s;
 	size_t len, cap;
 	bool failed;		/* an allocation or a write failed */
+	int write_error;	/* the errno of a failed write, or 0 */
 	FILE *sink;		/* if set, the contents go there every 64 KiB */
 };
 

@@ -6,6 +6,7 @@
  * inserted layer reads as one addition even when automatic names shift.
  */
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "diag.h"
@@ -390,7 +391,7 @@ int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb
 	if (rc == 0 && b.failed)
 		rc = cs_fail_status(err, CS_USAGE, none, "out of memory");
 	if (rc == 0 && fwrite(b.s, 1, b.len, out) != b.len)
-		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the diff");
+		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the diff: %s", strerror(errno));
 	cs_buf_free(&b);
 	free(o.v);
 	return rc;

@@ -82,8 +82,10 @@ int cs_render(const cs_model *m, const char *format,
 	b.sink = out;
 	int rc = f->render(m, L, opt, opt && opt->columns ? &cols : NULL, &b);
 	cs_buf_flush(&b);
-	if (rc == 0 && b.failed)
-		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the summary (out of memory or a write error)");
+	if (rc == 0 && b.write_error)
+		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the summary: %s", strerror(b.write_error));
+	else if (rc == 0 && b.failed)
+		rc = cs_fail_status(err, CS_USAGE, none, "out of memory while writing the summary");
 	cs_buf_free(&b);
 	return rc;
 }

@@ -529,6 +529,10 @@ static int diff_command(int argc, char **argv)
 		cs_error_print(&err, stderr);
 	cs_model_destroy(a);
 	cs_model_destroy(b);
+	if (rc == 0 && fflush(stdout) != 0) {
+		fprintf(stderr, "convsummary: cannot write: %s\n", strerror(errno));
+		return CS_USAGE;
+	}
 	return rc < 0 ? err.status : differ ? CS_CHECK_FAILED : CS_OK;
 }
 

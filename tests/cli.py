@@ -103,6 +103,24 @@ def update_case(binary):
     return None
 
 
+def full_disk_case(binary):
+    """A write that fails (/dev/full) is an error, exit 2, for a summary
+    small enough to sit in stdio's buffer, one streamed out in pieces, and a
+    diff."""
+    if not os.path.exists("/dev/full"):
+        return None
+    with tempfile.TemporaryDirectory() as d:
+        big = os.path.join(d, "long.yaml")
+        with open(big, "w") as f:
+            f.write("input_shape: [8, 8, 4]\nlayers:\n" + "  - ReLU\n" * 20000)
+        for args in ([L5], ["--format", "json", big], ["diff", L5, W5]):
+            with open("/dev/full", "wb") as full:
+                p = subprocess.run([binary] + args, stdout=full, stderr=subprocess.PIPE, timeout=60)
+            if p.returncode != 2 or b"No space left on device" not in p.stderr:
+                return f"{' '.join(args)} > /dev/full: exit {p.returncode}, {p.stderr!r}"
+    return None
+
+
 # Published totals, in the papers' convention (multiply-accumulates, bias
 # excluded): MobileNet v1 at 224 "569 million mult-adds" (Howard et al.,
 # 2017, Table 1); VGG16 "15.5 G" MACs, as commonly quoted (e.g. the ptflops
@@ -153,7 +171,7 @@ def main():
     if not only:
         # the cases that are functions: each returns what went wrong, or None
         for label, check in (("stdin", stdin_case), ("published figures", published_case),
-                             ("update", update_case)):
+                             ("update", update_case), ("full disk", full_disk_case)):
             why = check(binary)
             if why:
                 failed += 1
