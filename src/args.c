@@ -314,7 +314,7 @@ int cs_node_shape(const struct cs_node *n, const char *what, struct cs_ints *out
 	out->n = n->u.seq.n;
 	out->v = cs_arena_alloc(arena, (out->n + 1) * sizeof(int64_t));
 	if (!out->v)
-		return cs_fail(err, n->mark, "out of memory");
+		return cs_fail_oom(err, n->mark);
 	for (size_t i = 0; i < out->n; i++) {
 		const struct cs_node *it = n->u.seq.items[i];
 		if (cs_node_is_null(it)) {
@@ -497,7 +497,7 @@ static int set_int_list(const struct cs_arg_spec *s, const struct cs_node *n, bo
 	if (allow_int && n->kind == CS_NODE_SCALAR) {
 		out->v = cs_arena_alloc(arena, sizeof(int64_t));
 		if (!out->v)
-			return cs_fail(err, n->mark, "out of memory");
+			return cs_fail_oom(err, n->mark);
 		out->n = 1;
 		return set_int(s, n, &out->v[0], err);
 	}
@@ -510,7 +510,7 @@ static int set_int_list(const struct cs_arg_spec *s, const struct cs_node *n, bo
 	out->n = n->u.seq.n;
 	out->v = cs_arena_alloc(arena, (out->n + 1) * sizeof(int64_t));
 	if (!out->v)
-		return cs_fail(err, n->mark, "out of memory");
+		return cs_fail_oom(err, n->mark);
 	for (size_t i = 0; i < out->n; i++)
 		if (set_int(s, n->u.seq.items[i], &out->v[i], err) < 0)
 			return -1;
@@ -522,7 +522,7 @@ static int keep(struct cs_arena *arena, const struct cs_node *n, const char *t,
 		const char **out, struct cs_error *err)
 {
 	*out = cs_arena_strdup(arena, t);
-	return *out ? 0 : cs_fail(err, n->mark, "out of memory");
+	return *out ? 0 : cs_fail_oom(err, n->mark);
 }
 
 static const char *const data_formats[] = { "channels_last", "channels_first", NULL };

@@ -109,3 +109,8 @@ const char *cs_closest(const char *word, const char *const *names, size_t n)
 			prefixed = names[i];
 	return prefixed;
 }
+
+int cs_fail_oom(struct cs_error *err, struct cs_mark mark)
+{
+	return cs_fail_status(err, CS_USAGE, mark, "out of memory");
+}

@@ -20,6 +20,10 @@ int cs_fail_status(struct cs_error *err, enum cs_status status,
 		   struct cs_mark mark, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Memory ran out: "out of memory", status CS_USAGE (exit 2), since the
+ * file is not at fault. */
+int cs_fail_oom(struct cs_error *err, struct cs_mark mark);
+
 /* Set the file name later errors are reported against. */
 void cs_error_set_file(struct cs_error *err, const char *file);
 

@@ -78,7 +78,7 @@ static const char *const top_keys[] = {
 
 static int oom(struct loader *l, struct cs_mark at)
 {
-	return cs_fail(l->err, at, "out of memory");
+	return cs_fail_oom(l->err, at);
 }
 
 static int check_name(struct loader *l, struct cs_mark at, const char *name, const char *what)
@@ -757,7 +757,7 @@ static cs_model *load(const struct source *src, const struct cs_load_options *op
 	struct loader *l = calloc(1, sizeof(*l));
 	if (!l) {
 		struct cs_mark none = { 0, 0 };
-		cs_fail(err, none, "out of memory");
+		cs_fail_oom(err, none);
 		return NULL;
 	}
 	l->err = err;
@@ -768,7 +768,7 @@ static cs_model *load(const struct source *src, const struct cs_load_options *op
 		l->m = cs_model_new();
 		if (!l->m) {
 			struct cs_mark none = { 0, 0 };
-			cs_fail(err, none, "out of memory");
+			cs_fail_oom(err, none);
 			break;
 		}
 		l->m->explain = opt && opt->explain;

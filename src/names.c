@@ -5,7 +5,7 @@
 
 static int oom(struct cs_names *l, struct cs_mark at)
 {
-	return cs_fail(l->err, at, "out of memory");
+	return cs_fail_oom(l->err, at);
 }
 
 static struct cs_name_counter *counter_of(struct cs_names *l, const char *stem)

@@ -47,7 +47,7 @@ int cs_propagate_start(struct cs_model *m, struct cs_shape *in, struct cs_error 
 	/* keep the input with its batch in front, for cs_model_input_dims() */
 	int64_t *dims = cs_arena_alloc(&m->arena, (m->input_shape.n + 1) * sizeof(int64_t));
 	if (!dims)
-		return cs_fail(err, m->input_mark, "out of memory");
+		return cs_fail_oom(err, m->input_mark);
 	dims[0] = m->batch_size;
 	memcpy(dims + 1, m->input_shape.v, m->input_shape.n * sizeof(int64_t));
 	m->input_shape.v = dims + 1;
@@ -83,7 +83,7 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 	if (ly->cls->infer(&c) < 0)
 		return -1;
 	if (m->audit && cs_audit_layer(m, ly, a, in, c.data_format) < 0)
-		return cs_fail(err, ly->mark, "out of memory");
+		return cs_fail_oom(err, ly->mark);
 	if (!a->trainable) {
 		/* a frozen layer's weights are all non-trainable */
 		if (!cs_add(c.non_trainable, c.trainable, &c.non_trainable) ||
@@ -99,12 +99,12 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 			/* the table of explanations grows by doubling */
 			const char **ne = realloc(m->explains, 2 * (i + 1) * sizeof(*ne));
 			if (!ne)
-				return cs_fail(err, ly->mark, "out of memory");
+				return cs_fail_oom(err, ly->mark);
 			m->explains = ne;
 		}
 		m->explains[i] = explain->len ? cs_arena_strndup(&m->arena, explain->s, explain->len) : NULL;
 		if (explain->failed || (explain->len && !m->explains[i]))
-			return cs_fail(err, ly->mark, "out of memory");
+			return cs_fail_oom(err, ly->mark);
 	}
 	ly->trainable_params = c.trainable;
 	ly->non_trainable_params = c.non_trainable;
@@ -119,7 +119,7 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 						   c.spatial != CS_SP_NEW)) {
 		struct cs_op *op = cs_model_add_op(m, ly);
 		if (!op)
-			return cs_fail(err, ly->mark, "out of memory");
+			return cs_fail_oom(err, ly->mark);
 		op->macs = c.macs;
 		op->other_ops = c.other_ops;
 		op->trainable_bytes = c.trainable_bytes;
@@ -143,7 +143,7 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 	} else {
 		int64_t *d = cs_arena_alloc(&m->arena, bytes + 1);
 		if (!d)
-			return cs_fail(err, ly->mark, "out of memory");
+			return cs_fail_oom(err, ly->mark);
 		memcpy(d, c.out.d, bytes);
 		ly->dims = d;
 	}

@@ -14,7 +14,7 @@ static int opened(struct cs_yreader *r)
 	r->event = &none;
 	if (r->events)
 		return 0;
-	return cs_fail(r->err, none.mark, "out of memory");
+	return cs_fail_oom(r->err, none.mark);
 }
 
 int cs_yreader_init(struct cs_yreader *r, const unsigned char *data,
@@ -48,7 +48,7 @@ static int syntax_error(struct cs_yreader *r)
 	const struct cs_parse_error *p = cs_events_error(r->events);
 	struct cs_mark m = p->problem_mark;
 	if (p->kind == YAML_MEMORY_ERROR)
-		return cs_fail(r->err, m, "out of memory while reading YAML");
+		return cs_fail_oom(r->err, m);
 	if (p->kind == YAML_READER_ERROR) {
 		/* the reader reports a byte offset: count lines up to it; for a bad
 		 * trailing byte, point at the sequence's lead byte */
@@ -176,7 +176,7 @@ static int ptrvec_push(struct ptrvec *pv, void *p)
 
 static int oom(struct cs_yreader *r)
 {
-	return cs_fail(r->err, cs_yreader_mark(r), "out of memory");
+	return cs_fail_oom(r->err, cs_yreader_mark(r));
 }
 
 /* The entries of a collection whose start event was read, up to and past
