@@ -6,6 +6,7 @@
  */
 #include "columns.h"
 #include "format.h"
+#include "stripes.h"
 
 #include <string.h>
 
@@ -60,6 +61,51 @@ static void row(struct cs_buf *b, struct cs_buf f[3], const size_t w[3], const s
 	}
 }
 
+/* The layers' rows, for cs_write_rows(): each writer has its own cells. */
+struct rows {
+	const cs_model *m;
+	struct cs_buf f[3];
+	const size_t *w, *col;
+	size_t L;
+};
+
+static void rows(void *ctx, size_t from, size_t to, struct cs_buf *b)
+{
+	struct rows *r = ctx;
+	struct cs_buf *f = r->f;
+	size_t L = r->L;
+	for (size_t i = from; i < to; i++) {
+		struct cs_layer_info li;
+		cs_model_layer(r->m, i, &li);
+		for (int c = 0; c < 3; c++)
+			f[c].len = 0;
+		cs_buf_printf(&f[0], "%s (%s)", li.name, li.class_name);
+		cs_buf_shape(&f[1], li.rank, li.dims, true);
+		cs_buf_int(&f[2], li.trainable_params + li.non_trainable_params);
+		row(b, f, r->w, r->col);
+		for (const char *line = li.explain; line && *line;) {
+			/* --explain: indented lines of arithmetic, padded to L */
+			const char *end = strchr(line, '\n');
+			size_t len = end ? (size_t)(end - line) : strlen(line);
+			CS_BUF_LIT(b, "   ");
+			pad_to(b, line, len, L > 3 ? L - 3 : 0);
+			cs_buf_char(b, '\n', 1);
+			line += len + (end != NULL);
+		}
+		cs_buf_char(b, ' ', L);
+		cs_buf_char(b, '\n', 1);
+	}
+}
+
+static void cells_free(struct cs_buf *f, struct cs_buf *b)
+{
+	for (int c = 0; c < 3; c++) {
+		if (f[c].failed)
+			b->failed = true;
+		cs_buf_free(&f[c]);
+	}
+}
+
 static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		  const struct cs_columns *cols, struct cs_buf *b)
 {
@@ -80,39 +126,17 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_buf_char(b, '=', (size_t)L);
 	cs_buf_char(b, '\n', 1);
 
-	size_t n = cs_model_layer_count(m);
-	for (size_t i = 0; i < n; i++) {
-		struct cs_layer_info li;
-		cs_model_layer(m, i, &li);
-		for (int c = 0; c < 3; c++)
-			f[c].len = 0;
-		cs_buf_printf(&f[0], "%s (%s)", li.name, li.class_name);
-		cs_buf_shape(&f[1], li.rank, li.dims, true);
-		cs_buf_printf(&f[2], "%lld", (long long)(li.trainable_params + li.non_trainable_params));
-		row(b, f, w, col);
-		for (const char *line = li.explain; line && *line;) {
-			/* --explain: indented lines of arithmetic, padded to L */
-			const char *end = strchr(line, '\n');
-			size_t len = end ? (size_t)(end - line) : strlen(line);
-			CS_BUF_LIT(b, "   ");
-			pad_to(b, line, len, (size_t)L > 3 ? (size_t)L - 3 : 0);
-			cs_buf_char(b, '\n', 1);
-			line += len + (end != NULL);
-		}
-		cs_buf_char(b, ' ', (size_t)L);
-		cs_buf_char(b, '\n', 1);
-	}
+	struct rows mine = { m, { { 0 } }, w, col, (size_t)L }, theirs = mine;
+	cs_write_rows(cs_model_layer_count(m), rows, &mine, &theirs, b);
 	cs_buf_char(b, '=', (size_t)L);
 	cs_buf_char(b, '\n', 1);
 
 	cs_buf_totals(b, m, "", false, "Byte");
 	cs_buf_char(b, '_', (size_t)L);
 	cs_buf_char(b, '\n', 1);
-	for (int c = 0; c < 3; c++) {
-		if (f[c].failed)
-			b->failed = true;
-		cs_buf_free(&f[c]);
-	}
+	cells_free(f, b);
+	cells_free(mine.f, b);
+	cells_free(theirs.f, b);
 	return 0;
 }
 

@@ -202,34 +202,39 @@ static size_t count(const char *s, const char *what)
 	return n;
 }
 
-/* The text table of a long model written on two threads, a stripe each
- * in turn (stripes.c), is the one-thread table byte for byte, with and
- * without --explain; each layer a row, a rule between two. */
+/* The text tables (Keras 3's and the classic one) of a long model written
+ * on two threads, a stripe each in turn (stripes.c), are the one-thread
+ * tables byte for byte, with and without --explain; a Conv2D row for each
+ * convolution. */
 static void text_in_stripes(void **state)
 {
 	(void)state;
 	size_t n = 3 * CS_STRIPE_ROWS + 77;
 	char *yaml = long_model(n);
+	size_t convs = 0;
+	for (size_t i = 0; i < n; i++)
+		convs += i % 3 == 0 && i % 97 != 5;
+	static const char *const styles[] = { "keras3", "keras2" };
 	for (int explain = 0; explain < 2; explain++) {
 		struct cs_load_options lo = { .explain = explain };
 		struct cs_error err;
 		cs_model *m = cs_model_load_buffer_opts(yaml, strlen(yaml), "long.yaml", &lo, &err);
 		assert_non_null(m);
-		cs_stripes_min_rows = SIZE_MAX;
-		char *one = render(m, "keras3", 0);
-		cs_stripes_min_rows = 0;
-		char *two = render(m, "keras3", 0);
-		cs_stripes_min_rows = 4 * CS_STRIPE_ROWS;
-		assert_non_null(one);
-		assert_non_null(two);
-		assert_string_equal(two, one);
-		size_t convs = 0;
-		for (size_t i = 0; i < n; i++)
-			convs += i % 3 == 0 && i % 97 != 5;
-		assert_int_equal(count(one, " (Conv2D) "), convs);
-		assert_int_equal(count(one, "\n\xE2\x94\x9C"), n - 1);	/* the rules between rows */
-		free(one);
-		free(two);
+		for (int k = 0; k < 2; k++) {
+			cs_stripes_min_rows = SIZE_MAX;
+			char *one = render(m, styles[k], 0);
+			cs_stripes_min_rows = 0;
+			char *two = render(m, styles[k], 0);
+			cs_stripes_min_rows = 4 * CS_STRIPE_ROWS;
+			assert_non_null(one);
+			assert_non_null(two);
+			assert_string_equal(two, one);
+			assert_int_equal(count(one, " (Conv2D) "), convs);
+			if (k == 0)	/* Keras 3's rule between every two rows */
+				assert_int_equal(count(one, "\n\xE2\x94\x9C"), n - 1);
+			free(one);
+			free(two);
+		}
 		cs_model_destroy(m);
 	}
 	free(yaml);
