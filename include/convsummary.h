@@ -173,8 +173,9 @@ struct cs_render_options {
  * text), "keras2" (the classic tf.keras table), "json", "markdown", "csv".
  * Returns 0, or -1 with *err filled in (unknown format, line length out of
  * range, write error, out of memory; status CS_USAGE).  The rows of a
- * summary of 8192 layers or more are written on two threads when the
- * process may run on two cores; the second has ended when this returns.
+ * JSON or text summary of 8192 layers or more are written on two threads
+ * when the process may run on two cores; the second has ended when this
+ * returns.
  */
 int cs_render(const cs_model *m, const char *format,
 	      const struct cs_render_options *opt, FILE *out,
