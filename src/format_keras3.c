@@ -234,9 +234,10 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	size_t n = cs_model_layer_count(m);
 	struct cs_buf between = { 0 };
 	rule(&between, &t, "\xE2\x94\x9C", "\xE2\x94\x80", "\xE2\x94\xBC", "\xE2\x94\xA4");
-	struct rows mine = { m, t, &between, (size_t)L }, theirs = mine;
-	memset(theirs.t.cell, 0, sizeof(theirs.t.cell));
-	memset(theirs.t.text, 0, sizeof(theirs.t.text));
+	table_free(&t, b);	/* the header's cells; the widths stay */
+	struct rows mine = { .m = m, .between = &between, .L = (size_t)L };
+	memcpy(mine.t.width, t.width, sizeof(t.width));
+	struct rows theirs = mine;	/* cells of its own, from empty */
 	cs_write_rows(n, rows, &mine, &theirs, b);
 	rule(b, &t, "\xE2\x94\x94", "\xE2\x94\x80", "\xE2\x94\xB4", "\xE2\x94\x98");
 

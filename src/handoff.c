@@ -2,6 +2,7 @@
 #include "handoff.h"
 
 #include <sched.h>
+#include <stdint.h>
 #include <unistd.h>
 
 /* Polls before a waiter sleeps, each giving the processor away: about a
@@ -73,7 +74,7 @@ size_t cs_handoff_wait(struct cs_handoff *h, size_t target)
 	return cs_handoff_count(h);
 }
 
-int cs_available_cores(void)
+static int available_cores(void)
 {
 #ifdef __linux__
 	cpu_set_t set;
@@ -82,4 +83,11 @@ int cs_available_cores(void)
 #endif
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
+}
+
+bool cs_second_thread_pays(size_t size, size_t min)
+{
+	if (min == SIZE_MAX || size < min)
+		return false;
+	return min == 0 || available_cores() >= 2;
 }

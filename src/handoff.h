@@ -46,8 +46,10 @@ size_t cs_handoff_wait(struct cs_handoff *h, size_t target);
 /* Let every wait return, now and later. */
 void cs_handoff_stop(struct cs_handoff *h);
 
-/* The cores this process may run on (its affinity, as taskset or a
- * container's cpuset leave it), at least 1. */
-int cs_available_cores(void);
+/* Whether work of size units (SIZE_MAX when unknown, as a pipe's) is worth
+ * a second thread, min being the least that is: at least min, and two
+ * cores this process may run on (its affinity, as taskset or a container's
+ * cpuset leave it).  Tests set min to 0 or SIZE_MAX for always or never. */
+bool cs_second_thread_pays(size_t size, size_t min);
 
 #endif

@@ -42,18 +42,11 @@ static void *odd_stripes(void *arg)
 	return NULL;
 }
 
-static bool two_cores_pay(size_t n)
-{
-	if (cs_stripes_min_rows == SIZE_MAX || n < cs_stripes_min_rows || n <= CS_STRIPE_ROWS)
-		return false;
-	return cs_stripes_min_rows == 0 || cs_available_cores() >= 2;
-}
-
 void cs_write_rows(size_t n, cs_rows_fn fn, void *mine, void *theirs, struct cs_buf *out)
 {
 	struct helper h = { .n = n, .fn = fn, .ctx = theirs };
 	pthread_t thread;
-	bool two = two_cores_pay(n);
+	bool two = n > CS_STRIPE_ROWS && cs_second_thread_pays(n, cs_stripes_min_rows);
 	if (two && cs_handoff_init(&h.written) != 0)
 		two = false;
 	if (two && cs_handoff_init(&h.copied) != 0) {

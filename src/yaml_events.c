@@ -249,21 +249,16 @@ struct cs_events *cs_events_open_string(const unsigned char *data, size_t len)
 	return ev;
 }
 
-/* Worth a second thread: a large file (a pipe counts as one) when the
- * process may run on two cores, or anything when tests ask for it with 0. */
+/* Worth a second thread: a large file (a pipe counts as one). */
 static bool parse_ahead_pays(FILE *f)
 {
-	size_t min = cs_events_thread_min_bytes;
-	if (min == SIZE_MAX)
-		return false;
-	if (min == 0)
-		return true;
 	struct stat st;
 	if (fstat(fileno(f), &st) != 0)
-		return false;
-	if (S_ISREG(st.st_mode) && (st.st_size < 0 || (uintmax_t)st.st_size < min))
-		return false;
-	return cs_available_cores() >= 2;
+		return cs_second_thread_pays(0, cs_events_thread_min_bytes);	/* only if forced */
+	size_t size = SIZE_MAX;
+	if (S_ISREG(st.st_mode))
+		size = st.st_size < 0 ? 0 : (uintmax_t)st.st_size > SIZE_MAX ? SIZE_MAX : (size_t)st.st_size;
+	return cs_second_thread_pays(size, cs_events_thread_min_bytes);
 }
 
 struct cs_events *cs_events_open_file(FILE *f)
