@@ -210,28 +210,29 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_model_totals(m, &t);
 	cs_figure_totals_end(&ft);
 	int64_t macs = torch ? ft.mult_adds : ft.macs;
-	CS_BUF_LIT(b, "  \"total_params\": ");
-	cs_buf_int(b, t.trainable_params + t.non_trainable_params);
-	CS_BUF_LIT(b, ",\n  \"trainable_params\": ");
-	cs_buf_int(b, t.trainable_params);
-	CS_BUF_LIT(b, ",\n  \"non_trainable_params\": ");
-	cs_buf_int(b, t.non_trainable_params);
-	CS_BUF_LIT(b, ",\n  \"total_bytes\": ");
-	cs_buf_int(b, t.trainable_bytes + t.non_trainable_bytes);
-	CS_BUF_LIT(b, ",\n  \"trainable_bytes\": ");
-	cs_buf_int(b, t.trainable_bytes);
-	CS_BUF_LIT(b, ",\n  \"non_trainable_bytes\": ");
-	cs_buf_int(b, t.non_trainable_bytes);
-	CS_BUF_LIT(b, ",\n  \"total_macs\": ");
-	count_or_null(b, macs);
-	CS_BUF_LIT(b, ",\n  \"total_flops\": ");
-	count_or_null(b, cs_flops(macs));
-	CS_BUF_LIT(b, ",\n  \"total_other_ops\": ");
-	count_or_null(b, ft.other_ops);
-	CS_BUF_LIT(b, ",\n  \"total_activation_bytes\": ");
-	count_or_null(b, ft.activation_bytes);
-	CS_BUF_LIT(b, ",\n  \"activation_batch\": ");
-	cs_buf_int(b, ft.batch);
+	/* the totals, in the spec's order; a figure not known is null */
+	const struct {
+		const char *key;
+		int64_t value;
+	} totals[] = {
+		{ "total_params", t.trainable_params + t.non_trainable_params },
+		{ "trainable_params", t.trainable_params },
+		{ "non_trainable_params", t.non_trainable_params },
+		{ "total_bytes", t.trainable_bytes + t.non_trainable_bytes },
+		{ "trainable_bytes", t.trainable_bytes },
+		{ "non_trainable_bytes", t.non_trainable_bytes },
+		{ "total_macs", macs },
+		{ "total_flops", cs_flops(macs) },
+		{ "total_other_ops", ft.other_ops },
+		{ "total_activation_bytes", ft.activation_bytes },
+		{ "activation_batch", ft.batch },
+	};
+	for (size_t i = 0; i < sizeof(totals) / sizeof(totals[0]); i++) {
+		cs_buf_str(b, i ? ",\n  \"" : "  \"");
+		cs_buf_str(b, totals[i].key);
+		CS_BUF_LIT(b, "\": ");
+		count_or_null(b, totals[i].value);
+	}
 	cs_buf_str(b, torch ? ",\n  \"macs_convention\": \"torchinfo: bias additions included\"\n}\n"
 			    : ",\n  \"macs_convention\": \"bias excluded\"\n}\n");
 	return 0;
