@@ -49,9 +49,7 @@ typedef struct cs_model cs_model;
  * standard input, named "<stdin>" in errors).  Returns a model
  * the caller frees with cs_model_destroy(), or NULL with *err filled in:
  * status CS_USAGE when the file cannot be read or memory ran out,
- * CS_INVALID when its content is not a valid model.  A file of 256 KiB or
- * more (or a pipe) is parsed on a second thread when the process may run
- * on two cores; the thread has ended when this returns.
+ * CS_INVALID when its content is not a valid model.
  */
 cs_model *cs_model_load_file(const char *path, struct cs_error *err);
 
@@ -172,10 +170,7 @@ struct cs_render_options {
  * Write the summary of m to out in the named format: "keras3" (the default
  * text), "keras2" (the classic tf.keras table), "json", "markdown", "csv".
  * Returns 0, or -1 with *err filled in (unknown format, line length out of
- * range, write error, out of memory; status CS_USAGE).  The rows of a
- * JSON or text summary of 8192 layers or more are written on two threads
- * when the process may run on two cores; the second has ended when this
- * returns.
+ * range, write error, out of memory; status CS_USAGE).
  */
 int cs_render(const cs_model *m, const char *format,
 	      const struct cs_render_options *opt, FILE *out,

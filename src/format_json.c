@@ -6,7 +6,6 @@
 
 #include "columns.h"
 #include "format.h"
-#include "stripes.h"
 
 /* The writers below fill room reserved in the buffer: at most
  * string_room() bytes for a string, 24 a dimension, 32 a figure. */
@@ -199,11 +198,9 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_buf_str(b, n ? ",\n  \"layers\": [\n" : ",\n  \"layers\": [],\n");
 	struct cs_figure_totals ft;
 	cs_figure_totals_start(m, opt, &ft);
-	struct rows mine = { m, n, torch, { 0 }, &ft }, theirs = { m, n, torch, { 0 }, NULL };
-	cs_figures_begin(m, &mine.w);
-	cs_figures_begin(m, &theirs.w);
-	cs_write_rows(n, rows, &mine, &theirs, b);
-	rows(&mine, n, n, b);	/* the totals of rows the other thread wrote */
+	struct rows all = { m, n, torch, { 0 }, &ft };
+	cs_figures_begin(m, &all.w);
+	rows(&all, 0, n, b);
 	if (n)
 		CS_BUF_LIT(b, "  ],\n");
 	struct cs_totals t;

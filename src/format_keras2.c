@@ -6,7 +6,6 @@
  */
 #include "columns.h"
 #include "format.h"
-#include "stripes.h"
 
 #include <string.h>
 
@@ -61,7 +60,7 @@ static void row(struct cs_buf *b, struct cs_buf f[3], const size_t w[3], const s
 	}
 }
 
-/* The layers' rows, for cs_write_rows(): each writer has its own cells. */
+/* The layers' rows, written by rows(). */
 struct rows {
 	const cs_model *m;
 	struct cs_buf f[3];
@@ -126,8 +125,8 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_buf_char(b, '=', (size_t)L);
 	cs_buf_char(b, '\n', 1);
 
-	struct rows mine = { m, { { 0 } }, w, col, (size_t)L }, theirs = mine;
-	cs_write_rows(cs_model_layer_count(m), rows, &mine, &theirs, b);
+	struct rows mine = { m, { { 0 } }, w, col, (size_t)L };
+	rows(&mine, 0, cs_model_layer_count(m), b);
 	cs_buf_char(b, '=', (size_t)L);
 	cs_buf_char(b, '\n', 1);
 
@@ -136,7 +135,6 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_buf_char(b, '\n', 1);
 	cells_free(f, b);
 	cells_free(mine.f, b);
-	cells_free(theirs.f, b);
 	return 0;
 }
 

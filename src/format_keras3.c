@@ -6,7 +6,6 @@
  */
 #include "columns.h"
 #include "format.h"
-#include "stripes.h"
 
 #include <string.h>
 
@@ -18,7 +17,7 @@ struct table {
 	struct cs_buf text[NCOLS];
 };
 
-/* The layers' rows, for cs_write_rows(): each writer has its own cells. */
+/* The layers' rows, written by rows(). */
 struct rows {
 	const cs_model *m;
 	struct table t;
@@ -237,14 +236,12 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	table_free(&t, b);	/* the header's cells; the widths stay */
 	struct rows mine = { .m = m, .between = &between, .L = (size_t)L };
 	memcpy(mine.t.width, t.width, sizeof(t.width));
-	struct rows theirs = mine;	/* cells of its own, from empty */
-	cs_write_rows(n, rows, &mine, &theirs, b);
+	rows(&mine, 0, n, b);
 	rule(b, &t, "\xE2\x94\x94", "\xE2\x94\x80", "\xE2\x94\xB4", "\xE2\x94\x98");
 
 	cs_buf_totals(b, m, " ", true, "B");
 
 	table_free(&mine.t, b);
-	table_free(&theirs.t, b);
 	if (between.failed)
 		b->failed = true;
 	cs_buf_free(&between);
