@@ -144,19 +144,12 @@ struct cs_figures {
 	int64_t kernel[3], stride[3], dilation[3];
 };
 
-/* Walking the layers in order: the receptive field carries over. */
-struct cs_figures_walk {
-	size_t next;
-	int naxes;
-	double r[3], j[3], p[3];
-};
-
 /* 2 * macs, or -1 when macs is unknown or that overflows. */
 int64_t cs_flops(int64_t macs);
 
-void cs_figures_begin(const cs_model *m, struct cs_figures_walk *w);
-/* The figures of layer w->next, which then moves on; -1 past the end. */
-int cs_figures_next(const cs_model *m, struct cs_figures_walk *w, struct cs_figures *f);
+/* The figures of layer i (0 <= i < cs_model_layer_count), each row on its
+ * own: 0, or -1 past the end. */
+int cs_model_layer_figures(const cs_model *m, size_t i, struct cs_figures *f);
 
 struct cs_render_options {
 	int line_length;	/* 0: the format's default */

@@ -152,9 +152,9 @@ static void text_layer_change(struct cs_buf *b, const struct cs_model *A, const 
 	if (md) {
 		cs_buf_str(b, "| ~ | ");
 		if (strcmp(xn, yn))
-			cs_buf_printf(b, "%s → %s (%s) | ", xn, yn, y->cls->name);
+			cs_buf_printf(b, "%s → %s (%s) | ", xn, yn, cs_layer_cls(y)->name);
 		else
-			cs_buf_printf(b, "%s (%s) | ", yn, y->cls->name);
+			cs_buf_printf(b, "%s (%s) | ", yn, cs_layer_cls(y)->name);
 		shape(b, x);
 		if (shape_changed) {
 			cs_buf_str(b, " → ");
@@ -170,9 +170,9 @@ static void text_layer_change(struct cs_buf *b, const struct cs_model *A, const 
 	}
 	cs_buf_str(b, "~ ");
 	if (strcmp(xn, yn))
-		cs_buf_printf(b, "%s -> %s (%s)", xn, yn, y->cls->name);
+		cs_buf_printf(b, "%s -> %s (%s)", xn, yn, cs_layer_cls(y)->name);
 	else
-		cs_buf_printf(b, "%s (%s)", yn, y->cls->name);
+		cs_buf_printf(b, "%s (%s)", yn, cs_layer_cls(y)->name);
 	const char *sep = ": ";
 	if (shape_changed) {
 		cs_buf_printf(b, "%soutput ", sep);
@@ -207,12 +207,12 @@ static void text_layer(struct cs_buf *b, char mark, const struct cs_layer *l, bo
 {
 	char n[40], bn[NAME_BUF];
 	if (md) {
-		cs_buf_printf(b, "| %c | %s (%s) | ", mark, nm(l, bn), l->cls->name);
+		cs_buf_printf(b, "| %c | %s (%s) | ", mark, nm(l, bn), cs_layer_cls(l)->name);
 		shape(b, l);
 		cs_buf_printf(b, " | %s |\n", cs_format_count(params(l), true, n, sizeof(n)));
 		return;
 	}
-	cs_buf_printf(b, "%c %s (%s): output ", mark, nm(l, bn), l->cls->name);
+	cs_buf_printf(b, "%c %s (%s): output ", mark, nm(l, bn), cs_layer_cls(l)->name);
 	shape(b, l);
 	cs_buf_printf(b, "; params %s\n", cs_format_count(params(l), true, n, sizeof(n)));
 }
@@ -307,7 +307,7 @@ static void json_layer(struct cs_buf *b, const struct cs_layer *l)
 	char bn[NAME_BUF];
 	cs_buf_str(b, "{\"name\": ");
 	json_string(b, nm(l, bn));
-	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": [", l->cls->name);
+	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": [", cs_layer_cls(l)->name);
 	for (int i = 0; i < l->rank; i++) {
 		if (l->dims[i] < 0)
 			cs_buf_printf(b, "%snull", i ? ", " : "");

@@ -150,35 +150,20 @@ static void explain(struct cs_buf *b, const char *text)
 	CS_BUF_LIT(b, "]");
 }
 
-/* The layers' rows, for cs_write_rows(): each writer walks the figures of
- * every row (the receptive field runs along them); one adds the totals. */
-struct rows {
-	const cs_model *m;
-	size_t n;
-	bool torch;
-	struct cs_figures_walk w;
-	struct cs_figure_totals *totals;	/* NULL: not this writer's */
-};
-
-static void rows(void *ctx, size_t from, size_t to, struct cs_buf *b)
+/* Every layer's row, and the figures' totals. */
+static void rows(const cs_model *m, size_t n, bool torch, struct cs_figure_totals *totals,
+		 struct cs_buf *b)
 {
-	struct rows *r = ctx;
 	struct cs_figures f;
-	for (size_t i = r->w.next; i < from; i++) {
-		cs_figures_next(r->m, &r->w, &f);
-		if (r->totals)
-			cs_figure_totals_add(r->totals, &f);
-	}
-	for (size_t i = from; i < to; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct cs_layer_info li;
-		cs_model_layer(r->m, i, &li);
-		cs_figures_next(r->m, &r->w, &f);
-		if (r->totals)
-			cs_figure_totals_add(r->totals, &f);
-		layer(b, &li, &f, r->torch ? f.mult_adds : f.macs);
+		cs_model_layer(m, i, &li);
+		cs_model_layer_figures(m, i, &f);
+		cs_figure_totals_add(totals, &f);
+		layer(b, &li, &f, torch ? f.mult_adds : f.macs);
 		if (li.explain)
 			explain(b, li.explain);
-		cs_buf_str(b, i + 1 < r->n ? "},\n" : "}\n");
+		cs_buf_str(b, i + 1 < n ? "},\n" : "}\n");
 	}
 }
 
@@ -198,9 +183,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_buf_str(b, n ? ",\n  \"layers\": [\n" : ",\n  \"layers\": [],\n");
 	struct cs_figure_totals ft;
 	cs_figure_totals_start(m, opt, &ft);
-	struct rows all = { m, n, torch, { 0 }, &ft };
-	cs_figures_begin(m, &all.w);
-	rows(&all, 0, n, b);
+	rows(m, n, torch, &ft, b);
 	if (n)
 		CS_BUF_LIT(b, "  ],\n");
 	struct cs_totals t;

@@ -368,11 +368,9 @@ static int sweep(const struct options *o, const char *path)
 		}
 		if (at < sizeof(cell[1]))
 			snprintf(cell[1] + at, sizeof(cell[1]) - at, ")");
-		struct cs_figures_walk w;
 		struct cs_figures f;
 		int64_t macs = 0, act = 0;
-		cs_figures_begin(m, &w);
-		while (cs_figures_next(m, &w, &f) == 0) {
+		for (size_t i = 0; cs_model_layer_figures(m, i, &f) == 0; i++) {
 			int64_t x = o->render.torchinfo ? f.mult_adds : f.macs;
 			macs = macs < 0 || x < 0 ? -1 : macs + x;
 			act = act < 0 || f.activation_bytes < 0 ? -1 : act + f.activation_bytes;

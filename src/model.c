@@ -66,6 +66,9 @@ void cs_model_destroy(cs_model *m)
 		return;
 	cs_chunks_free(&m->layers);
 	cs_chunks_free(&m->ops);
+	cs_chunks_free(&m->refs);
+	free(m->arg_records);
+	free(m->record_slots);
 	free(m->explains);
 	free(m->warnings);
 	cs_arena_free(&m->arena);
@@ -77,9 +80,9 @@ const char *cs_layer_name(const struct cs_layer *ly, char *buf, size_t size)
 	if (ly->name)
 		return ly->name;
 	if (ly->auto_index == 0)
-		return ly->cls->snake;
+		return cs_layer_cls(ly)->snake;
 	/* stem_N without printf: this runs once a row */
-	size_t n = strlen(ly->cls->snake);
+	size_t n = strlen(cs_layer_cls(ly)->snake);
 	char digits[12], *p = digits + sizeof(digits);
 	uint32_t k = ly->auto_index;
 	do {
@@ -88,8 +91,8 @@ const char *cs_layer_name(const struct cs_layer *ly, char *buf, size_t size)
 	} while (k);
 	size_t nd = (size_t)(digits + sizeof(digits) - p);
 	if (n + 1 + nd + 1 > size)
-		return ly->cls->snake;
-	memcpy(buf, ly->cls->snake, n);
+		return cs_layer_cls(ly)->snake;
+	memcpy(buf, cs_layer_cls(ly)->snake, n);
 	buf[n] = '_';
 	memcpy(buf + n + 1, p, nd);
 	buf[n + 1 + nd] = '\0';
@@ -126,7 +129,7 @@ void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info)
 {
 	const struct cs_layer *ly = cs_model_at(m, i);
 	info->name = cs_layer_name(ly, info->name_buf, sizeof(info->name_buf));
-	info->class_name = ly->cls->name;
+	info->class_name = cs_layer_cls(ly)->name;
 	info->rank = (size_t)ly->rank;
 	info->dims = ly->dims;
 	info->trainable_params = ly->trainable_params;

@@ -139,6 +139,8 @@ enum {
 	CS_CLS_CAUSAL = 1 << 0,		/* padding 'causal' allowed */
 	CS_CLS_EXPLICIT_PAD = 1 << 1,	/* padding: 1 allowed (our extension) */
 	CS_CLS_INPUT = 1 << 2,		/* the Input / InputLayer pseudo-layer */
+	CS_CLS_MERGE = 1 << 3,		/* two or more inputs (the rule checks
+					 * an exact count); else exactly one */
 };
 
 /* How a layer moves its input's spatial grid, for receptive fields. */
@@ -158,7 +160,9 @@ struct cs_infer {
 	const struct cs_layer_class *cls;
 	const struct cs_args *a;
 	int data_format;	/* resolved: CS_DF_LAST or CS_DF_FIRST */
-	const struct cs_shape *in;
+	const struct cs_shape *in;	/* the first input: ins[0] */
+	const struct cs_shape *const *ins;	/* every input, in order */
+	int nin;			/* between the class's min and max */
 	struct cs_shape out;
 	int elem_bytes;		/* bytes of one element of the layer's weights */
 	int64_t trainable;	/* weight elements, before `trainable: false` */
@@ -221,7 +225,7 @@ extern const size_t cs_reshape_class_count;
 /* Argument groups shared by families. */
 extern const struct cs_arg_spec cs_common_args[];
 
-/* Helpers for rules (rules.c is the registry's file). */
+/* Helpers for rules (registry.c). */
 int cs_infer_fail(struct cs_infer *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Add a weight of the given shape (its element count is the product) in
