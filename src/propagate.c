@@ -333,8 +333,8 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 	size_t nin = cs_layer_ninputs(m, i);
 	if (!(cls->flags & CS_CLS_MERGE) && nin != 1)
 		return cs_fail(err, ly->mark, "%s takes one input, not %zu", cls->name, nin);
-	if ((cls->flags & CS_CLS_MERGE) && nin < 2)
-		return cs_fail(err, ly->mark, "%s merges two or more inputs; it was given %zu", cls->name, nin);
+	if (nin < 1)
+		return cs_fail(err, ly->mark, "%s: no inputs; expected one or more", cls->name);
 	struct inputs in = { 0 };
 	const struct cs_shape *const *ins;
 	if (gather_inputs(m, i, nin, &in, &ins) < 0) {

@@ -139,7 +139,7 @@ enum {
 	CS_CLS_CAUSAL = 1 << 0,		/* padding 'causal' allowed */
 	CS_CLS_EXPLICIT_PAD = 1 << 1,	/* padding: 1 allowed (our extension) */
 	CS_CLS_INPUT = 1 << 2,		/* the Input / InputLayer pseudo-layer */
-	CS_CLS_MERGE = 1 << 3,		/* two or more inputs (the rule checks
+	CS_CLS_MERGE = 1 << 3,		/* one or more inputs (the rule checks
 					 * an exact count); else exactly one */
 };
 
@@ -221,6 +221,8 @@ extern const struct cs_layer_class cs_norm_classes[];
 extern const size_t cs_norm_class_count;
 extern const struct cs_layer_class cs_reshape_classes[];
 extern const size_t cs_reshape_class_count;
+extern const struct cs_layer_class cs_merge_classes[];
+extern const size_t cs_merge_class_count;
 
 /* Argument groups shared by families. */
 extern const struct cs_arg_spec cs_common_args[];

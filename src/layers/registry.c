@@ -31,6 +31,7 @@ static const struct {
 	{ cs_core_classes, &cs_core_class_count },
 	{ cs_norm_classes, &cs_norm_class_count },
 	{ cs_reshape_classes, &cs_reshape_class_count },
+	{ cs_merge_classes, &cs_merge_class_count },
 };
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
 
