@@ -59,11 +59,12 @@ void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f)
 	f->activation_bytes = mul_known(out, ly->act_bytes);
 	f->kernel_rank = 0;
 	if (ly->spatial == CS_SP_WINDOW || ly->spatial == CS_SP_TRANSPOSE) {
+		const struct cs_arg_record *rec = m->arg_records[ly->args];
 		f->kernel_rank = cs_layer_cls(ly)->rank;
 		for (int k = 0; k < f->kernel_rank && k < 3; k++) {
-			f->kernel[k] = own->k[k];
-			f->stride[k] = own->s[k];
-			f->dilation[k] = own->d[k];
+			f->kernel[k] = rec->k[k];
+			f->stride[k] = rec->s[k];
+			f->dilation[k] = rec->d[k];
 		}
 	}
 	f->naxes = op ? op->field.naxes : 0;

@@ -54,16 +54,16 @@ struct cs_layer {
  * (README, "Figures beyond Keras"): r the receptive field, j the
  * effective stride, p the effective padding.  naxes 0: none any more. */
 struct cs_field {
-	int naxes;
 	double r[3], j[3], p[3];
+	int naxes;
 };
 
-/* What only some layers need: costs, window geometry, exact bytes, and
- * the receptive field of a layer that changes it or has an op anyway. */
+/* What only some layers need: costs, and the receptive field of a layer
+ * that changes it or has an op anyway.  A layer with CS_LF_BYTES has a
+ * second op right after its own, whose two counts are its trainable and
+ * non-trainable bytes (mixed element sizes: rare, so not in every op). */
 struct cs_op {
 	int64_t macs, other_ops;	/* per sample; -1 unknown */
-	int64_t trainable_bytes, non_trainable_bytes;	/* with CS_LF_BYTES */
-	int32_t k[3], s[3], d[3];	/* window per spatial axis */
 	struct cs_field field;
 };
 
@@ -84,6 +84,8 @@ struct cs_arg_record {
 	const struct cs_layer_class *cls;
 	struct cs_args a;	/* its lists and texts in the model's arena;
 				 * a.name is NULL (the layer keeps its name) */
+	int32_t k[3], s[3], d[3];	/* the window these arguments make
+					 * (convolution, pooling), per axis */
 	uint32_t hash;
 	size_t keylen;
 	const unsigned char *key;	/* the canonical bytes compared */
@@ -183,15 +185,21 @@ int cs_layer_set_inputs(struct cs_model *m, size_t i, const cs_ref *refs, size_t
 int cs_model_intern_args(struct cs_model *m, const struct cs_layer_class *cls,
 			 const struct cs_args *a, uint32_t *index);
 
+/* The op after a CS_LF_BYTES layer's own: its bytes. */
+static inline const struct cs_op *cs_model_op_bytes(const struct cs_model *m, const struct cs_layer *ly)
+{
+	return cs_chunks_at(&m->ops, ly->op, sizeof(struct cs_op));
+}
+
 static inline int64_t cs_layer_trainable_bytes(const struct cs_model *m, const struct cs_layer *ly)
 {
-	return ly->flags & CS_LF_BYTES ? cs_model_op(m, ly)->trainable_bytes
+	return ly->flags & CS_LF_BYTES ? cs_model_op_bytes(m, ly)->macs
 				       : ly->trainable_params * ly->weight_bytes;
 }
 
 static inline int64_t cs_layer_non_trainable_bytes(const struct cs_model *m, const struct cs_layer *ly)
 {
-	return ly->flags & CS_LF_BYTES ? cs_model_op(m, ly)->non_trainable_bytes
+	return ly->flags & CS_LF_BYTES ? cs_model_op_bytes(m, ly)->other_ops
 				       : ly->non_trainable_params * ly->weight_bytes;
 }
 

@@ -426,16 +426,26 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 		}
 		op->macs = c.macs;
 		op->other_ops = c.other_ops;
-		op->trainable_bytes = c.trainable_bytes;
-		op->non_trainable_bytes = c.non_trainable_bytes;
-		for (int k = 0; k < 3; k++) {
-			op->k[k] = (int32_t)c.win_k[k];
-			op->s[k] = (int32_t)c.win_s[k];
-			op->d[k] = (int32_t)c.win_d[k];
-		}
 		op->field = field;
-		if (mixed)
+		if (mixed) {
+			struct cs_op *bytes = cs_chunks_add(&m->ops, sizeof(struct cs_op));
+			if (!bytes) {
+				cs_fail_oom(err, ly->mark);
+				goto out;
+			}
+			bytes->macs = c.trainable_bytes;
+			bytes->other_ops = c.non_trainable_bytes;
 			ly->flags |= CS_LF_BYTES;
+		}
+	}
+	if (c.spatial == CS_SP_WINDOW || c.spatial == CS_SP_TRANSPOSE) {
+		/* the same arguments make the same window */
+		struct cs_arg_record *rec = m->arg_records[ly->args];
+		for (int k = 0; k < 3; k++) {
+			rec->k[k] = (int32_t)c.win_k[k];
+			rec->s[k] = (int32_t)c.win_s[k];
+			rec->d[k] = (int32_t)c.win_d[k];
+		}
 	}
 	if (add_totals(m, &c) < 0)
 		goto out;
