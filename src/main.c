@@ -841,6 +841,8 @@ static int check_options(const struct options *o)
 {
 	if (o->update && !o->check)
 		return usage_error(o->err, "%s", "--update goes with --check EXPECTED");
+	if (o->check && o->nsweep)
+		return usage_error(o->err, "%s", "--check compares a summary; a sweep (--input-shape) has none");
 	if (o->render.line_length && !strcmp(o->format, "text")) {
 		const struct cs_formatter *f = strcmp(o->style, "keras2") ? &cs_format_keras3 : &cs_format_keras2;
 		int L = o->render.line_length;

@@ -79,6 +79,8 @@ CASES = [
      "convsummary: line length 12 is out of range for keras3: expected 16 to 10000\n"),
     ("columns_before_models", ["--format", "json", "--columns", "layer,bogus", "tests/cli/dir"], 2, True,
      "convsummary: --columns: unknown column 'bogus'"),
+    ("check_with_sweep", ["--check", "tests/models/lenet5.keras3.txt", "--input-shape", "32,32,1", L5], 2, True,
+     "--check compares a summary; a sweep (--input-shape) has none"),
     ("control_characters", ["tests/cli/control_class.yaml"], 1, True,
      "tests/cli/control_class.yaml:5:5: error: unknown layer class "
      "'Dense\\x1b[2J\\x07\\nx.yaml:1:1: error: forged\\x7f\\xc2\\x9b'; expected a Keras layer"),
