@@ -821,7 +821,7 @@ static int diff_command(int argc, char **argv, FILE *out, FILE *errf)
 	free(la);
 	free(lb);
 	if (rc < 0)
-		cs_error_print(&err, errf);
+		print_error(errf, &err, pb);
 	cs_model_destroy(a);
 	cs_model_destroy(b);
 	if (rc < 0)
