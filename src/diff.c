@@ -321,25 +321,11 @@ static void render_text(struct cs_buf *b, const struct cs_model *A, const char *
 
 /* ---- json --------------------------------------------------------------------- */
 
-static void json_string(struct cs_buf *b, const char *s)
-{
-	cs_buf_char(b, '"', 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			cs_buf_printf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			cs_buf_printf(b, "\\u%04x", *p);
-		else
-			cs_buf_char(b, (char)*p, 1);
-	}
-	cs_buf_char(b, '"', 1);
-}
-
 static void json_layer(struct cs_buf *b, const struct cs_layer *l)
 {
 	char bn[NAME_BUF];
 	cs_buf_str(b, "{\"name\": ");
-	json_string(b, nm(l, bn));
+	cs_buf_json_string(b, nm(l, bn));
 	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": [", l->cls->name);
 	for (int i = 0; i < l->rank; i++) {
 		if (l->dims[i] < 0)
@@ -355,9 +341,9 @@ static void json_layer(struct cs_buf *b, const struct cs_layer *l)
 static void json_side(struct cs_buf *b, const struct cs_model *m, const char *label)
 {
 	cs_buf_str(b, "{\"file\": ");
-	json_string(b, label);
+	cs_buf_json_string(b, label);
 	cs_buf_str(b, ", \"name\": ");
-	json_string(b, cs_model_name(m));
+	cs_buf_json_string(b, cs_model_name(m));
 	cs_buf_printf(b, ", \"layers\": %zu, \"total_params\": %lld, \"trainable_params\": %lld, "
 		      "\"non_trainable_params\": %lld, \"total_bytes\": %lld}",
 		      m->nlayers, (long long)total(&m->totals), (long long)m->totals.trainable_params,
