@@ -39,4 +39,11 @@ void cs_buf_totals(struct cs_buf *b, const cs_model *m, const char *prefix, bool
 /* "(None, 8, 8, 5)"; with python_tuple, a 1-tuple is "(None,)". */
 void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple);
 
+/* s as a JSON string, quoted and escaped (format_json.c's own escaper). */
+void cs_buf_json_string(struct cs_buf *b, const char *s);
+
+/* len bytes of s with what Markdown would read as markup escaped
+ * (format_markdown.c's own escaper). */
+void cs_buf_markdown(struct cs_buf *b, const char *s, size_t len);
+
 #endif

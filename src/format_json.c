@@ -219,3 +219,8 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 }
 
 const struct cs_formatter cs_format_json = { "json", 0, 0, render };
+
+void cs_buf_json_string(struct cs_buf *b, const char *s)
+{
+	string(b, s);
+}

@@ -70,3 +70,8 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 }
 
 const struct cs_formatter cs_format_markdown = { "markdown", 0, 0, render };
+
+void cs_buf_markdown(struct cs_buf *b, const char *s, size_t len)
+{
+	text(b, s, len);
+}

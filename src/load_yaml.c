@@ -70,7 +70,7 @@ static int check_name(struct loader *l, struct cs_mark at, const char *name, con
 		return cs_fail(l->err, at, "%s '%s' contains '/', which Keras does not allow in names",
 			       what, name);
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))	/* C0, DEL, C1 */
 			return cs_fail(l->err, at, "%s: a control character in a name; expected printable text",
 				       what);
 	return 0;

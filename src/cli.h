@@ -1,0 +1,12 @@
+/* The convsummary command as a function, for main() and the fuzzer. */
+#ifndef CS_CLI_H
+#define CS_CLI_H
+
+#include <stdio.h>
+
+/* Run the command with argc/argv as main() gets them, writing to out and
+ * err instead of stdout and stderr; returns the exit status (README, "Exit
+ * status").  It may be called again: getopt is restarted each time. */
+int cs_cli(int argc, char **argv, FILE *out, FILE *err);
+
+#endif
