@@ -326,14 +326,9 @@ static void json_layer(struct cs_buf *b, const struct cs_layer *l)
 	char bn[NAME_BUF];
 	cs_buf_str(b, "{\"name\": ");
 	cs_buf_json_string(b, nm(l, bn));
-	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": [", cs_layer_cls(l)->name);
-	for (int i = 0; i < l->rank; i++) {
-		if (l->dims[i] < 0)
-			cs_buf_printf(b, "%snull", i ? ", " : "");
-		else
-			cs_buf_printf(b, "%s%lld", i ? ", " : "", (long long)l->dims[i]);
-	}
-	cs_buf_printf(b, "], \"params\": %lld, \"trainable_params\": %lld, \"non_trainable_params\": %lld}",
+	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": ", cs_layer_cls(l)->name);
+	cs_buf_json_shape(b, l->rank, l->dims);
+	cs_buf_printf(b, ", \"params\": %lld, \"trainable_params\": %lld, \"non_trainable_params\": %lld}",
 		      (long long)params(l), (long long)l->trainable_params,
 		      (long long)l->non_trainable_params);
 }

@@ -39,21 +39,6 @@ void cs_buf_totals(struct cs_buf *b, const cs_model *m, const char *prefix, bool
 		   commas, byte_unit);
 }
 
-void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple)
-{
-	cs_buf_char(b, '(', 1);
-	for (size_t i = 0; i < rank; i++) {
-		if (i)
-			CS_BUF_LIT(b, ", ");
-		if (dims[i] < 0)
-			CS_BUF_LIT(b, "None");
-		else
-			cs_buf_int(b, dims[i]);
-	}
-	if (python_tuple && rank == 1)
-		cs_buf_char(b, ',', 1);
-	cs_buf_char(b, ')', 1);
-}
 
 int cs_render(const cs_model *m, const char *format,
 	      const struct cs_render_options *opt, FILE *out,

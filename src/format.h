@@ -5,6 +5,7 @@
 #define CS_FORMAT_H
 
 #include "convsummary.h"
+#include "cells.h"
 #include "textwrap.h"
 
 struct cs_columns;
@@ -36,14 +37,5 @@ extern const struct cs_formatter cs_format_csv;
 void cs_buf_totals(struct cs_buf *b, const cs_model *m, const char *prefix, bool commas,
 		   const char *byte_unit);
 
-/* "(None, 8, 8, 5)"; with python_tuple, a 1-tuple is "(None,)". */
-void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple);
-
-/* s as a JSON string, quoted and escaped (format_json.c's own escaper). */
-void cs_buf_json_string(struct cs_buf *b, const char *s);
-
-/* len bytes of s with what Markdown would read as markup escaped
- * (format_markdown.c's own escaper). */
-void cs_buf_markdown(struct cs_buf *b, const char *s, size_t len);
 
 #endif

@@ -612,13 +612,9 @@ static int sweep(const struct options *o, const struct model_file *mf, struct cs
 			act = sweep_sum(act, f.activation_bytes);
 		}
 		if (json) {
-			CS_BUF_LIT(b, ", \"output_shape\": [");
-			for (size_t i = 0; i < rank; i++) {
-				if (i)
-					CS_BUF_LIT(b, ", ");
-				sweep_count(b, dims[i] < 0 ? -1 : dims[i], true);
-			}
-			CS_BUF_LIT(b, "], \"macs\": ");
+			CS_BUF_LIT(b, ", \"output_shape\": ");
+			cs_buf_json_shape(b, rank, dims);
+			CS_BUF_LIT(b, ", \"macs\": ");
 			sweep_count(b, macs, true);
 			CS_BUF_LIT(b, ", \"activation_bytes\": ");
 			sweep_count(b, act, true);

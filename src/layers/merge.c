@@ -11,21 +11,12 @@
 #include <string.h>
 
 #include "layers.h"
+#include "../cells.h"
 
 /* A shape without its batch as Python prints a tuple: "(8,)", "(4, 8)". */
 static const char *py_tuple(const struct cs_shape *s, char *buf, size_t size)
 {
-	size_t at = (size_t)snprintf(buf, size, "(");
-	for (int i = 1; i < s->rank && at < size; i++) {
-		if (s->d[i] < 0)
-			at += (size_t)snprintf(buf + at, size - at, "%sNone", i > 1 ? ", " : "");
-		else
-			at += (size_t)snprintf(buf + at, size - at, "%s%lld", i > 1 ? ", " : "",
-					       (long long)s->d[i]);
-	}
-	if (at < size)
-		snprintf(buf + at, size - at, s->rank == 2 ? ",)" : ")");
-	return buf;
+	return cs_shape_text((size_t)s->rank - 1, s->d + 1, true, buf, size);
 }
 
 /* out (batch first) broadcast with in, both without batch from axis 1. */

@@ -1,5 +1,6 @@
 /* The registry of layer classes, and the helpers every shape rule uses. */
 #include "layers.h"
+#include "../cells.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -220,18 +221,7 @@ int cs_resolve_axis(int64_t axis, int rank)
 
 const char *cs_shape_str(const struct cs_shape *s, char *buf, size_t size)
 {
-	size_t at = 0;
-	at += (size_t)snprintf(buf, size, "(");
-	for (int i = 0; i < s->rank && at < size; i++) {
-		if (s->d[i] < 0)
-			at += (size_t)snprintf(buf + at, size - at, "%sNone", i ? ", " : "");
-		else
-			at += (size_t)snprintf(buf + at, size - at, "%s%lld", i ? ", " : "",
-					       (long long)s->d[i]);
-	}
-	if (at < size)
-		snprintf(buf + at, size - at, ")");
-	return buf;
+	return cs_shape_text((size_t)s->rank, s->d, false, buf, size);
 }
 
 void cs_explain(struct cs_infer *c, const char *fmt, ...)
