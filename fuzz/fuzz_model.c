@@ -100,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	same_from_file(data, size, &opt, m, &err);
 	if (!m) {
 		/* every refusal has a message and, for content errors, a place */
-		if (!err.message[0] || (err.status == CS_INVALID && err.line == 0))
+		if (!err.message[0] || (err.status == CS_ERR_MODEL && err.line == 0))
 			abort();
 		return 0;
 	}

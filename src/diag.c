@@ -25,7 +25,7 @@ int cs_fail(struct cs_error *err, struct cs_mark mark, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vfail(err, CS_INVALID, mark, fmt, ap);
+	vfail(err, CS_ERR_MODEL, mark, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -206,5 +206,5 @@ const char *cs_closest(const char *word, const char *const *names, size_t n)
 
 int cs_fail_oom(struct cs_error *err, struct cs_mark mark)
 {
-	return cs_fail_status(err, CS_USAGE, mark, "out of memory");
+	return cs_fail_status(err, CS_ERR_MEMORY, mark, "out of memory");
 }

@@ -10,7 +10,7 @@ struct cs_mark {
 	unsigned column;
 };
 
-/* Fill *err (status CS_INVALID) with file, mark and message; returns -1 so
+/* Fill *err (status CS_ERR_MODEL) with file, mark and message; returns -1 so
  * that call sites read `return cs_fail(err, mark, "...")`. */
 int cs_fail(struct cs_error *err, struct cs_mark mark, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -20,7 +20,7 @@ int cs_fail_status(struct cs_error *err, enum cs_status status,
 		   struct cs_mark mark, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Memory ran out: "out of memory", status CS_USAGE (exit 2), since the
+/* Memory ran out: "out of memory", status CS_ERR_MEMORY (exit 2), since the
  * file is not at fault. */
 int cs_fail_oom(struct cs_error *err, struct cs_mark mark);
 

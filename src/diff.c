@@ -385,7 +385,7 @@ int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb
 	align(A, B, &o);
 	if (o.failed) {
 		free(o.v);
-		return cs_fail_status(err, CS_USAGE, none, "out of memory");
+		return cs_fail_status(err, CS_ERR_MEMORY, none, "out of memory");
 	}
 	size_t unchanged = 0;
 	for (size_t k = 0; k < o.n; k++)
@@ -399,13 +399,13 @@ int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb
 	} else if (!strcmp(format, "json")) {
 		render_json(&b, A, la, B, lb, &o, *differ, unchanged);
 	} else {
-		rc = cs_fail_status(err, CS_USAGE, none, "diff: unknown format '%s'; expected text, markdown or json",
+		rc = cs_fail_status(err, CS_ERR_ARGUMENT, none, "diff: unknown format '%s'; expected text, markdown or json",
 				    format);
 	}
 	if (rc == 0 && b.failed)
-		rc = cs_fail_status(err, CS_USAGE, none, "out of memory");
+		rc = cs_fail_status(err, CS_ERR_MEMORY, none, "out of memory");
 	if (rc == 0 && fwrite(b.s, 1, b.len, out) != b.len)
-		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the diff: %s", strerror(errno));
+		rc = cs_fail_status(err, CS_ERR_IO, none, "cannot write the diff: %s", strerror(errno));
 	cs_buf_free(&b);
 	free(o.v);
 	return rc;

@@ -676,9 +676,16 @@ cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *na
 	return load(&src, opt, err);
 }
 
-static cs_model *load(const struct source *src, const struct cs_load_options *opt,
+static cs_model *load(const struct source *src, const struct cs_load_options *caller,
 		      struct cs_error *err)
 {
+	/* the caller's options, as long as its struct is; the rest zero */
+	struct cs_load_options given = { 0 }, *opt = NULL;
+	if (caller) {
+		size_t n = caller->size && caller->size < sizeof(given) ? caller->size : sizeof(given);
+		memcpy(&given, caller, n);
+		opt = &given;
+	}
 	struct loader *l = calloc(1, sizeof(*l));
 	if (!l) {
 		struct cs_mark none = { 0, 0 };
@@ -739,7 +746,7 @@ cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options
 	bool in = !strcmp(path, "-");
 	FILE *f = in ? stdin : fopen(path, "rb");
 	if (!f) {
-		cs_fail_status(err, CS_USAGE, none, "cannot open: %s", strerror(errno));
+		cs_fail_status(err, CS_ERR_IO, none, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	if (in)
@@ -748,7 +755,7 @@ cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (!in)
 			fclose(f);
-		cs_fail_status(err, CS_USAGE, none, "is a directory; expected a model file");
+		cs_fail_status(err, CS_ERR_IO, none, "is a directory; expected a model file");
 		return NULL;
 	}
 	struct source src = { NULL, 0, f };

@@ -121,7 +121,7 @@ static int usage_error(FILE *err, const char *fmt, const char *arg)
 {
 	say(err, fmt, arg);
 	fputs("Try 'convsummary --help' for more information.\n", err);
-	return CS_USAGE;
+	return CS_EXIT_USAGE;
 }
 
 /* An error from the library, against the file's whole name (err->file may
@@ -137,7 +137,7 @@ static int flushed(FILE *out, FILE *err, int status)
 {
 	if (fflush(out) != 0 || ferror(out)) {
 		fprintf(err, "convsummary: cannot write: %s\n", strerror(errno ? errno : EIO));
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 	return status;
 }
@@ -204,13 +204,13 @@ static int budget(const struct options *o, const char *shown, const char *what, 
 {
 	char v[40], l[40], d[40];
 	if (limit < 0 || value <= limit)
-		return CS_OK;
+		return CS_EXIT_OK;
 	fprintf(o->err, "convsummary: %s: %s %s exceed the budget of %s by %s", shown, commas(value, v, sizeof(v)),
 		what, commas(limit, l, sizeof(l)), commas(value - limit, d, sizeof(d)));
 	if (limit > 0)
 		fprintf(o->err, " (%.1f%% over)", 100.0 * (double)(value - limit) / (double)limit);
 	fputc('\n', o->err);
-	return CS_CHECK_FAILED;
+	return CS_EXIT_CHECK;
 }
 
 /* Everything from fd, at most max bytes (-1 with errno EFBIG past that). */
@@ -271,20 +271,20 @@ static int read_expected(const struct options *o, char **data, size_t *len, bool
 	int fd = open(o->check, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		*missing = true;
-		return CS_OK;
+		return CS_EXIT_OK;
 	}
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		fprintf(o->err, "convsummary: %s: cannot read: %s\n", o->check_shown, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		fprintf(o->err, "convsummary: %s: not a regular file; --check compares with a file\n",
 			o->check_shown);
 		close(fd);
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 	if ((uintmax_t)st.st_size > CS_CHECK_MAX_BYTES ||
 	    read_all(fd, CS_CHECK_MAX_BYTES, data, len) < 0) {
@@ -294,10 +294,10 @@ static int read_expected(const struct options *o, char **data, size_t *len, bool
 		else
 			fprintf(o->err, "convsummary: %s: cannot read: %s\n", o->check_shown, strerror(errno));
 		close(fd);
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 	close(fd);
-	return CS_OK;
+	return CS_EXIT_OK;
 }
 
 /* --update: the summary into a new file beside EXPECTED, flushed to disk
@@ -312,12 +312,12 @@ static int update_expected(const struct options *o, const char *data, size_t len
 		if (S_ISLNK(st.st_mode)) {
 			fprintf(o->err, "convsummary: %s: a symbolic link; --update does not write through "
 				"one (update the file it points to)\n", o->check_shown);
-			return CS_USAGE;
+			return CS_EXIT_USAGE;
 		}
 		if (!S_ISREG(st.st_mode)) {
 			fprintf(o->err, "convsummary: %s: not a regular file; --update writes a file\n",
 				o->check_shown);
-			return CS_USAGE;
+			return CS_EXIT_USAGE;
 		}
 		mode = st.st_mode & 07777;
 	} else if (errno == ENOENT) {
@@ -326,7 +326,7 @@ static int update_expected(const struct options *o, const char *data, size_t len
 		mode = 0644 & ~mask;
 	} else {
 		fprintf(o->err, "convsummary: %s: cannot write: %s\n", o->check_shown, strerror(errno));
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 	static const char name[] = ".convsummary-XXXXXX";
 	const char *slash = strrchr(o->check, '/');
@@ -334,7 +334,7 @@ static int update_expected(const struct options *o, const char *data, size_t len
 	char *tmp = malloc(dirlen + sizeof(name));
 	if (!tmp) {
 		fprintf(o->err, "convsummary: out of memory\n");
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 	memcpy(tmp, o->check, dirlen);
 	memcpy(tmp + dirlen, name, sizeof(name));
@@ -342,7 +342,7 @@ static int update_expected(const struct options *o, const char *data, size_t len
 	if (fd < 0) {
 		fprintf(o->err, "convsummary: %s: cannot write: %s\n", o->check_shown, strerror(errno));
 		free(tmp);
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 	int e = 0;
 	for (size_t at = 0; at < len && !e;) {
@@ -362,7 +362,7 @@ static int update_expected(const struct options *o, const char *data, size_t len
 		unlink(tmp);
 		free(tmp);
 		fprintf(o->err, "convsummary: %s: cannot write: %s (left as it was)\n", o->check_shown, strerror(e));
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 	free(tmp);
 	/* the rename itself to disk */
@@ -374,7 +374,7 @@ static int update_expected(const struct options *o, const char *data, size_t len
 	}
 	free(dir);
 	fprintf(o->err, "convsummary: updated %s\n", o->check_shown);
-	return CS_OK;
+	return CS_EXIT_OK;
 }
 
 /* --check and --update: the summary against the committed file. */
@@ -384,15 +384,15 @@ static int check(const struct options *o, const struct model_file *mf, const cha
 	size_t wlen = 0;
 	bool missing;
 	int status = read_expected(o, &want, &wlen, &missing);
-	if (status != CS_OK)
+	if (status != CS_EXIT_OK)
 		return status;
 	if (missing && !o->update) {
 		fprintf(o->err, "convsummary: %s: cannot read: %s (--update writes it)\n", o->check_shown,
 			strerror(ENOENT));
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 	if (!missing && wlen == len && !memcmp(want, summary, len)) {
-		status = CS_OK;
+		status = CS_EXIT_OK;
 	} else if (o->update) {
 		status = update_expected(o, summary, len);
 	} else {
@@ -401,15 +401,28 @@ static int check(const struct options *o, const struct model_file *mf, const cha
 			sprintf(label, "summary of %s", mf->shown);
 		if (!label || cs_unified_diff(want, wlen, summary, len, o->check_shown, label, o->out) < 0) {
 			fprintf(o->err, "convsummary: out of memory\n");
-			status = CS_USAGE;
+			status = CS_EXIT_USAGE;
 		} else {
 			fprintf(o->err, "convsummary: %s: the summary differs from %s\n", mf->shown, o->check_shown);
-			status = CS_CHECK_FAILED;
+			status = CS_EXIT_CHECK;
 		}
 		free(label);
 	}
 	free(want);
 	return status;
+}
+
+/* The exit status of a library error. */
+static int cs_exit_status(enum cs_status s)
+{
+	switch (s) {
+	case CS_OK:
+		return CS_EXIT_OK;
+	case CS_ERR_MODEL:
+		return CS_EXIT_INVALID;
+	default:
+		return CS_EXIT_USAGE;
+	}
 }
 
 static int worse(int a, int b)
@@ -425,10 +438,10 @@ static int summarise(const struct options *o, const struct model_file *mf, bool 
 	cs_model *m = cs_model_load_file_opts(mf->path, &o->load, &err);
 	if (!m) {
 		print_error(o->err, &err, mf->path);
-		return err.status;
+		return cs_exit_status(err.status);
 	}
 	const char *renderer = strcmp(o->format, "text") ? o->format : o->style;
-	int status = CS_OK;
+	int status = CS_EXIT_OK;
 	if (o->check) {
 		/* the summary in memory, to compare with the committed one */
 		char *out = NULL;
@@ -438,10 +451,10 @@ static int summarise(const struct options *o, const struct model_file *mf, bool 
 		bool closed = mem && fclose(mem) == 0;
 		if (rc < 0 && mem) {
 			print_error(o->err, &err, mf->path);
-			status = CS_USAGE;
+			status = CS_EXIT_USAGE;
 		} else if (rc < 0 || !closed) {
 			fprintf(o->err, "convsummary: out of memory\n");
-			status = CS_USAGE;
+			status = CS_EXIT_USAGE;
 		} else {
 			status = check(o, mf, out, len);
 		}
@@ -455,7 +468,7 @@ static int summarise(const struct options *o, const struct model_file *mf, bool 
 		*first = false;
 		if (cs_render(m, renderer, &o->render, o->out, &err) < 0) {
 			print_error(o->err, &err, mf->path);
-			status = CS_USAGE;
+			status = CS_EXIT_USAGE;
 		}
 	}
 	struct cs_totals t;
@@ -474,7 +487,7 @@ static int summarise(const struct options *o, const struct model_file *mf, bool 
 			fputc('\n', o->err);
 		}
 		if (o->strict && cs_model_warning_count(m))
-			status = worse(status, CS_CHECK_FAILED);
+			status = worse(status, CS_EXIT_CHECK);
 	}
 	cs_model_destroy(m);
 	return status;
@@ -541,9 +554,9 @@ static int sweep(const struct options *o, const struct model_file *mf, struct cs
 			cs_buf_json_string(b, why);
 			CS_BUF_LIT(b, "}\n}\n");
 		}
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
-	int status = CS_OK;
+	int status = CS_EXIT_OK;
 	if (json) {
 		CS_BUF_LIT(b, "{\n  \"file\": ");
 		cs_buf_json_string(b, name);
@@ -574,7 +587,7 @@ static int sweep(const struct options *o, const struct model_file *mf, struct cs
 			CS_BUF_LIT(b, "]");
 		}
 		if (!m) {
-			if (err.status != CS_INVALID)
+			if (err.status != CS_ERR_MODEL)
 				print_error(o->err, &err, mf->path);
 			if (json) {
 				cs_buf_printf(b, ", \"error\": {\"line\": %u, \"column\": %u, \"message\": ", err.line,
@@ -589,7 +602,7 @@ static int sweep(const struct options *o, const struct model_file *mf, struct cs
 				cs_buf_escaped(b, err.message, strlen(err.message));
 				CS_BUF_LIT(b, "\n");
 			}
-			status = worse(status, err.status);
+			status = worse(status, cs_exit_status(err.status));
 			cs_buf_free(&in);
 			continue;
 		}
@@ -706,7 +719,7 @@ static void free_files(struct model_file *v, int n)
  * skipped with a message, never opened). */
 static int collect(FILE *err, char **args, int n, struct model_file **files, int *nfiles)
 {
-	int cap = 16, count = 0, status = CS_OK;
+	int cap = 16, count = 0, status = CS_EXIT_OK;
 	bool oom = false;
 	struct model_file *v = malloc((size_t)cap * sizeof(*v));
 	oom = !v;
@@ -716,7 +729,7 @@ static int collect(FILE *err, char **args, int n, struct model_file **files, int
 			DIR *d = opendir(args[i]);
 			if (!d) {
 				say(err, "%s: cannot open the directory", args[i]);
-				status = CS_USAGE;
+				status = CS_EXIT_USAGE;
 				continue;
 			}
 			int from = count, named = 0;
@@ -735,7 +748,7 @@ static int collect(FILE *err, char **args, int n, struct model_file **files, int
 						 plen && args[i][plen - 1] == '/' ? "" : "/", e->d_name);
 				if (p && (stat(p, &st) != 0 || !S_ISREG(st.st_mode))) {
 					say(err, "%s: skipped: not a regular file", p);
-					status = CS_USAGE;
+					status = CS_EXIT_USAGE;
 					free(p);
 					continue;
 				}
@@ -745,7 +758,7 @@ static int collect(FILE *err, char **args, int n, struct model_file **files, int
 			qsort(v + from, (size_t)(count - from), sizeof(*v), by_name);
 			if (!named) {
 				say(err, "%s: no *.yaml files in this directory", args[i]);
-				status = CS_USAGE;
+				status = CS_EXIT_USAGE;
 			}
 			continue;
 		}
@@ -756,7 +769,7 @@ static int collect(FILE *err, char **args, int n, struct model_file **files, int
 		free_files(v, count);
 		v = NULL;
 		count = 0;
-		status = CS_USAGE;
+		status = CS_EXIT_USAGE;
 	}
 	*files = v;
 	*nfiles = count;
@@ -783,10 +796,10 @@ static int diff_command(int argc, char **argv, FILE *out, FILE *errf)
 			break;
 		case 'h':
 			fputs(usage_text, out);
-			return flushed(out, errf, CS_OK);
+			return flushed(out, errf, CS_EXIT_OK);
 		default:
 			fprintf(errf, "Try 'convsummary --help' for more information.\n");
-			return CS_USAGE;
+			return CS_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 2)
@@ -796,13 +809,13 @@ static int diff_command(int argc, char **argv, FILE *out, FILE *errf)
 	cs_model *a = cs_model_load_file(pa, &err);
 	if (!a) {
 		print_error(errf, &err, pa);
-		return err.status;
+		return cs_exit_status(err.status);
 	}
 	cs_model *b = cs_model_load_file(pb, &err);
 	if (!b) {
 		print_error(errf, &err, pb);
 		cs_model_destroy(a);
-		return err.status;
+		return cs_exit_status(err.status);
 	}
 	/* the labels as given in JSON (its strings are escaped), else shown */
 	bool json = !strcmp(format, "json");
@@ -811,7 +824,7 @@ static int diff_command(int argc, char **argv, FILE *out, FILE *errf)
 	if (json || (la && lb))
 		rc = cs_diff(a, json ? pa : la, b, json ? pb : lb, format, out, &differ, &err);
 	else
-		err = (struct cs_error){ .status = CS_USAGE, .message = "out of memory" };
+		err = (struct cs_error){ .status = CS_ERR_MEMORY, .message = "out of memory" };
 	free(la);
 	free(lb);
 	if (rc < 0)
@@ -819,8 +832,8 @@ static int diff_command(int argc, char **argv, FILE *out, FILE *errf)
 	cs_model_destroy(a);
 	cs_model_destroy(b);
 	if (rc < 0)
-		return err.status;
-	return flushed(out, errf, differ ? CS_CHECK_FAILED : CS_OK);
+		return cs_exit_status(err.status);
+	return flushed(out, errf, differ ? CS_EXIT_CHECK : CS_EXIT_OK);
 }
 
 enum {
@@ -844,7 +857,7 @@ static int check_options(const struct options *o)
 			fprintf(o->err, "convsummary: line length %d is out of range for %s: expected %d to %d\n"
 				"Try 'convsummary --help' for more information.\n", L, f->name,
 				f->min_line_length, CS_MAX_LINE_LENGTH);
-			return CS_USAGE;
+			return CS_EXIT_USAGE;
 		}
 	}
 	if (o->render.columns) {
@@ -853,7 +866,7 @@ static int check_options(const struct options *o)
 		if (cs_columns_parse(o->render.columns, &cols, why, sizeof(why)) < 0)
 			return usage_error(o->err, "--columns: %s", why);
 	}
-	return CS_OK;
+	return CS_EXIT_OK;
 }
 
 /* --check m.yaml m.yaml (or a link to it) would compare the model with
@@ -862,16 +875,16 @@ static int check_not_a_model(const struct options *o, const struct model_file *f
 {
 	struct stat e, m;
 	if (!o->check || stat(o->check, &e) != 0)
-		return CS_OK;
+		return CS_EXIT_OK;
 	for (int i = 0; i < nfiles; i++) {
 		if (strcmp(files[i].path, "-") && stat(files[i].path, &m) == 0 && m.st_dev == e.st_dev &&
 		    m.st_ino == e.st_ino) {
 			fprintf(o->err, "convsummary: %s: EXPECTED is the model file itself; give the file of "
 				"its summary\n", o->check_shown);
-			return CS_USAGE;
+			return CS_EXIT_USAGE;
 		}
 	}
-	return CS_OK;
+	return CS_EXIT_OK;
 }
 
 int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
@@ -984,23 +997,23 @@ int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 			break;
 		case 'h':
 			fputs(usage_text, out);
-			return flushed(out, errf, CS_OK);
+			return flushed(out, errf, CS_EXIT_OK);
 		case 'V':
 			fprintf(out, "convsummary %s\n", CS_VERSION);
-			return flushed(out, errf, CS_OK);
+			return flushed(out, errf, CS_EXIT_OK);
 		default:
 			fprintf(errf, "Try 'convsummary --help' for more information.\n");
-			return CS_USAGE;
+			return CS_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)
 		return usage_error(errf, "%s", "no model file given");
 	int status = check_options(&o);
-	if (status != CS_OK)
+	if (status != CS_EXIT_OK)
 		return status;
 	if (o.check && !(o.check_shown = cs_escaped(o.check))) {
 		fputs("convsummary: out of memory\n", errf);
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 
 	struct model_file *files;
@@ -1009,11 +1022,11 @@ int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 	if (o.check && nfiles != 1) {
 		free_files(files, nfiles);
 		free(o.check_shown);
-		return status != CS_OK ? status
+		return status != CS_EXIT_OK ? status
 		       : usage_error(errf, "%s", "--check compares one model with one file: give one model");
 	}
 	int same = check_not_a_model(&o, files, nfiles);
-	if (same != CS_OK) {
+	if (same != CS_EXIT_OK) {
 		free_files(files, nfiles);
 		free(o.check_shown);
 		return same;
@@ -1028,7 +1041,7 @@ int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 			status = worse(status, sweep(&o, &files[i], &b));
 			if (b.failed) {
 				fputs("convsummary: out of memory\n", errf);
-				status = worse(status, CS_USAGE);
+				status = worse(status, CS_EXIT_USAGE);
 			} else if (b.len) {
 				fwrite(b.s, 1, b.len, out);
 			}
@@ -1044,7 +1057,7 @@ int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 		fputs(first ? "[]\n" : "]\n", out);
 	if (fflush(out) != 0 || ferror(out)) {
 		fprintf(errf, "convsummary: cannot write: %s\n", strerror(errno ? errno : EIO));
-		return CS_USAGE;
+		return CS_EXIT_USAGE;
 	}
 	return status;
 }

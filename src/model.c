@@ -120,6 +120,48 @@ const char *cs_model_input_dtype(const cs_model *m)
 	return m->input_dtype ? m->input_dtype : "float32";
 }
 
+size_t cs_model_input_count(const cs_model *m)
+{
+	return m->ninputs;
+}
+
+void cs_model_input(const cs_model *m, size_t k, struct cs_input_info *info)
+{
+	const struct cs_input *in = &m->inputs[k];
+	info->name = in->name ? in->name : "input_layer";
+	info->rank = in->rank;
+	info->dims = in->dims;
+	info->dtype = in->dtype ? in->dtype : "float32";
+	info->line = in->mark.line;
+	info->column = in->mark.column;
+}
+
+static struct cs_tensor tensor_of(cs_ref r)
+{
+	struct cs_tensor t = { (r & CS_REF_INPUT) != 0, r & ~CS_REF_INPUT };
+	return t;
+}
+
+size_t cs_model_output_count(const cs_model *m)
+{
+	return m->noutputs;
+}
+
+struct cs_tensor cs_model_output(const cs_model *m, size_t k)
+{
+	return tensor_of(m->outputs[k]);
+}
+
+size_t cs_model_layer_input_count(const cs_model *m, size_t i)
+{
+	return cs_layer_ninputs(m, i);
+}
+
+struct cs_tensor cs_model_layer_input(const cs_model *m, size_t i, size_t k)
+{
+	return tensor_of(cs_layer_input(m, i, k));
+}
+
 size_t cs_model_layer_count(const cs_model *m)
 {
 	return m->nlayers;

@@ -204,11 +204,72 @@ static void rows_stand_alone(void **state)
 	cs_model_destroy(m);
 }
 
+/* The public API's view of a chain: one input, each layer's input the
+ * layer before, the output the last layer's. */
+static void chain_through_the_api(void **state)
+{
+	(void)state;
+	const char *yaml = "batch_size: 2\ninput_shape: [6, 6, 3]\nlayers:\n"
+			   "  - Conv2D: {filters: 4, kernel_size: 3}\n"
+			   "  - ReLU\n"
+			   "  - Flatten\n";
+	struct cs_error err;
+	cs_model *m = cs_model_load_buffer(yaml, strlen(yaml), "t.yaml", &err);
+	assert_non_null(m);
+	assert_int_equal(cs_model_input_count(m), 1);
+	struct cs_input_info in;
+	cs_model_input(m, 0, &in);
+	assert_string_equal(in.name, "input_layer");
+	assert_string_equal(in.dtype, "float32");
+	assert_int_equal(in.rank, 4);
+	assert_int_equal(in.dims[0], 2);
+	assert_int_equal(in.dims[3], 3);
+	assert_int_equal(in.line, 2);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(cs_model_layer_input_count(m, i), 1);
+		struct cs_tensor t = cs_model_layer_input(m, i, 0);
+		assert_int_equal(t.is_input, i == 0);
+		assert_int_equal(t.index, i == 0 ? 0 : i - 1);
+	}
+	assert_int_equal(cs_model_output_count(m), 1);
+	struct cs_tensor out = cs_model_output(m, 0);
+	assert_false(out.is_input);
+	assert_int_equal(out.index, 2);
+	cs_model_destroy(m);
+}
+
+/* An options struct from an older, shorter header: what lies past its
+ * size is never read. */
+static void options_grow(void **state)
+{
+	(void)state;
+	const char *yaml = "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 2, kernel_size: 3, strides: 2}\n";
+	struct cs_load_options lo = CS_LOAD_OPTIONS_INIT;
+	lo.explain = 1;
+	lo.audit = 1;	/* (8 - 3) % 2 = 1 cell unread, and a receptive field of
+			 * 3 of 8 cells: a finding of each on both axes */
+	struct cs_error err;
+	cs_model *m = cs_model_load_buffer_opts(yaml, strlen(yaml), "t.yaml", &lo, &err);
+	assert_non_null(m);
+	assert_int_equal(cs_model_warning_count(m), 4);
+	cs_model_destroy(m);
+	lo.size = offsetof(struct cs_load_options, explain) + sizeof(lo.explain);
+	m = cs_model_load_buffer_opts(yaml, strlen(yaml), "t.yaml", &lo, &err);
+	assert_non_null(m);
+	assert_int_equal(cs_model_warning_count(m), 0);	/* audit was past the end */
+	struct cs_layer_info li;
+	cs_model_layer(m, 0, &li);
+	assert_non_null(li.explain);
+	cs_model_destroy(m);
+}
+
 int main(void)
 {
 	int rc = RUN_TABLE("graph", check_graph, rows);
 	const struct CMUnitTest misc[] = { cmocka_unit_test(argument_sets_shared),
-					   cmocka_unit_test(rows_stand_alone) };
+					   cmocka_unit_test(rows_stand_alone),
+					   cmocka_unit_test(chain_through_the_api),
+					   cmocka_unit_test(options_grow) };
 	rc |= cmocka_run_group_tests_name("model records", misc, NULL, NULL);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /* Running out of memory at every allocation in turn: loading a model (read
  * small and long), writing it in every format
  * and diffing it.  Each run either succeeds or fails with an "out of
- * memory" error (status CS_USAGE: exit 2, the file is not at fault); none
+ * memory" error (status CS_ERR_MEMORY: exit 2, the file is not at fault); none
  * crashes, and under AddressSanitizer none leaks.
  *
  * The library's objects are linked in with -Wl,--wrap for malloc, calloc
@@ -72,7 +72,7 @@ static void piece(struct outputs *o, long at, const char *what, int rc, struct c
 {
 	fclose(f);	/* which sets *sp */
 	char *s = *sp;
-	if (rc < 0 && (!strstr(err->message, "out of memory") || err->status != CS_USAGE))
+	if (rc < 0 && (!strstr(err->message, "out of memory") || err->status != CS_ERR_MEMORY))
 		fail_msg("allocation %ld failed: %s: %s", at, what, err->message);
 	assert_true(o->n < MAX_OUTPUTS);
 	o->ok[o->n] = rc == 0;
@@ -93,7 +93,7 @@ static bool run(const char *path, long at, struct outputs *o)
 	struct cs_load_options lo = { .explain = 1, .audit = 1 };
 	cs_model *m = cs_model_load_file_opts(path, &lo, &err);
 	if (!m) {
-		if (!strstr(err.message, "out of memory") || err.status != CS_USAGE)
+		if (!strstr(err.message, "out of memory") || err.status != CS_ERR_MEMORY)
 			fail_msg("allocation %ld failed: status %d, %s", at, err.status, err.message);
 	} else {
 		for (const char *const *f = cs_format_names(); *f; f++) {
