@@ -36,8 +36,10 @@ struct cs_padding {
 
 enum cs_data_format { CS_DF_DEFAULT, CS_DF_LAST, CS_DF_FIRST };
 
-/* Every argument any class takes, resolved to typed values.  A class's
- * argument table says which fields it fills. */
+/* Every argument any class takes, resolved to typed values, one field per
+ * argument name (never shared under another name).  A class's argument
+ * table says which fields it fills; a layer's set is stored once per model
+ * (arg_records.c: a new pointer field must be listed there). */
 struct cs_args {
 	/* common to every layer */
 	const char *name;
@@ -59,7 +61,9 @@ struct cs_args {
 
 	/* core */
 	int64_t units, input_dim_embed, output_dim, n, height, width;
-	double rate, max_value, negative_slope;
+	double rate, max_value, negative_slope;	/* Dropout, ReLU, LeakyReLU */
+	double stddev, l1, l2, threshold, alpha, mask_value;	/* GaussianNoise,
+		 * ActivityRegularization, ReLU, ELU, Masking */
 	const char *activation;
 
 	/* reshaping */
@@ -68,6 +72,7 @@ struct cs_args {
 	struct cs_ints target_shape, dims;
 
 	/* normalisation, activations */
+	double epsilon, momentum;
 	int64_t axis;
 	struct cs_ints axes, shared_axes;
 	bool center, scale, rms_scaling;
