@@ -78,7 +78,6 @@ static const char usage_text[] =
 	"exit status: 0 summary printed, 1 invalid model, 2 usage or I/O error,\n"
 	"3 a check failed (--check, a budget, or a diff that differs).\n";
 
-#define CS_SWEEP_RANK 8
 
 /* The most --check reads of EXPECTED (README, "--check"). */
 #define CS_CHECK_MAX_BYTES ((size_t)64 << 20)
@@ -516,30 +515,11 @@ static int read_model(const char *path, char **data, size_t *len)
 	return rc;
 }
 
-/* a + b; -1 unknown, -2 past 64 bits */
-static int64_t sweep_sum(int64_t a, int64_t b)
-{
-	int64_t r;
-	if (a == -2 || b == -2)
-		return -2;
-	if (a < 0 || b < 0)
-		return -1;
-	return __builtin_add_overflow(a, b, &r) ? -2 : r;
-}
-
-static void sweep_count(struct cs_buf *b, int64_t v, bool json)
-{
-	if (v >= 0)
-		cs_buf_int(b, v);
-	else
-		cs_buf_str(b, json ? "null" : v == -2 ? "overflow" : "?");
-}
-
 /* --input-shape: the model at each resolution, a row each, into b (one
  * JSON object per file; a list of them is the caller's). */
 static int sweep(const struct options *o, const struct model_file *mf, struct cs_buf *b)
 {
-	bool json = !strcmp(o->format, "json");
+	struct cs_sweep s = { b, !strcmp(o->format, "json"), o->render.torchinfo != 0, 0 };
 	const char *name = !strcmp(mf->path, "-") ? "<stdin>" : mf->path;
 	char *data;
 	size_t len;
@@ -547,114 +527,28 @@ static int sweep(const struct options *o, const struct model_file *mf, struct cs
 		char why[300];
 		snprintf(why, sizeof(why), "cannot open: %s", strerror(errno));
 		fprintf(o->err, "%s: error: %s\n", !strcmp(mf->path, "-") ? "<stdin>" : mf->shown, why);
-		if (json) {
-			CS_BUF_LIT(b, "{\n  \"file\": ");
-			cs_buf_json_string(b, name);
-			CS_BUF_LIT(b, ",\n  \"error\": {\"message\": ");
-			cs_buf_json_string(b, why);
-			CS_BUF_LIT(b, "}\n}\n");
-		}
+		cs_sweep_unreadable(&s, name, why);
 		return CS_EXIT_USAGE;
 	}
 	int status = CS_EXIT_OK;
-	if (json) {
-		CS_BUF_LIT(b, "{\n  \"file\": ");
-		cs_buf_json_string(b, name);
-		CS_BUF_LIT(b, ",\n  \"sweep\": [");
-	} else {
-		CS_BUF_LIT(b, "Sweep of ");
-		cs_buf_str(b, mf->shown);
-		cs_buf_printf(b, " (%s)\n %-26s %-22s %14s %14s\n",
-			      o->render.torchinfo ? "mult-adds, bias included" : "MACs per sample, bias excluded",
-			      "Input shape", "Output shape", o->render.torchinfo ? "Mult-adds" : "MACs", "Activations");
-	}
+	cs_sweep_begin(&s, name, mf->shown);
 	for (int k = 0; k < o->nsweep; k++) {
 		struct cs_error err;
 		struct cs_load_options lo = o->load;
 		lo.input_shape = o->sweep[k];
 		lo.input_rank = o->sweep_rank[k];
-		int64_t shape[CS_SWEEP_RANK + 1] = { CS_NONE };
-		memcpy(shape + 1, o->sweep[k], o->sweep_rank[k] * sizeof(shape[0]));
-		struct cs_buf in = { 0 };
-		cs_buf_shape(&in, o->sweep_rank[k] + 1, shape, false);
 		cs_model *m = cs_model_load_buffer_opts(data, len, name, &lo, &err);
-		if (json) {
-			cs_buf_str(b, k ? ",\n    {\"input_shape\": [null" : "\n    {\"input_shape\": [null");
-			for (size_t i = 0; i < o->sweep_rank[k]; i++) {
-				CS_BUF_LIT(b, ", ");
-				cs_buf_int(b, o->sweep[k][i]);
-			}
-			CS_BUF_LIT(b, "]");
-		}
-		if (!m) {
-			if (err.status != CS_ERR_MODEL)
-				print_error(o->err, &err, mf->path);
-			if (json) {
-				cs_buf_printf(b, ", \"error\": {\"line\": %u, \"column\": %u, \"message\": ", err.line,
-					      err.column);
-				cs_buf_json_string(b, err.message);
-				CS_BUF_LIT(b, "}}");
-			} else {
-				cs_buf_printf(b, " %-26s fails", in.s ? in.s : "?");
-				if (err.line)
-					cs_buf_printf(b, " at line %u", err.line);
-				CS_BUF_LIT(b, ": ");
-				cs_buf_escaped(b, err.message, strlen(err.message));
-				CS_BUF_LIT(b, "\n");
-			}
-			status = worse(status, cs_exit_status(err.status));
-			cs_buf_free(&in);
+		if (m) {
+			cs_sweep_row(&s, o->sweep[k], o->sweep_rank[k], m);
+			cs_model_destroy(m);
 			continue;
 		}
-		size_t n = cs_model_layer_count(m);
-		struct cs_layer_info li;
-		const int64_t *dims;
-		size_t rank;
-		if (n) {
-			cs_model_layer(m, n - 1, &li);
-			dims = li.dims;
-			rank = li.rank;
-		} else {
-			dims = cs_model_input_dims(m);
-			rank = cs_model_input_rank(m);
-		}
-		struct cs_figures f;
-		int64_t macs = 0, act = 0;
-		for (size_t i = 0; cs_model_layer_figures(m, i, &f) == 0; i++) {
-			macs = sweep_sum(macs, o->render.torchinfo ? f.mult_adds : f.macs);
-			act = sweep_sum(act, f.activation_bytes);
-		}
-		if (json) {
-			CS_BUF_LIT(b, ", \"output_shape\": ");
-			cs_buf_json_shape(b, rank, dims);
-			CS_BUF_LIT(b, ", \"macs\": ");
-			sweep_count(b, macs, true);
-			CS_BUF_LIT(b, ", \"activation_bytes\": ");
-			sweep_count(b, act, true);
-			CS_BUF_LIT(b, "}");
-		} else {
-			struct cs_buf out = { 0 }, mm = { 0 };
-			cs_buf_shape(&out, rank, dims, false);
-			sweep_count(&mm, macs, false);
-			char a[64];
-			if (act >= 0)
-				snprintf(a, sizeof(a), "%.2f MB", (double)act / 1048576.0);
-			else
-				snprintf(a, sizeof(a), "%s", act == -2 ? "overflow" : "?");
-			cs_buf_printf(b, " %-26s %-22s %14s %14s\n", in.s ? in.s : "?", out.s ? out.s : "?",
-				      mm.s ? mm.s : "?", a);
-			if (out.failed || mm.failed)
-				b->failed = true;
-			cs_buf_free(&out);
-			cs_buf_free(&mm);
-		}
-		if (in.failed)
-			b->failed = true;
-		cs_buf_free(&in);
-		cs_model_destroy(m);
+		if (err.status != CS_ERR_MODEL)
+			print_error(o->err, &err, mf->path);
+		cs_sweep_fail(&s, o->sweep[k], o->sweep_rank[k], &err);
+		status = worse(status, cs_exit_status(err.status));
 	}
-	if (json)
-		CS_BUF_LIT(b, "\n  ]\n}\n");
+	cs_sweep_end(&s);
 	free(data);
 	return status;
 }
