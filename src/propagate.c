@@ -335,7 +335,9 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 		return cs_fail(err, ly->mark, "%s takes one input, not %zu", cls->name, nin);
 	if (nin < 1)
 		return cs_fail(err, ly->mark, "%s: no inputs; expected one or more", cls->name);
-	struct inputs in = { 0 };
+	struct inputs in;	/* not zeroed: its shapes are filled as needed */
+	in.heap = NULL;
+	in.heap_ptr = NULL;
 	const struct cs_shape *const *ins;
 	if (gather_inputs(m, i, nin, &in, &ins) < 0) {
 		inputs_free(&in);
