@@ -104,6 +104,14 @@ def stdin_case(binary):
     p = subprocess.run([binary, "-"], input=b"layers: [Dens]\n", capture_output=True, timeout=60)
     if p.returncode != 1 or not p.stderr.startswith(b"<stdin>:1:10: error: unknown layer class 'Dens'"):
         return f"error from stdin: exit {p.returncode}: {p.stderr!r}"
+    # settings after the layers, from a pipe: read once, as from a file
+    late = (b"layers:\n  - Conv2D: {filters: 5, kernel_size: 3}\n"
+            b"input_shape: [10, 10, 3]\nbatch_size: 4\ndata_format: channels_first\n")
+    p = subprocess.run([binary, "--format", "csv", "-"], input=late, capture_output=True, timeout=60)
+    # channels first: 10 channels of 10x3; (3*3*10 + 1) * 5 = 455
+    want = b"name,type,output_shape,params,trainable_params,non_trainable_params\nconv2d,Conv2D,\"(4, 5, 8, 1)\",455,455,0\n"
+    if p.returncode != 0 or not p.stdout.startswith(want):
+        return f"settings after layers from stdin: exit {p.returncode}: {p.stdout!r} {p.stderr!r}"
     return None
 
 
