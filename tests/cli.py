@@ -109,7 +109,7 @@ def stdin_case(binary):
             b"input_shape: [10, 10, 3]\nbatch_size: 4\ndata_format: channels_first\n")
     p = subprocess.run([binary, "--format", "csv", "-"], input=late, capture_output=True, timeout=60)
     # channels first: 10 channels of 10x3; (3*3*10 + 1) * 5 = 455
-    want = b"name,type,output_shape,params,trainable_params,non_trainable_params\nconv2d,Conv2D,\"(4, 5, 8, 1)\",455,455,0\n"
+    want = b"name,type,output_shape,params,trainable_params,non_trainable_params\r\nconv2d,Conv2D,\"(4, 5, 8, 1)\",455,455,0\r\n"
     if p.returncode != 0 or not p.stdout.startswith(want):
         return f"settings after layers from stdin: exit {p.returncode}: {p.stdout!r} {p.stderr!r}"
     return None
