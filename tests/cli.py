@@ -65,6 +65,13 @@ CASES = [
                     "models/lenet5.yaml"], 0, True, None),
     ("flops_overflow_json", ["--format", "json", "tests/cli/huge_macs.yaml"], 0, True, None),
     ("flops_overflow_columns", ["--columns", "name,macs,flops", "tests/cli/huge_macs.yaml"], 0, True, None),
+    ("empty_axis_explain", ["--explain", "tests/cli/empty_axis.yaml"], 0, True, None),
+    ("empty_axis_columns", ["--columns", "layer,output_shape,params,macs,other_ops,activation_bytes,rf,stride",
+                            "tests/cli/empty_axis.yaml"], 0, True, None),
+    ("empty_axis_sweep", ["--input-shape", "0,10", "--input-shape", "5,10", "tests/cli/empty_axis.yaml"],
+     0, True, None),
+    ("normalisation_forms_explain", ["--explain", "tests/cli/normalisation_forms.yaml"], 0, True, None),
+    ("padding_1d_explain", ["--explain", "tests/cli/padding_1d.yaml"], 0, True, None),
     ("help", ["--help"], 0, True, None),
     ("version", ["--version"], 0, True, None),
 ]
