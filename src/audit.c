@@ -79,7 +79,8 @@ int cs_audit_layer(struct cs_model *m, const struct cs_layer *ly, const struct c
 }
 
 /* Keras 3 builds a Sequential chain recursively: past about this many
- * layers it fails with RecursionError (keras3-summary-format.md §10). */
+ * layers it fails with RecursionError under Python's default recursion
+ * limit (README, "Figures beyond Keras": --audit). */
 #define KERAS_DEPTH_LIMIT 980
 
 int cs_audit_model(struct cs_model *m)

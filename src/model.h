@@ -142,7 +142,7 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 /* The input shape with its batch, to start propagating from. */
 int cs_propagate_start(struct cs_model *m, struct cs_shape *in, struct cs_error *err);
 
-/* Keras's automatic-name stem of a class name (§9 of the format spec):
+/* Keras's automatic-name stem of a class name (its to_snake_case()):
  * "Conv2D" -> "conv2d", "ReLU" -> "re_lu".  Writes into buf. */
 const char *cs_snake_case(const char *cls, char *buf, size_t size);
 

@@ -247,7 +247,8 @@ static void check_row(void **state)
 }
 
 /* Each class's automatic-name stem, written in the table by hand, is what
- * Keras's rule (keras3-summary-format.md §9) makes of its name. */
+ * Keras's rule (to_snake_case() in keras/src/utils/naming.py, as
+ * cs_snake_case() writes it) makes of its name. */
 static void stems_follow_keras(void **state)
 {
 	(void)state;

@@ -225,7 +225,7 @@ extern const size_t cs_reshape_class_count;
 /* Argument groups shared by families. */
 extern const struct cs_arg_spec cs_common_args[];
 
-/* Helpers for rules (rules.c is the registry's file). */
+/* Helpers for rules (in registry.c). */
 int cs_infer_fail(struct cs_infer *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Add a weight of the given shape (its element count is the product) in
