@@ -148,6 +148,17 @@ def published_case(binary):
     return None
 
 
+def man_page_case(binary):
+    """man/convsummary.1 documents every option --help lists (and diff)."""
+    import re
+    page = open("man/convsummary.1", encoding="utf-8").read().replace("\\-", "-")
+    options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-[a-zA-Z])\b", run(binary, ["--help"]).stdout.decode()))
+    missing = sorted(o for o in options if o not in page)
+    if "convsummary diff" not in page:
+        missing.append("diff")
+    return f"not in man/convsummary.1: {', '.join(missing)}" if missing else None
+
+
 def main():
     binary, root = os.path.abspath(sys.argv[1]), sys.argv[2]
     os.chdir(root)
@@ -178,7 +189,8 @@ def main():
     if not only:
         # the cases that are functions: each returns what went wrong, or None
         for label, check in (("stdin", stdin_case), ("published figures", published_case),
-                             ("update", update_case), ("full disk", full_disk_case)):
+                             ("update", update_case), ("full disk", full_disk_case),
+                             ("man page", man_page_case)):
             why = check(binary)
             if why:
                 failed += 1
