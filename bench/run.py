@@ -3,6 +3,10 @@
 
   run.py CONVSUMMARY BARE_PARSE MEASURE [--sizes 1000,10000,100000,1000000] [--repeat N]
 
+BARE_PARSE and MEASURE are built only on request: `meson configure build
+-Dbench=true` (then they are build/bench/bare_parse and build/bench/measure,
+and `meson test -C build --benchmark` runs this script on them).
+
 For each size, a model of that many layers (gen_model.py) is timed with the
 bare parse, `convsummary --format json` and `convsummary` (the text table),
 interleaved, the median of N runs each, every program on one core (the

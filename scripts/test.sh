@@ -2,15 +2,28 @@
 # The whole test suite: unit, golden, command-line, broken-model, parser-attack
 # and valgrind tests in the normal build, then everything again under
 # AddressSanitizer + UndefinedBehaviorSanitizer.
+#
+# Both builds are strict (--werror: a warning fails, as CI wants; a user's
+# own `meson setup build` is not).  An existing build directory is
+# reconfigured, so the flag is really on and new test files are picked up.
 set -eu
 cd "$(dirname "$0")/.."
 
-[ -f build/build.ninja ] || meson setup build
+setup() {
+	dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson setup --reconfigure "$dir" -Dwerror=true "$@"
+	else
+		meson setup "$dir" -Dwerror=true "$@"
+	fi
+}
+
+setup build
 meson compile -C build
 meson test -C build --print-errorlogs
 
-[ -f build-sanitize/build.ninja ] || \
-	meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
+setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
 meson compile -C build-sanitize
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-sanitize --print-errorlogs

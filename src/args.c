@@ -323,9 +323,10 @@ int cs_node_shape(const struct cs_node *n, const char *what, struct cs_ints *out
 		}
 		if (cs_node_int(it, what, &out->v[i], err) < 0)
 			return -1;
-		if (out->v[i] < 1)
-			return cs_fail(err, it->mark, "%s: size %lld must be positive (or null for unknown)",
-				       what, (long long)out->v[i]);
+		/* Keras refuses only negative sizes: an axis may be empty */
+		if (out->v[i] < 0)
+			return cs_fail(err, it->mark, "%s: size %lld must not be negative (0 or more, or null "
+				       "for unknown)", what, (long long)out->v[i]);
 	}
 	return 0;
 }
@@ -364,7 +365,10 @@ int cs_dtype_bytes(const char *name)
 static int want_range(const struct cs_arg_spec *s, const struct cs_node *n, int64_t v,
 		      struct cs_error *err)
 {
-	if ((s->flags & CS_MIN1) && v < 1)
+	if ((s->flags & CS_MIN1) && (s->flags & CS_OR_MINUS1) && v < 1 && v != -1)
+		return cs_fail(err, n->mark, "%s: expected a positive integer or -1, got %lld",
+			       s->name, (long long)v);
+	if ((s->flags & CS_MIN1) && !(s->flags & CS_OR_MINUS1) && v < 1)
 		return cs_fail(err, n->mark, "%s: expected a positive integer, got %lld",
 			       s->name, (long long)v);
 	if ((s->flags & CS_MIN0) && v < 0)
@@ -413,9 +417,11 @@ static int set_tuple(const struct cs_arg_spec *s, int rank, const struct cs_node
 		       s->name, rank, got(n, buf, sizeof(buf)));
 }
 
-/* Per-axis (before, after) amounts: an int for all, a list of `rank` ints
- * (symmetric per axis; for rank 1, [before, after]), or `rank` pairs. */
-static int set_pairs(const struct cs_arg_spec *s, int rank, const struct cs_node *n,
+/* Per-axis (before, after) amounts: an int for all, or a list of `rank`
+ * entries, one per axis, each an int (the same on both sides) or a pair
+ * [before, after].  With flat_pair (ZeroPadding1D, Cropping1D: Keras's
+ * form), a rank-1 list is the pair itself: [before, after]. */
+static int set_pairs(const struct cs_arg_spec *s, int rank, bool flat_pair, const struct cs_node *n,
 		     int64_t pairs[3][2], struct cs_error *err)
 {
 	char buf[64];
@@ -429,7 +435,7 @@ static int set_pairs(const struct cs_arg_spec *s, int rank, const struct cs_node
 	}
 	if (n->kind != CS_NODE_SEQ)
 		goto bad;
-	if (rank == 1) {
+	if (rank == 1 && flat_pair) {
 		if (n->u.seq.n != 2)
 			goto bad;
 		if (set_int(s, n->u.seq.items[0], &pairs[0][0], err) < 0 ||
@@ -456,11 +462,17 @@ static int set_pairs(const struct cs_arg_spec *s, int rank, const struct cs_node
 	}
 	return 0;
 bad:
-	if (rank == 1)
+	if (n->kind == CS_NODE_SEQ)
+		snprintf(buf, sizeof(buf), "a list of %zu", n->u.seq.n);
+	const char *what = n->kind == CS_NODE_SEQ ? buf : got(n, buf, sizeof(buf));
+	if (rank == 1 && flat_pair)
 		return cs_fail(err, n->mark, "%s: expected an integer or a pair [before, after], got %s",
-			       s->name, got(n, buf, sizeof(buf)));
+			       s->name, what);
+	if (rank == 1)
+		return cs_fail(err, n->mark, "%s: expected an integer, or a list of 1 entry for the one axis "
+			       "([2], or [[before, after]]), got %s", s->name, what);
 	return cs_fail(err, n->mark, "%s: expected an integer, a list of %d integers, or %d pairs "
-		       "[[before, after], ...], got %s", s->name, rank, rank, got(n, buf, sizeof(buf)));
+		       "[[before, after], ...], got %s", s->name, rank, rank, what);
 }
 
 static int set_padding(const struct cs_layer_class *cls, const struct cs_arg_spec *s,
@@ -487,7 +499,7 @@ static int set_padding(const struct cs_layer_class *cls, const struct cs_arg_spe
 		return cs_fail(err, n->mark, "padding: expected 'valid' or 'same', got %s",
 			       got(n, buf, sizeof(buf)));
 	p->mode = CS_PAD_EXPLICIT;
-	return set_pairs(s, cls->rank, n, p->amount, err);
+	return set_pairs(s, cls->rank, false, n, p->amount, err);
 }
 
 static int set_int_list(const struct cs_arg_spec *s, const struct cs_node *n, bool allow_int,
@@ -535,7 +547,7 @@ int cs_args_set(const struct cs_layer_class *cls, const struct cs_arg_spec *s,
 	char buf[64];
 	bool null = cs_node_is_null(n);
 
-	if (null && s->type != CS_ARG_ANY) {
+	if (null && s->type != CS_ARG_ANY && s->type != CS_ARG_MAPPING) {
 		if (!(s->flags & CS_NULLABLE))
 			return cs_fail(err, n->mark, "%s: null is not allowed here; expected a value", s->name);
 		/* null means the default, which for nullable arguments is None */
@@ -547,7 +559,7 @@ int cs_args_set(const struct cs_layer_class *cls, const struct cs_arg_spec *s,
 	case CS_ARG_TUPLE:
 		return set_tuple(s, cls->rank ? cls->rank : 1, n, (int64_t *)f, err);
 	case CS_ARG_PAIRS:
-		return set_pairs(s, cls->rank, n, (int64_t(*)[2])f, err);
+		return set_pairs(s, cls->rank, true, n, (int64_t(*)[2])f, err);
 	case CS_ARG_PADDING:
 		return set_padding(cls, s, n, (struct cs_padding *)f, err);
 	case CS_ARG_BOOL: {
@@ -624,6 +636,11 @@ int cs_args_set(const struct cs_layer_class *cls, const struct cs_arg_spec *s,
 				       s->name, got(n, buf, sizeof(buf)));
 		return 0;
 	case CS_ARG_ANY:
+		return 0;
+	case CS_ARG_MAPPING:
+		if (!null && n->kind != CS_NODE_MAP)
+			return cs_fail(err, n->mark, "%s: expected a mapping or null, got %s", s->name,
+				       got(n, buf, sizeof(buf)));
 		return 0;
 	}
 	return 0;

@@ -50,7 +50,7 @@ int cs_node_int(const struct cs_node *n, const char *what, int64_t *out,
 		struct cs_error *err);
 int cs_node_string(const struct cs_node *n, const char *what, const char **out,
 		   struct cs_error *err);
-/* A list of sizes (positive, or null for None), as input_shape. */
+/* A list of sizes (0 or more, or null for None), as input_shape. */
 int cs_node_shape(const struct cs_node *n, const char *what, struct cs_ints *out,
 		  struct cs_arena *arena, struct cs_error *err);
 /* Bytes of one element of a dtype or dtype policy's variables; 0 if the

@@ -30,7 +30,7 @@ static int audit_window(struct cs_model *m, const struct cs_layer *ly, const str
 		int64_t n = in->d[first + i];
 		int64_t k = pool ? a->pool_size[i] : a->dilation_rate[i] * (a->kernel_size[i] - 1) + 1;
 		int64_t s = pool ? (a->strides[0] == CS_UNSET ? a->pool_size[i] : a->strides[i]) : a->strides[i];
-		if (n < 0)
+		if (n <= 0)	/* unknown, or an empty axis: nothing to leave unread */
 			continue;
 		if (a->padding.mode == CS_PAD_VALID || a->padding.mode == CS_PAD_EXPLICIT) {
 			int64_t pads = a->padding.mode == CS_PAD_EXPLICIT
@@ -81,7 +81,8 @@ int cs_audit_layer(struct cs_model *m, size_t i, const struct cs_args *a,
 }
 
 /* Keras 3 builds a Sequential chain recursively: past about this many
- * layers it fails with RecursionError (keras3-summary-format.md §10). */
+ * layers it fails with RecursionError under Python's default recursion
+ * limit (README, "Figures beyond Keras": --audit). */
 #define KERAS_DEPTH_LIMIT 980
 
 int cs_audit_model(struct cs_model *m)

@@ -260,7 +260,7 @@ void cs_figure_totals_start(const cs_model *m, const struct cs_render_options *o
 {
 	memset(t, 0, sizeof(*t));
 	const int64_t *in = cs_model_input_dims(m);
-	t->batch = in[0] > 0 ? in[0] : opt && opt->batch_size > 0 ? opt->batch_size : 1;
+	t->batch = in[0] >= 0 ? in[0] : opt && opt->batch_size > 0 ? opt->batch_size : 1;
 }
 
 /* a + b, -1 when either is unknown or the sum overflows */

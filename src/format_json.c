@@ -1,6 +1,7 @@
-/* The JSON of shared/spec/outputs.md (keys in its order, integers as
- * integers, an unknown size as null), one layer a line, with every figure
- * of README's "Figures beyond Keras" added to each layer and the totals. */
+/* The JSON of --format json (keys in the order of the references
+ * tests/conformance/NAME.keras3.json, integers as integers, an unknown
+ * size as null), one layer a line, with every figure of README's
+ * "Figures beyond Keras" added to each layer and the totals. */
 #include <stdio.h>
 #include <string.h>
 
@@ -143,7 +144,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_model_totals(m, &t);
 	cs_figure_totals_end(&ft);
 	int64_t macs = torch ? ft.mult_adds : ft.macs;
-	/* the totals, in the spec's order; a figure not known is null */
+	/* the totals, in the references' order; a figure not known is null */
 	const struct {
 		const char *key;
 		int64_t value;

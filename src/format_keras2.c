@@ -1,5 +1,6 @@
 /*
- * The classic tf.keras 2 table (shared/spec/keras2-summary-format.md):
+ * The classic tf.keras 2 table, as tf.keras 2's print_summary() writes it
+ * (references: tests/conformance/NAME.keras2*.txt, see its README.md):
  * `_` and `=` rules, fields cut at code-point positions (no word wrap),
  * break tokens `),` `},` `],` `',`, counts without separators, sizes in
  * "Byte"/KB/MB.  Lengths count code points, never cells or bytes.

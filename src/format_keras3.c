@@ -1,8 +1,10 @@
 /*
- * Keras 3's model.summary() text, byte for byte (shared/spec/
- * keras3-summary-format.md): a rich "heavy head" box table L cells wide,
- * cells word-wrapped, the title wrapped to the console width W, totals
- * with sizes.  W is max(80, L): what Keras writes to a pipe or a file.
+ * Keras 3's model.summary() text, byte for byte (Keras's
+ * keras/src/utils/summary_utils.py printing through rich; references:
+ * tests/conformance/NAME.keras3*.txt): a rich "heavy head" box table L
+ * cells wide, cells word-wrapped, the title wrapped to the console width
+ * W, totals with sizes.  W is max(80, L): what Keras writes to a pipe or
+ * a file.
  */
 #include "columns.h"
 #include "format.h"

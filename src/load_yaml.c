@@ -523,8 +523,8 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 		if (!cs_node_is_null(v)) {
 			if (cs_node_int(v, "batch_size", &b, l->err) < 0)
 				return -1;
-			if (b < 1)
-				return cs_fail(l->err, v->mark, "batch_size: expected a positive integer or null, got %lld",
+			if (b < 0)
+				return cs_fail(l->err, v->mark, "batch_size: expected 0 or more, or null, got %lld",
 					       (long long)b);
 		}
 		m->batch_size = b;

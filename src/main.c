@@ -560,7 +560,7 @@ static bool parse_shape(const char *s, int64_t *v, size_t *n)
 		char *end;
 		errno = 0;
 		long long x = strtoll(s, &end, 10);
-		if (errno || end == s || x < 1 || x > 2147483647 || *n == CS_SWEEP_RANK)
+		if (errno || end == s || x < 0 || x > 2147483647 || *n == CS_SWEEP_RANK)
 			return false;
 		v[(*n)++] = x;
 		if (*end == ',' || *end == 'x')

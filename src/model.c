@@ -111,7 +111,7 @@ size_t cs_model_input_rank(const cs_model *m)
 
 const int64_t *cs_model_input_dims(const cs_model *m)
 {
-	/* stored with the batch in front by cs_propagate() */
+	/* stored with the batch in front by cs_propagate_start() */
 	return m->input_shape.v - 1;
 }
 

@@ -238,7 +238,7 @@ int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *e
 /* The figures of layer i from its record and its first input's field. */
 void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f);
 
-/* Keras's automatic-name stem of a class name (§9 of the format spec):
+/* Keras's automatic-name stem of a class name (its to_snake_case()):
  * "Conv2D" -> "conv2d", "ReLU" -> "re_lu".  Writes into buf. */
 const char *cs_snake_case(const char *cls, char *buf, size_t size);
 

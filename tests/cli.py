@@ -85,6 +85,13 @@ CASES = [
      "tests/cli/control_class.yaml:5:5: error: unknown layer class "
      "'Dense\\x1b[2J\\x07\\nx.yaml:1:1: error: forged\\x7f\\xc2\\x9b'; expected a Keras layer"),
     ("control_characters_sweep", ["--input-shape", "4", "tests/cli/control_class.yaml"], 1, True, None),
+    ("empty_axis_explain", ["--explain", "tests/cli/empty_axis.yaml"], 0, True, None),
+    ("empty_axis_columns", ["--columns", "layer,output_shape,params,macs,other_ops,activation_bytes,rf,stride",
+                            "tests/cli/empty_axis.yaml"], 0, True, None),
+    ("empty_axis_sweep", ["--input-shape", "0,10", "--input-shape", "5,10", "tests/cli/empty_axis.yaml"],
+     0, True, None),
+    ("normalisation_forms_explain", ["--explain", "tests/cli/normalisation_forms.yaml"], 0, True, None),
+    ("padding_1d_explain", ["--explain", "tests/cli/padding_1d.yaml"], 0, True, None),
     ("help", ["--help"], 0, True, None),
     ("version", ["--version"], 0, True, None),
 ]
@@ -169,6 +176,17 @@ def published_case(binary):
     return None
 
 
+def man_page_case(binary):
+    """man/convsummary.1 documents every option --help lists (and diff)."""
+    import re
+    page = open("man/convsummary.1", encoding="utf-8").read().replace("\\-", "-")
+    options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-[a-zA-Z])\b", run(binary, ["--help"]).stdout.decode()))
+    missing = sorted(o for o in options if o not in page)
+    if "convsummary diff" not in page:
+        missing.append("diff")
+    return f"not in man/convsummary.1: {', '.join(missing)}" if missing else None
+
+
 def main():
     binary, root = os.path.abspath(sys.argv[1]), sys.argv[2]
     os.chdir(root)
@@ -199,7 +217,8 @@ def main():
     if not only:
         # the cases that are functions: each returns what went wrong, or None
         for label, check in (("stdin", stdin_case), ("published figures", published_case),
-                             ("update", update_case), ("full disk", full_disk_case)):
+                             ("update", update_case), ("full disk", full_disk_case),
+                             ("man page", man_page_case)):
             why = check(binary)
             if why:
                 failed += 1

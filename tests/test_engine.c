@@ -159,6 +159,65 @@ static const struct row rows[] = {
 	  "(2, 3)", 15, 0, -1 },
 	{ "input_layer_batch_shape", "layers:\n  - Input: {batch_shape: [4, 10]}\n  - Dense: {units: 2}",
 	  "(4, 2)", 22, 0, -1 },
+	/* renorm (Keras 3.14+): gamma, beta train; moving mean, variance,
+	 * moving stddev, renorm mean, renorm stddev do not: 2*8, 5*8 */
+	{ "batch_norm_renorm", IN("[6, 6, 8]") "BatchNormalization: {renorm: true}", "(None, 6, 6, 8)", 16, 40, -1 },
+	{ "batch_norm_renorm_no_scale", IN("[6, 6, 8]") "BatchNormalization: {renorm: true, scale: false}",
+	  "(None, 6, 6, 8)", 8, 40, -1 },
+	/* the other two renorm arguments change no weight; renorm false is today's 2C + 2C */
+	{ "batch_norm_renorm_off_with_settings", IN("[6, 6, 8]")
+	  "BatchNormalization: {renorm: false, renorm_clipping: {rmax: 3, rmin: 0.33, dmax: 5}, renorm_momentum: 0.9}",
+	  "(None, 6, 6, 8)", 16, 16, -1 },
+	{ "batch_norm_renorm_clipping_null", IN("[4, 3]") "BatchNormalization: {renorm: true, renorm_clipping: null}",
+	  "(None, 4, 3)", 6, 15, -1 },
+	/* groups -1: one group per channel, 16 groups of 1; gamma and beta 2*16 */
+	{ "group_norm_minus_one", IN("[8, 16]") "GroupNormalization: {groups: -1}", "(None, 8, 16)", 32, 0, -1 },
+	/* on axis 1: C = 6, 2*6 */
+	{ "group_norm_minus_one_axis1", IN("[6, 4]") "GroupNormalization: {groups: -1, axis: 1}", "(None, 6, 4)",
+	  12, 0, -1 },
+	/* a size-0 axis is legal (Keras refuses only negative sizes) */
+	{ "layer_norm_empty_axis", IN("[0, 10]") "LayerNormalization", "(None, 0, 10)", 20, 0, -1 },
+	/* (10+1)*3 = 33 whatever the length */
+	{ "dense_empty_length", IN("[0, 10]") "Dense: {units: 3}", "(None, 0, 3)", 33, 0, -1 },
+	/* no input features: only the bias, (0+1)*3 */
+	{ "dense_no_features", IN("[0]") "Dense: {units: 3}", "(None, 3)", 3, 0, -1 },
+	{ "flatten_empty", IN("[4, 0, 2]") "Flatten", "(None, 0)", 0, 0, -1 },
+	/* same: floor((0-1)/1)+1 = 0 high, 5 wide; (3*3*3+1)*2 = 56 */
+	{ "conv2d_same_empty_height", IN("[0, 5, 3]") "Conv2D: {filters: 2, kernel_size: 3, padding: same}",
+	  "(None, 0, 5, 2)", 56, 0, -1 },
+	/* no input channels: 3*3*0*2 kernel weights, 2 biases; 5-3+1 = 3 */
+	{ "conv2d_no_channels", IN("[5, 5, 0]") "Conv2D: {filters: 2, kernel_size: 3}", "(None, 3, 3, 2)", 2, 0, -1 },
+	/* transposed, same: 0*2 = 0 long; 3*1*2 + 1 = 7 */
+	{ "conv1d_transpose_same_empty", IN("[0, 2]") "Conv1DTranspose: {filters: 1, kernel_size: 3, strides: 2, padding: same}",
+	  "(None, 0, 1)", 7, 0, -1 },
+	/* same: floor((0-1)/2)+1 = 0, floor((4-1)/2)+1 = 2 */
+	{ "max_pooling2d_same_empty", IN("[0, 4, 1]") "MaxPooling2D: {padding: same}", "(None, 0, 2, 1)", 0, 0, -1 },
+	{ "batch_norm_no_channels", IN("[4, 0]") "BatchNormalization: {renorm: true}", "(None, 4, 0)", 0, 0, -1 },
+	/* 0 elements: the -1 is 0 / 5 = 0 */
+	{ "reshape_minus_one_of_empty", IN("[0, 5]") "Reshape: {target_shape: [-1, 5]}", "(None, 0, 5)", 0, 0, -1 },
+	{ "reshape_to_zero_entry", IN("[0, 5]") "Reshape: {target_shape: [5, 0]}", "(None, 5, 0)", 0, 0, -1 },
+	{ "upsampling_empty", IN("[0, 3, 1]") "UpSampling2D", "(None, 0, 6, 1)", 0, 0, -1 },
+	{ "global_pooling_empty", IN("[0, 0, 4]") "GlobalAveragePooling2D", "(None, 4)", 0, 0, -1 },
+	{ "batch_size_zero", "batch_size: 0\n" IN("[4]") "Dense: {units: 3}", "(0, 3)", 15, 0, -1 },
+	{ "input_batch_shape_zero", "layers:\n  - Input: {batch_shape: [0, 4]}\n  - Dense: {units: 2}",
+	  "(0, 2)", 10, 0, -1 },
+	{ "input_batch_size_zero", "layers:\n  - Input: {shape: [4], batch_size: 0}\n  - Dense: {units: 2}",
+	  "(0, 2)", 10, 0, -1 },
+	/* a 1-D layer's explicit padding per axis: [2] is 2, 10+2*2-3+1 = 12;
+	 * 3*4*2+2 = 26 */
+	{ "explicit_padding_1d_list", IN("[10, 4]") "Conv1D: {filters: 2, kernel_size: 3, padding: [2]}",
+	  "(None, 12, 2)", 26, 0, -1 },
+	/* [[before, after]]: 10+1+2-3+1 = 11 */
+	{ "explicit_padding_1d_pair", IN("[10, 4]") "Conv1D: {filters: 2, kernel_size: 3, padding: [[1, 2]]}",
+	  "(None, 11, 2)", 26, 0, -1 },
+	/* floor((10+2*1-3)/2)+1 = 5 */
+	{ "explicit_padding_1d_pool", IN("[10, 4]") "MaxPooling1D: {pool_size: 3, strides: 2, padding: [1]}",
+	  "(None, 5, 4)", 0, 0, -1 },
+	/* transposed: (4-1)*2 + 3 - 1 - 1 = 7, as padding: 1 */
+	{ "explicit_padding_1d_transpose", IN("[4, 1]")
+	  "Conv1DTranspose: {filters: 1, kernel_size: 3, strides: 2, padding: [1]}", "(None, 7, 1)", 4, 0, -1 },
+	/* ZeroPadding1D keeps Keras's [before, after]: 10+1+3 = 14 */
+	{ "zero_padding1d_pair", IN("[10, 4]") "ZeroPadding1D: {padding: [1, 3]}", "(None, 14, 4)", 0, 0, -1 },
 };
 
 static void check_row(void **state)
@@ -188,7 +247,8 @@ static void check_row(void **state)
 }
 
 /* Each class's automatic-name stem, written in the table by hand, is what
- * Keras's rule (keras3-summary-format.md §9) makes of its name. */
+ * Keras's rule (to_snake_case() in keras/src/utils/naming.py, as
+ * cs_snake_case() writes it) makes of its name. */
 static void stems_follow_keras(void **state)
 {
 	(void)state;

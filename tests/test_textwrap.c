@@ -1,4 +1,5 @@
-/* Cell wrapping as rich does it (keras3-summary-format.md §6, §7), display
+/* Cell wrapping as rich does it in Keras 3's table and title (the
+ * references: tests/conformance/NAME.keras3.L*.txt), display
  * widths, and the number and size texts of the totals. */
 #include "helpers.h"
 #include "textwrap.h"

@@ -160,7 +160,8 @@ static int transpose_out(struct cs_infer *c, int axis, int i, int64_t n, int64_t
 		}
 		break;
 	}
-	if (r <= 0)
+	/* an empty axis may stay empty (Keras: n * s under 'same') */
+	if (r < 0 || (r == 0 && n > 0))
 		return cs_infer_fail(c, "the output size on axis %d would be %lld; expected a positive size",
 				     axis, (long long)r);
 	*out = r;

@@ -10,7 +10,7 @@
 
 static const struct cs_arg_spec input_args[] = {
 	CS_TYPED("shape", CS_ARG_SHAPE, CS_NULLABLE, input_shape),
-	CS_INT("batch_size", CS_NULLABLE | CS_MIN1, batch_size, CS_UNSET),
+	CS_INT("batch_size", CS_NULLABLE | CS_MIN0, batch_size, CS_UNSET),
 	CS_TYPED("batch_shape", CS_ARG_SHAPE, CS_NULLABLE, batch_shape),
 	CS_TYPED("dtype", CS_ARG_DTYPE, CS_NULLABLE, dtype),
 	CS_TYPED("name", CS_ARG_STRING, 0, name),

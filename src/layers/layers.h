@@ -76,6 +76,8 @@ struct cs_args {
 	int64_t axis;
 	struct cs_ints axes, shared_axes;
 	bool center, scale, rms_scaling;
+	bool renorm;			/* BatchNormalization */
+	double renorm_momentum;
 	int64_t lora_rank;
 	int interpolation;
 };
@@ -92,9 +94,10 @@ enum cs_arg_type {
 	CS_ARG_AXES,		/* an integer or a list of integers */
 	CS_ARG_STRING,		/* any text */
 	CS_ARG_DTYPE,		/* a dtype or dtype-policy name */
-	CS_ARG_SHAPE,		/* a list of positive integers (input_shape) */
+	CS_ARG_SHAPE,		/* a list of sizes, 0 or more or null (input_shape) */
 	CS_ARG_DATA_FORMAT,	/* channels_last / channels_first / null */
 	CS_ARG_ANY,		/* accepted as is (initializers, regularizers...) */
+	CS_ARG_MAPPING,		/* null or a mapping, its contents accepted as is */
 	CS_ARG_ACTIVATION,	/* a name (kept for display) or a config */
 };
 
@@ -105,6 +108,7 @@ enum {
 	CS_MIN1 = 1 << 3,	/* integers >= 1 */
 	CS_UNIT = 1 << 4,	/* floats in [0, 1] */
 	CS_NONNEG = 1 << 5,	/* floats >= 0 */
+	CS_OR_MINUS1 = 1 << 6,	/* with CS_MIN1: -1 too (GroupNormalization's groups) */
 };
 
 struct cs_arg_spec {

@@ -3,9 +3,12 @@
  * GroupNormalization, UnitNormalization.
  *
  *   BatchNormalization: C = input[axis]; gamma (scale) and beta (center)
- *     trainable, moving_mean and moving_variance non-trainable: C each.
+ *     trainable, moving_mean and moving_variance non-trainable: C each;
+ *     renorm (Keras 3.14+) adds moving_stddev, renorm_mean and
+ *     renorm_stddev, non-trainable: C each.
  *   LayerNormalization: gamma/beta shaped [input[a] for a in axis].
- *   GroupNormalization: gamma/beta of C = input[axis]; C % groups == 0.
+ *   GroupNormalization: gamma/beta of C = input[axis]; C % groups == 0,
+ *     groups -1 meaning C (one group per channel: instance normalisation).
  */
 #include "layers.h"
 
@@ -27,6 +30,9 @@ static const struct cs_arg_spec batch_norm_args[] = {
 	CS_OTHER("moving_mean_initializer"),
 	CS_OTHER("moving_variance_initializer"),
 	CS_OTHER("synchronized"),
+	CS_BOOL("renorm", renorm, 0),
+	{ .name = "renorm_clipping", .type = CS_ARG_MAPPING },
+	CS_FLOAT("renorm_momentum", 0, renorm_momentum, 0.99),
 	CS_ARG_END,
 };
 
@@ -38,7 +44,7 @@ static const struct cs_arg_spec layer_norm_args[] = {
 };
 
 static const struct cs_arg_spec group_norm_args[] = {
-	CS_INT("groups", CS_MIN1, groups, 32),
+	CS_INT("groups", CS_MIN1 | CS_OR_MINUS1, groups, 32),
 	CS_INT("axis", 0, axis, -1),
 	NORM_WEIGHT_ARGS,
 	CS_ARG_END,
@@ -78,14 +84,18 @@ static int infer_batch_norm(struct cs_infer *c)
 		return -1;
 	if (a->center && cs_add_weight(c, true, 1, &n) < 0)
 		return -1;
-	/* moving mean and moving variance */
-	if (cs_add_weight(c, false, 1, &n) < 0 || cs_add_weight(c, false, 1, &n) < 0)
-		return -1;
+	/* moving mean and moving variance; with renorm, moving stddev and
+	 * renorm's own mean and stddev */
+	int moving = a->renorm ? 5 : 2;
+	for (int i = 0; i < moving; i++)
+		if (cs_add_weight(c, false, 1, &n) < 0)
+			return -1;
 	c->elem_ops = 2;	/* at inference: one folded scale and shift */
-	int k = 2 + a->scale + a->center;
-	cs_explain(c, "params = %d * %lld = %lld  (%s%s%smoving mean and variance: %lld non-trainable)", k,
+	int k = moving + a->scale + a->center;
+	cs_explain(c, "params = %d * %lld = %lld  (%s%s%smoving mean and variance%s: %lld non-trainable)", k,
 		   (long long)n, (long long)(k * n), a->scale ? "gamma, " : "", a->center ? "beta, " : "",
-		   a->scale || a->center ? "trainable; " : "", (long long)(2 * n));
+		   a->scale || a->center ? "trainable; " : "",
+		   a->renorm ? ", renorm's moving stddev, mean and stddev" : "", (long long)(moving * n));
 	return 0;
 }
 
@@ -118,12 +128,16 @@ static int infer_group_norm(struct cs_infer *c)
 	int64_t n;
 	if (axis_size(c, a->axis, &n) < 0)
 		return -1;
-	if (n < a->groups)
+	int64_t groups = a->groups == -1 ? n : a->groups;	/* -1: one per channel */
+	if (groups == 0)
+		return cs_infer_fail(c, "groups -1 means one group per channel, but its input has 0 channels "
+				     "(Keras divides by zero)");
+	if (n < groups)
 		return cs_infer_fail(c, "groups %lld is more than the %lld channels of its input",
-				     (long long)a->groups, (long long)n);
-	if (n % a->groups != 0)
+				     (long long)groups, (long long)n);
+	if (n % groups != 0)
 		return cs_infer_fail(c, "its input's %lld channels are not divisible by groups %lld",
-				     (long long)n, (long long)a->groups);
+				     (long long)n, (long long)groups);
 	cs_shape_copy(&c->out, c->in);
 	if (a->scale && cs_add_weight(c, true, 1, &n) < 0)
 		return -1;
@@ -132,7 +146,7 @@ static int infer_group_norm(struct cs_infer *c)
 	c->elem_ops = 4;
 	cs_explain(c, "params = %d * %lld = %lld  (gamma and beta per channel; %lld groups of %lld)",
 		   a->scale + a->center, (long long)n, (long long)((a->scale + a->center) * n),
-		   (long long)a->groups, (long long)(n / a->groups));
+		   (long long)groups, (long long)(n / groups));
 	return 0;
 }
 

@@ -157,8 +157,8 @@ static int infer_reshape(struct cs_infer *c)
 			if (unknown >= 0)
 				return cs_infer_fail(c, "target_shape can have only one -1");
 			unknown = (int)i;
-		} else if (t->v[i] < 1) {
-			return cs_infer_fail(c, "target_shape entries must be positive or -1, got %lld",
+		} else if (t->v[i] < 0) {
+			return cs_infer_fail(c, "target_shape entries must be 0 or more, or -1, got %lld",
 					     (long long)t->v[i]);
 		} else if (!cs_mul(known, t->v[i], &known)) {
 			return cs_infer_fail(c, "target_shape's size overflows 64 bits");
@@ -182,6 +182,10 @@ static int infer_reshape(struct cs_infer *c)
 		return 0;
 	}
 	if (unknown >= 0) {
+		/* Keras refuses a -1 beside a 0 even for an empty input */
+		if (known == 0)
+			return cs_infer_fail(c, "cannot infer the -1 of a target_shape whose other sizes "
+					     "multiply to 0");
 		if (total % known != 0)
 			return cs_infer_fail(c, "cannot reshape %s (%lld elements) to a target_shape whose "
 					     "known sizes multiply to %lld",
