@@ -69,4 +69,21 @@ static inline char *render(const cs_model *m, const char *format, int line_lengt
 	return s;
 }
 
+/* A layer's output shape as Keras prints it, written here by hand rather
+ * than with the library's own cells.c, so a test does not check the code
+ * with itself. */
+static inline const char *shape_text(const struct cs_layer_info *li, char *buf, size_t size)
+{
+	size_t at = (size_t)snprintf(buf, size, "(");
+	for (size_t d = 0; d < li->rank && at < size; d++) {
+		if (li->dims[d] < 0)
+			at += (size_t)snprintf(buf + at, size - at, "%sNone", d ? ", " : "");
+		else
+			at += (size_t)snprintf(buf + at, size - at, "%s%lld", d ? ", " : "", (long long)li->dims[d]);
+	}
+	if (at < size)
+		snprintf(buf + at, size - at, ")");
+	return buf;
+}
+
 #endif

@@ -229,16 +229,7 @@ static void check_row(void **state)
 	struct cs_layer_info li;
 	cs_model_layer(m, n - 1, &li);
 	char shape[256];
-	size_t at = (size_t)snprintf(shape, sizeof(shape), "(");
-	for (size_t i = 0; i < li.rank; i++) {
-		if (li.dims[i] < 0)
-			at += (size_t)snprintf(shape + at, sizeof(shape) - at, "%sNone", i ? ", " : "");
-		else
-			at += (size_t)snprintf(shape + at, sizeof(shape) - at, "%s%lld", i ? ", " : "",
-					       (long long)li.dims[i]);
-	}
-	snprintf(shape + at, sizeof(shape) - at, ")");
-	assert_string_equal(shape, r->shape);
+	assert_string_equal(shape_text(&li, shape, sizeof(shape)), r->shape);
 	assert_int_equal(li.trainable_params, r->trainable);
 	assert_int_equal(li.non_trainable_params, r->non_trainable);
 	int64_t bytes = li.trainable_bytes + li.non_trainable_bytes;

@@ -122,16 +122,7 @@ static void check_graph(void **state)
 		struct cs_layer_info li;
 		cs_model_layer(m, (size_t)i, &li);
 		char shape[128];
-		size_t at = (size_t)snprintf(shape, sizeof(shape), "(");
-		for (size_t d = 0; d < li.rank; d++) {
-			if (li.dims[d] < 0)
-				at += (size_t)snprintf(shape + at, sizeof(shape) - at, "%sNone", d ? ", " : "");
-			else
-				at += (size_t)snprintf(shape + at, sizeof(shape) - at, "%s%lld", d ? ", " : "",
-						       (long long)li.dims[d]);
-		}
-		snprintf(shape + at, sizeof(shape) - at, ")");
-		assert_string_equal(shape, r->shapes[i]);
+		assert_string_equal(shape_text(&li, shape, sizeof(shape)), r->shapes[i]);
 	}
 	struct cs_totals t;
 	cs_model_totals(m, &t);
