@@ -9,6 +9,7 @@
  * lists the pointers lead to.  A long model of a few repeated blocks
  * costs a few sets.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -129,31 +130,62 @@ static uint32_t key_hash(const unsigned char *key, size_t len)
 	return (uint32_t)h;
 }
 
-/* The same set as record r, without building a key: the struct with its
- * pointers cleared, then what they lead to. */
+/* The struct's bytes between its pointers, [from, to) each. */
+#define NSPANS (NTEXTS + NLISTS + 2)
+static struct span {
+	size_t from, to;
+} spans[NSPANS];
+static size_t nspans;
+
+static int by_offset(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void spans_build(void)
+{
+	size_t ptr[NSPANS - 1], n = 0;
+	ptr[n++] = offsetof(struct cs_args, name);
+	for (size_t i = 0; i < NTEXTS; i++)
+		ptr[n++] = text_fields[i];
+	for (size_t i = 0; i < NLISTS; i++)
+		ptr[n++] = list_fields[i] + offsetof(struct cs_ints, v);
+	qsort(ptr, n, sizeof(ptr[0]), by_offset);
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ptr[i] > at)
+			spans[nspans++] = (struct span){ at, ptr[i] };
+		at = ptr[i] + sizeof(void *);
+	}
+	if (at < sizeof(struct cs_args))
+		spans[nspans++] = (struct span){ at, sizeof(struct cs_args) };
+}
+
+/* The same set as record r, without building a key or copying: the bytes
+ * between the pointers, then what the pointers lead to. */
 static bool same_as(const struct cs_arg_record *r, const struct cs_layer_class *cls,
 		    const struct cs_args *a)
 {
 	if (r->cls != cls)
 		return false;
-	struct cs_args x, y;
-	memcpy(&x, a, sizeof(x));
-	memcpy(&y, &r->a, sizeof(y));
-	x.name = NULL;
-	for (size_t i = 0; i < NTEXTS; i++) {
-		const char **tx = text_at(&x, i), **ty = text_at(&y, i);
-		if (!*tx != !*ty || (*tx && strcmp(*tx, *ty)))
+	const char *x = (const char *)a, *y = (const char *)&r->a;
+	for (size_t i = 0; i < nspans; i++)
+		if (memcmp(x + spans[i].from, y + spans[i].from, spans[i].to - spans[i].from))
 			return false;
-		*tx = *ty = NULL;
+	for (size_t i = 0; i < NTEXTS; i++) {
+		const char *tx = *(const char *const *)(const void *)(x + text_fields[i]);
+		const char *ty = *(const char *const *)(const void *)(y + text_fields[i]);
+		if (!tx != !ty || (tx && strcmp(tx, ty)))
+			return false;
 	}
 	for (size_t i = 0; i < NLISTS; i++) {
-		struct cs_ints *lx = list_at(&x, i), *ly = list_at(&y, i);
-		if (!lx->v != !ly->v || lx->n != ly->n ||
-		    (lx->v && memcmp(lx->v, ly->v, lx->n * sizeof(int64_t))))
+		const struct cs_ints *lx = (const struct cs_ints *)(const void *)(x + list_fields[i]);
+		const struct cs_ints *ly = (const struct cs_ints *)(const void *)(y + list_fields[i]);
+		if (!lx->v != !ly->v || (lx->v && memcmp(lx->v, ly->v, lx->n * sizeof(int64_t))))
 			return false;
-		lx->v = ly->v = NULL;
 	}
-	return !memcmp(&x, &y, sizeof(x));
+	return true;
 }
 
 static int grow_slots(struct cs_model *m)
@@ -177,6 +209,8 @@ static int grow_slots(struct cs_model *m)
 int cs_model_intern_args(struct cs_model *m, const struct cs_layer_class *cls,
 			 const struct cs_args *a, uint32_t *index)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, spans_build);
 	/* most often, the set of the last layer of the same class */
 	size_t c = cs_layer_class_index(cls);
 	if (c < CS_MAX_CLASSES && m->class_last[c] &&

@@ -29,11 +29,28 @@ void cs_table_free(struct cs_table *t, struct cs_buf *b)
 		cs_wrap_free(&t->wrap[c]);
 		cs_buf_free(&t->text[c]);
 	}
+	if (t->between.failed)
+		b->failed = true;
+	cs_buf_free(&t->between);
 }
 
 /* ---- box style ------------------------------------------------------------------ */
 
-void cs_table_rule(struct cs_buf *b, const struct cs_table *t, enum cs_table_rule rule)
+static void rule(struct cs_buf *b, const struct cs_table *t, enum cs_table_rule rule);
+
+void cs_table_rule(struct cs_buf *b, struct cs_table *t, enum cs_table_rule which)
+{
+	if (which != CS_RULE_BETWEEN) {
+		rule(b, t, which);
+		return;
+	}
+	/* once a row: copied from the one made the first time */
+	if (!t->between.len)
+		rule(&t->between, t, which);
+	cs_buf_add(b, t->between.s, t->between.len);
+}
+
+static void rule(struct cs_buf *b, const struct cs_table *t, enum cs_table_rule rule)
 {
 	static const char *const parts[][4] = {
 		[CS_RULE_TOP] = { "\xE2\x94\x8F", "\xE2\x94\x81", "\xE2\x94\xB3", "\xE2\x94\x93" },

@@ -29,12 +29,13 @@ struct cs_table {
 	bool right[CS_TABLE_MAX_COLUMNS];	/* right-justified (numbers) */
 	struct cs_buf text[CS_TABLE_MAX_COLUMNS];	/* the row's cells */
 	struct cs_wrap wrap[CS_TABLE_MAX_COLUMNS];
+	struct cs_buf between;	/* the rule between two rows, made once */
 };
 
 /* Box style: the rules above the header, under it, between two rows and
  * at the bottom. */
 enum cs_table_rule { CS_RULE_TOP, CS_RULE_HEAD, CS_RULE_BETWEEN, CS_RULE_BOTTOM };
-void cs_table_rule(struct cs_buf *b, const struct cs_table *t, enum cs_table_rule rule);
+void cs_table_rule(struct cs_buf *b, struct cs_table *t, enum cs_table_rule which);
 
 /* Empty every cell, ready for the next row. */
 void cs_table_clear(struct cs_table *t);
