@@ -33,6 +33,43 @@ def run(argv, **kw):
     return subprocess.run(argv, capture_output=True, text=True, timeout=300, **kw)
 
 
+def check_debian_install(debian, root, libdir):
+    """Each file under root (the staged prefix) matches a line of exactly
+    one debian/PACKAGE.install, and each line matches a file."""
+    import fnmatch
+    import glob
+    lines = {}
+    for f in sorted(glob.glob(os.path.join(debian, "*.install"))):
+        pkg = os.path.basename(f)[:-len(".install")]
+        for line in open(f):
+            line = line.strip()
+            if line and not line.startswith("#"):
+                pat = line.split()[0]
+                # usr/lib/${DEB_HOST_MULTIARCH}/x -> LIBDIR/x; usr/x -> x
+                pat = pat.replace("usr/lib/${DEB_HOST_MULTIARCH}", "@LIBDIR@")
+                pat = pat[len("usr/"):] if pat.startswith("usr/") else pat
+                lines[(pkg, line)] = pat
+    files = []
+    for d, _, names in os.walk(root):
+        for n in names:
+            rel = os.path.relpath(os.path.join(d, n), root)
+            if rel == libdir or rel.startswith(libdir + os.sep):
+                rel = "@LIBDIR@" + rel[len(libdir):]
+            files.append(rel)
+    ok = True
+    for f in sorted(files):
+        owners = sorted({pkg for (pkg, _), pat in lines.items() if fnmatch.fnmatchcase(f, pat)})
+        if len(owners) != 1:
+            ok = False
+            print("  %s: in %s" % (f, " and ".join(owners) or "no debian/*.install"))
+    for (pkg, line), pat in lines.items():
+        if not any(fnmatch.fnmatchcase(f, pat) for f in files):
+            ok = False
+            print("  debian/%s.install: %s matches nothing installed" % (pkg, line))
+    check(ok and len(lines) >= 9,
+          "each of the %d files installed is in one Debian package (debian/*.install)" % len(files))
+
+
 def main():
     ap = argparse.ArgumentParser()
     for a in ("meson", "build", "source", "prefix", "bindir", "libdir", "includedir",
@@ -94,6 +131,14 @@ def main():
             with open(os.path.join(o.source, "completions", src), "rb") as a:
                 same = os.path.isfile(expect[what]) and open(expect[what], "rb").read() == a.read()
             check(same, what + " is completions/" + src)
+
+        # every file installed is in one Debian package (dh_missing fails a
+        # package build otherwise; this finds it without building one)
+        debian = os.path.join(o.source, "debian")
+        if os.path.isdir(debian):
+            check_debian_install(debian, os.path.join(stage, o.prefix.lstrip("/")),
+                                 o.libdir if not os.path.isabs(o.libdir)
+                                 else os.path.relpath(o.libdir, o.prefix))
 
         # the staged command runs (linked statically to the library's objects)
         model = os.path.join(o.source, "models", "mnist_cnn.yaml")
