@@ -5,11 +5,14 @@
 
 For each size, a model of that many layers (gen_model.py) is timed with the
 bare parse, `convsummary --format json` and `convsummary` (the text table),
-interleaved, the median of N runs each; peak memory is the child's maximum
-resident set (wait4).  Then fifty small models in one call against fifty
-calls.  It prints the figures and checks the targets:
+interleaved, the median of N runs each, every program on one core (the
+first the process may use, as `taskset -c` would pin it; the machines are
+shared, so only ratios measured in the same run mean anything); peak
+memory is the child's maximum resident set (wait4).  Then fifty small
+models in one call against fifty calls.  It prints the figures and checks
+the targets:
 
-  json <= 1.5x bare and text <= 2x bare on the 100k-layer file
+  json <= 1.6x bare and text <= 1.8x bare on the 100k-layer file
   the 1M-layer file within 11x the 100k one
   peak memory < 4x the input file + 8 MiB
   fifty models in one call cheaper than fifty calls
@@ -35,6 +38,9 @@ def run(argv):
 
 
 def main():
+    # one core for every program measured (children inherit the affinity)
+    core = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {core})
     args = sys.argv[1:]
     if len(args) < 3:
         print(__doc__)
@@ -50,7 +56,8 @@ def main():
     results = {}
     failures = []
     with tempfile.TemporaryDirectory() as d:
-        print(f"{os.cpu_count()} processors; medians of {repeat} interleaved runs (3 at 1M layers)")
+        print(f"{os.cpu_count()} processors, every program pinned to core {core}; "
+              f"medians of {repeat} interleaved runs (3 at 1M layers)")
         print(f"{'layers':>8} {'file':>9} | {'bare ms':>8} {'json ms':>8} {'text ms':>8} | "
               f"{'json/bare':>9} {'text/bare':>9} | {'peak json':>9} {'peak text':>9} {'limit':>9}")
         for n in sizes:
@@ -78,10 +85,10 @@ def main():
                     failures.append(f"{n} layers: {k} peak memory {peak[k] / 2**20:.1f} MiB >= "
                                     f"{limit / 2**20:.1f} MiB (4x file + 8 MiB)")
             if n == 100000:
-                if med["json"] > 1.5 * med["bare"]:
-                    failures.append(f"100k layers: json {med['json'] / med['bare']:.2f}x the bare parse (target 1.5x)")
-                if med["text"] > 2 * med["bare"]:
-                    failures.append(f"100k layers: text {med['text'] / med['bare']:.2f}x the bare parse (target 2x)")
+                if med["json"] > 1.6 * med["bare"]:
+                    failures.append(f"100k layers: json {med['json'] / med['bare']:.2f}x the bare parse (target 1.6x)")
+                if med["text"] > 1.8 * med["bare"]:
+                    failures.append(f"100k layers: text {med['text'] / med['bare']:.2f}x the bare parse (target 1.8x)")
         if 100000 in results and 1000000 in results:
             for k in ("json", "text"):
                 g = results[1000000][k] / results[100000][k]

@@ -5,9 +5,9 @@
  *
  *     cc totals.c $(pkg-config --cflags --libs convsummary) -o totals
  *
- * and run it as `./totals models/mnist_cnn.yaml`.  The exit status is the
- * library's status class: 0, 1 for an invalid model, 2 for an unreadable
- * file.
+ * and run it as `./totals models/mnist_cnn.yaml`.  It exits as the
+ * convsummary command does: 0, 1 for an invalid model, 2 for a file that
+ * cannot be read (or memory that ran out, or a bad argument).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,7 +18,7 @@ int main(int argc, char **argv)
 {
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s MODEL.yaml\n", argv[0]);
-		return CS_USAGE;
+		return 2;
 	}
 
 	struct cs_error err;
@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 	if (!m) {
 		/* "file:line:col: error: message", as the command prints it */
 		cs_error_print(&err, stderr);
-		return err.status;
+		return err.status == CS_ERR_MODEL ? 1 : 2;
 	}
 
 	printf("model: %s\n", cs_model_name(m));
@@ -58,5 +58,5 @@ int main(int argc, char **argv)
 	printf("weight bytes: %" PRId64 "\n", t.trainable_bytes + t.non_trainable_bytes);
 
 	cs_model_destroy(m);
-	return CS_OK;
+	return 0;
 }

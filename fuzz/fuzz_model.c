@@ -1,9 +1,8 @@
 /*
  * libFuzzer target: arbitrary bytes through the loader, the shape engine
  * (with explanations), every formatter at a few line lengths, and the diff
- * of the model with itself; and the same bytes read from a file parsed
- * ahead on a second thread (yaml_events.c), which must give the same
- * refusal or the same model.  Build with
+ * of the model with itself; and the same bytes read from a file, which
+ * must give the same refusal or the same model.  Build with
  *
  *   CC=clang meson setup build-fuzz -Dfuzz=true \
  *       -Db_sanitize=address,undefined -Db_lundef=false
@@ -33,15 +32,12 @@ static const char *as_file(const uint8_t *data, size_t size)
 	return path;
 }
 
-/* The file, parsed ahead, gives what the bytes gave. */
+/* The file gives what the bytes gave. */
 static void same_from_file(const uint8_t *data, size_t size, const struct cs_load_options *opt,
 			   const cs_model *m, const struct cs_error *err)
 {
-	size_t keep = cs_events_thread_min_bytes;
-	cs_events_thread_min_bytes = 0;
 	struct cs_error ferr;
 	cs_model *mf = cs_model_load_file_opts(as_file(data, size), opt, &ferr);
-	cs_events_thread_min_bytes = keep;
 	if (!m != !mf)
 		abort();
 	if (!m) {
@@ -104,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	same_from_file(data, size, &opt, m, &err);
 	if (!m) {
 		/* every refusal has a message and, for content errors, a place */
-		if (!err.message[0] || (err.status == CS_INVALID && err.line == 0))
+		if (!err.message[0] || (err.status == CS_ERR_MODEL && err.line == 0))
 			abort();
 		return 0;
 	}

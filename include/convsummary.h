@@ -6,6 +6,15 @@
  * the summary in one of several formats.  It never prints: errors come back
  * in a struct cs_error, in compiler form (file, 1-based line and column,
  * message).
+ *
+ * Thread safety: a model is read-only once loaded, so any number of
+ * threads may read and render the same model; loading, rendering and
+ * destroying different models may run on different threads at once.  The
+ * library starts no threads of its own.
+ *
+ * Option structs grow at their end: set their size member (the
+ * CS_*_OPTIONS_INIT macros do), and a program built against an older,
+ * shorter struct keeps working.
  */
 #ifndef CONVSUMMARY_H
 #define CONVSUMMARY_H
@@ -20,15 +29,23 @@ extern "C" {
 
 #define CS_VERSION "0.1.0"
 
+/* What the library exports; everything else stays inside it. */
+#if defined(__GNUC__) && defined(CS_BUILDING_LIBRARY)
+#define CS_API __attribute__((visibility("default")))
+#else
+#define CS_API
+#endif
+
 /* An unknown dimension (Keras's None). */
 #define CS_NONE (-1)
 
-/* Exit-status classes, as the command line uses them. */
+/* What went wrong. */
 enum cs_status {
 	CS_OK = 0,
-	CS_INVALID = 1,		/* the model file is invalid */
-	CS_USAGE = 2,		/* bad option, unreadable file */
-	CS_CHECK_FAILED = 3	/* a check or budget failed */
+	CS_ERR_MODEL,		/* the model file's content is not a valid model */
+	CS_ERR_IO,		/* a file cannot be read, or the output written */
+	CS_ERR_MEMORY,		/* memory ran out (the file is not at fault) */
+	CS_ERR_ARGUMENT		/* an option or argument of the call is invalid */
 };
 
 struct cs_error {
@@ -40,7 +57,7 @@ struct cs_error {
 };
 
 /* Write "file:line:col: error: message\n" (or "file: error: ...") to f. */
-void cs_error_print(const struct cs_error *err, FILE *f);
+CS_API void cs_error_print(const struct cs_error *err, FILE *f);
 
 typedef struct cs_model cs_model;
 
@@ -48,22 +65,21 @@ typedef struct cs_model cs_model;
  * Read, check and summarise the model in the file at path ("-": the
  * standard input, named "<stdin>" in errors).  Returns a model
  * the caller frees with cs_model_destroy(), or NULL with *err filled in:
- * status CS_USAGE when the file cannot be read or memory ran out,
- * CS_INVALID when its content is not a valid model.  A file of 256 KiB or
- * more (or a pipe) is parsed on a second thread when the process may run
- * on two cores; the thread has ended when this returns.
+ * status CS_ERR_IO when the file cannot be read, CS_ERR_MEMORY when
+ * memory ran out, CS_ERR_MODEL when its content is not a valid model.
  */
-cs_model *cs_model_load_file(const char *path, struct cs_error *err);
+CS_API cs_model *cs_model_load_file(const char *path, struct cs_error *err);
 
 /*
  * The same from len bytes in memory; name is used in error messages.  The
  * bytes are not kept.
  */
-cs_model *cs_model_load_buffer(const char *data, size_t len, const char *name,
+CS_API cs_model *cs_model_load_buffer(const char *data, size_t len, const char *name,
 			       struct cs_error *err);
 
 /* How to load. */
 struct cs_load_options {
+	size_t size;		/* sizeof(struct cs_load_options); 0: this header's */
 	int explain;		/* keep each layer's arithmetic (cs_layer_info.explain) */
 	const int64_t *input_shape;	/* if not NULL: use this input (one
 					 * sample's shape) instead of the file's */
@@ -71,15 +87,17 @@ struct cs_load_options {
 	int audit;		/* look for probable mistakes (cs_model_warning) */
 };
 
+#define CS_LOAD_OPTIONS_INIT { sizeof(struct cs_load_options), 0, NULL, 0, 0 }
+
 /* cs_model_load_file() and cs_model_load_buffer() with options; opt may be
  * NULL for the defaults. */
-cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options *opt,
+CS_API cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options *opt,
 				  struct cs_error *err);
-cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *name,
+CS_API cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *name,
 				    const struct cs_load_options *opt, struct cs_error *err);
 
 /* Free a model and everything it owns; NULL does nothing. */
-void cs_model_destroy(cs_model *m);
+CS_API void cs_model_destroy(cs_model *m);
 
 /* One layer's row, valid as long as the model and this struct are. */
 struct cs_layer_info {
@@ -106,23 +124,51 @@ struct cs_totals {
 };
 
 /* The model's name ("sequential" unless the file names it). */
-const char *cs_model_name(const cs_model *m);
+CS_API const char *cs_model_name(const cs_model *m);
 /* The input's shape (batch first) and dtype name. */
-size_t cs_model_input_rank(const cs_model *m);
-const int64_t *cs_model_input_dims(const cs_model *m);
-const char *cs_model_input_dtype(const cs_model *m);
-size_t cs_model_layer_count(const cs_model *m);
+CS_API size_t cs_model_input_rank(const cs_model *m);
+CS_API const int64_t *cs_model_input_dims(const cs_model *m);
+CS_API const char *cs_model_input_dtype(const cs_model *m);
+CS_API size_t cs_model_layer_count(const cs_model *m);
 /* Fill *info for layer i (0 <= i < cs_model_layer_count). */
-void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info);
-void cs_model_totals(const cs_model *m, struct cs_totals *t);
+CS_API void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info);
+CS_API void cs_model_totals(const cs_model *m, struct cs_totals *t);
+
+/* Where a tensor comes from: the model's input `index`, or the output of
+ * layer `index`. */
+struct cs_tensor {
+	int is_input;
+	size_t index;
+};
+
+/* One of the model's inputs, valid as long as the model is. */
+struct cs_input_info {
+	const char *name;	/* Keras's InputLayer name ("input_layer") */
+	size_t rank;		/* batch included */
+	const int64_t *dims;	/* batch first; CS_NONE unknown */
+	const char *dtype;
+	unsigned line, column;	/* where the file gives it */
+};
+
+/* The model's inputs (a Sequential model has one: cs_model_input_dims()
+ * and the others above are its first) and outputs (a Sequential model's
+ * is its last layer's, or its input when it has no layers). */
+CS_API size_t cs_model_input_count(const cs_model *m);
+CS_API void cs_model_input(const cs_model *m, size_t k, struct cs_input_info *info);
+CS_API size_t cs_model_output_count(const cs_model *m);
+CS_API struct cs_tensor cs_model_output(const cs_model *m, size_t k);
+
+/* The inputs of layer i, in the order its rule takes them. */
+CS_API size_t cs_model_layer_input_count(const cs_model *m, size_t i);
+CS_API struct cs_tensor cs_model_layer_input(const cs_model *m, size_t i, size_t k);
 
 /*
  * The audit's findings (README, "--audit"), with the audit load option:
  * things Keras accepts that are probably not what was meant, each at its
  * layer.  The message is owned by the model.
  */
-size_t cs_model_warning_count(const cs_model *m);
-const char *cs_model_warning(const cs_model *m, size_t i, unsigned *line, unsigned *column);
+CS_API size_t cs_model_warning_count(const cs_model *m);
+CS_API const char *cs_model_warning(const cs_model *m, size_t i, unsigned *line, unsigned *column);
 
 /*
  * Figures beyond Keras's summary, per layer and per sample (README,
@@ -146,21 +192,15 @@ struct cs_figures {
 	int64_t kernel[3], stride[3], dilation[3];
 };
 
-/* Walking the layers in order: the receptive field carries over. */
-struct cs_figures_walk {
-	size_t next;
-	int naxes;
-	double r[3], j[3], p[3];
-};
-
 /* 2 * macs, or -1 when macs is unknown or that overflows. */
-int64_t cs_flops(int64_t macs);
+CS_API int64_t cs_flops(int64_t macs);
 
-void cs_figures_begin(const cs_model *m, struct cs_figures_walk *w);
-/* The figures of layer w->next, which then moves on; -1 past the end. */
-int cs_figures_next(const cs_model *m, struct cs_figures_walk *w, struct cs_figures *f);
+/* The figures of layer i (0 <= i < cs_model_layer_count), each row on its
+ * own: 0, or -1 past the end. */
+CS_API int cs_model_layer_figures(const cs_model *m, size_t i, struct cs_figures *f);
 
 struct cs_render_options {
+	size_t size;		/* sizeof(struct cs_render_options); 0: this header's */
 	int line_length;	/* 0: the format's default */
 	const char *columns;	/* NULL: Keras's three; else a comma list (README) */
 	int torchinfo;		/* MACs as torchinfo's mult-adds (bias included) */
@@ -168,21 +208,21 @@ struct cs_render_options {
 				 * 0: 1 */
 };
 
+#define CS_RENDER_OPTIONS_INIT { sizeof(struct cs_render_options), 0, NULL, 0, 0 }
+
 /*
  * Write the summary of m to out in the named format: "keras3" (the default
  * text), "keras2" (the classic tf.keras table), "json", "markdown", "csv".
- * Returns 0, or -1 with *err filled in (unknown format, line length out of
- * range, write error, out of memory; status CS_USAGE).  The rows of a
- * JSON or text summary of 8192 layers or more are written on two threads
- * when the process may run on two cores; the second has ended when this
- * returns.
+ * Returns 0, or -1 with *err filled in: CS_ERR_ARGUMENT for an unknown
+ * format, a line length out of range or an unknown column, CS_ERR_IO for
+ * a write error, CS_ERR_MEMORY.
  */
-int cs_render(const cs_model *m, const char *format,
+CS_API int cs_render(const cs_model *m, const char *format,
 	      const struct cs_render_options *opt, FILE *out,
 	      struct cs_error *err);
 
 /* The format names cs_render() knows, NULL-terminated. */
-const char *const *cs_format_names(void);
+CS_API const char *const *cs_format_names(void);
 
 /*
  * Compare two models layer by layer and write what was added, removed or
@@ -192,7 +232,7 @@ const char *const *cs_format_names(void);
  * a layer shows as one addition even when automatic names shift.
  * *differ is set when anything differs.  Returns 0, or -1 with *err.
  */
-int cs_diff(const cs_model *old_model, const char *old_label,
+CS_API int cs_diff(const cs_model *old_model, const char *old_label,
 	    const cs_model *new_model, const char *new_label,
 	    const char *format, FILE *out, int *differ, struct cs_error *err);
 

@@ -23,7 +23,7 @@ static const char *axis_name(int rank, int i)
 static int audit_window(struct cs_model *m, const struct cs_layer *ly, const struct cs_args *a,
 			const struct cs_shape *in, int data_format, bool pool)
 {
-	int r = ly->cls->rank, first = data_format == CS_DF_FIRST ? 2 : 1;
+	int r = cs_layer_cls(ly)->rank, first = data_format == CS_DF_FIRST ? 2 : 1;
 	if (in->rank != r + 2)
 		return 0;
 	for (int i = 0; i < r; i++) {
@@ -39,7 +39,7 @@ static int audit_window(struct cs_model *m, const struct cs_layer *ly, const str
 			if (n + pads >= k && rest &&
 			    cs_model_warn(m, ly->mark, "%s: the last %lld %s of its %lld-long %s %s never read: "
 					  "(%lld + %lld - %lld) is not a multiple of the stride %lld",
-					  ly->cls->name, (long long)rest, rest == 1 ? "cell" : "cells", (long long)n,
+					  cs_layer_cls(ly)->name, (long long)rest, rest == 1 ? "cell" : "cells", (long long)n,
 					  axis_name(r, i), rest == 1 ? "is" : "are", (long long)n, (long long)pads,
 					  (long long)k, (long long)s) < 0)
 				return -1;
@@ -47,7 +47,7 @@ static int audit_window(struct cs_model *m, const struct cs_layer *ly, const str
 			int64_t out = (n - 1) / s + 1, total = (out - 1) * s + k - n;
 			if (total > 0 && total % 2 &&
 			    cs_model_warn(m, ly->mark, "%s: padding 'same' is not symmetric on the %s: %lld before "
-					  "and %lld after (Keras puts the odd cell after)", ly->cls->name,
+					  "and %lld after (Keras puts the odd cell after)", cs_layer_cls(ly)->name,
 					  axis_name(r, i), (long long)(total / 2), (long long)(total - total / 2)) < 0)
 				return -1;
 		}
@@ -55,10 +55,11 @@ static int audit_window(struct cs_model *m, const struct cs_layer *ly, const str
 	return 0;
 }
 
-int cs_audit_layer(struct cs_model *m, const struct cs_layer *ly, const struct cs_args *a,
+int cs_audit_layer(struct cs_model *m, size_t i, const struct cs_args *a,
 		   const struct cs_shape *in, int data_format)
 {
-	const char *cls = ly->cls->name;
+	const struct cs_layer *ly = cs_model_at(m, i);
+	const char *cls = cs_layer_cls(ly)->name;
 	bool conv = strstr(cls, "Conv") != NULL && !strstr(cls, "Transpose");
 	bool pool = strstr(cls, "Pooling") && !strstr(cls, "Global");
 	if ((conv || pool) && audit_window(m, ly, a, in, data_format, pool) < 0)
@@ -67,12 +68,13 @@ int cs_audit_layer(struct cs_model *m, const struct cs_layer *ly, const struct c
 	    cs_model_warn(m, ly->mark, "Dense on an input of rank %d: it acts on the last axis only "
 			  "(add Flatten or a global pooling before it if that is not meant)", in->rank) < 0)
 		return -1;
-	if (!strcmp(cls, "BatchNormalization") && m->nlayers >= 2) {
-		const struct cs_layer *prev = cs_model_at(m, m->nlayers - 2);
-		if ((strstr(prev->cls->name, "Conv") || !strcmp(prev->cls->name, "Dense")) &&
+	cs_ref from = cs_layer_input(m, i, 0);
+	if (!strcmp(cls, "BatchNormalization") && !(from & CS_REF_INPUT)) {
+		const struct cs_layer *prev = cs_model_at(m, from);
+		if ((strstr(cs_layer_cls(prev)->name, "Conv") || !strcmp(cs_layer_cls(prev)->name, "Dense")) &&
 		    (prev->flags & CS_LF_BIAS) && a->center &&
 		    cs_model_warn(m, prev->mark, "%s: its bias is cancelled by the BatchNormalization after it "
-				  "(use_bias: false saves its parameters)", prev->cls->name) < 0)
+				  "(use_bias: false saves its parameters)", cs_layer_cls(prev)->name) < 0)
 			return -1;
 	}
 	return 0;
@@ -92,13 +94,11 @@ int cs_audit_model(struct cs_model *m)
 		return -1;
 
 	/* the last convolution's receptive field against the input */
-	struct cs_figures_walk w;
 	struct cs_figures f, last;
 	size_t last_i = (size_t)-1;
-	cs_figures_begin(m, &w);
-	for (size_t i = 0; cs_figures_next(m, &w, &f) == 0; i++) {
+	for (size_t i = 0; cs_model_layer_figures(m, i, &f) == 0; i++) {
 		const struct cs_layer *ly = cs_model_at(m, i);
-		if (strstr(ly->cls->name, "Conv") && f.naxes) {
+		if (strstr(cs_layer_cls(ly)->name, "Conv") && f.naxes) {
 			last = f;
 			last_i = i;
 		}
@@ -112,7 +112,7 @@ int cs_audit_model(struct cs_model *m)
 		int64_t n = in[first + i];
 		if (n > 0 && last.receptive_field[i] < (double)n &&
 		    cs_model_warn(m, ly->mark, "%s: the last convolution sees %.4g of the input's %lld cells "
-				  "on the %s (receptive field smaller than the input)", ly->cls->name,
+				  "on the %s (receptive field smaller than the input)", cs_layer_cls(ly)->name,
 				  last.receptive_field[i], (long long)n, cs_axis_name(last.naxes, i)) < 0)
 			return -1;
 	}

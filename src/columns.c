@@ -237,11 +237,9 @@ int cs_columns_each(const cs_model *m, const struct cs_render_options *opt,
 		     void (*cell)(void *ctx, size_t layer, int col, const char *s, size_t len),
 		     void (*row_end)(void *ctx, size_t layer), void *ctx)
 {
-	struct cs_figures_walk w;
 	struct cs_figures f;
 	struct cs_buf text = { 0 };
-	cs_figures_begin(m, &w);
-	for (size_t i = 0; cs_figures_next(m, &w, &f) == 0; i++) {
+	for (size_t i = 0; cs_model_layer_figures(m, i, &f) == 0; i++) {
 		struct cs_layer_info li;
 		cs_model_layer(m, i, &li);
 		for (int c = 0; c < cols->n; c++) {
@@ -289,11 +287,9 @@ void cs_figure_totals_end(struct cs_figure_totals *t)
 void cs_figure_totals(const cs_model *m, const struct cs_render_options *opt,
 		      struct cs_figure_totals *t)
 {
-	struct cs_figures_walk w;
 	struct cs_figures f;
 	cs_figure_totals_start(m, opt, t);
-	cs_figures_begin(m, &w);
-	while (cs_figures_next(m, &w, &f) == 0)
+	for (size_t i = 0; cs_model_layer_figures(m, i, &f) == 0; i++)
 		cs_figure_totals_add(t, &f);
 	cs_figure_totals_end(t);
 }

@@ -8,6 +8,11 @@
 
 #define CS_MAX_COLUMNS 24
 
+/* The widest a --columns text column gets, in display cells: a wider cell
+ * wraps at spaces, and a word wider than that is cut with "…" (README,
+ * "Figures beyond Keras"). */
+#define CS_COLUMN_MAX_CELLS 64
+
 struct cs_columns {
 	int id[CS_MAX_COLUMNS];
 	int n;

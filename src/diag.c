@@ -1,5 +1,7 @@
 #include "diag.h"
 
+#include "buf.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,9 @@ static int vfail(struct cs_error *err, enum cs_status status,
 	err->status = status;
 	err->line = mark.line;
 	err->column = mark.column;
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	int n = vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	if (n >= (int)sizeof(err->message))
+		cs_cut_utf8(err->message, sizeof(err->message));
 	return -1;
 }
 
@@ -21,7 +25,7 @@ int cs_fail(struct cs_error *err, struct cs_mark mark, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vfail(err, CS_INVALID, mark, fmt, ap);
+	vfail(err, CS_ERR_MODEL, mark, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -36,22 +40,112 @@ int cs_fail_status(struct cs_error *err, enum cs_status status,
 	return -1;
 }
 
+void cs_cut_utf8(char *s, size_t size)
+{
+	static const char mark[] = "...";
+	if (size < sizeof(mark) || strlen(s) < size - 1)
+		return;
+	/* room for the mark, then back to the first byte of a character */
+	size_t at = size - sizeof(mark);
+	while (at && ((unsigned char)s[at] & 0xC0) == 0x80)
+		at--;
+	memcpy(s + at, mark, sizeof(mark));
+}
+
 void cs_error_set_file(struct cs_error *err, const char *file)
 {
 	if (!err)
 		return;
 	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	cs_cut_utf8(err->file, sizeof(err->file));
+}
+
+/* The length of the character at s (n bytes left) when it may be printed
+ * as it is: valid UTF-8 that is neither a C0 or C1 control nor DEL; 0 when
+ * its first byte must be escaped. */
+static size_t printable(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] != 0x7F;
+	size_t len = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+		     : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+	if (!len || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	uint32_t cp = s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++)
+		cp = cp << 6 | (s[i] & 0x3F);
+	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (cp < least[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp <= 0x9F)
+		return 0;	/* overlong, out of range, a surrogate, or C1 */
+	return len;
+}
+
+void cs_buf_escaped(struct cs_buf *b, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, from = 0;
+	while (i < len) {
+		size_t n = printable(u + i, len - i);
+		if (n) {
+			i += n;
+			continue;
+		}
+		cs_buf_add(b, s + from, i - from);
+		static const char hex[] = "0123456789abcdef";
+		char e[4] = { '\\', 'x', hex[u[i] >> 4], hex[u[i] & 15] };
+		if (u[i] == '\n' || u[i] == '\t' || u[i] == '\r') {
+			e[1] = u[i] == '\n' ? 'n' : u[i] == '\t' ? 't' : 'r';
+			cs_buf_add(b, e, 2);
+		} else {
+			cs_buf_add(b, e, 4);
+		}
+		from = ++i;
+	}
+	cs_buf_add(b, s + from, len - from);
+}
+
+char *cs_escaped(const char *s)
+{
+	struct cs_buf b = { 0 };
+	cs_buf_escaped(&b, s, strlen(s));
+	if (b.failed) {
+		cs_buf_free(&b);
+		return NULL;
+	}
+	if (!b.s)
+		return calloc(1, 1);
+	return b.s;
+}
+
+void cs_fputs_escaped(const char *s, FILE *f)
+{
+	struct cs_buf b = { 0 };
+	b.sink = f;
+	cs_buf_escaped(&b, s, strlen(s));
+	cs_buf_flush(&b);
+	cs_buf_free(&b);
+}
+
+void cs_error_print_as(const struct cs_error *err, const char *file, FILE *f)
+{
+	if (file && file[0]) {
+		cs_fputs_escaped(file, f);
+		if (err->line)
+			fprintf(f, ":%u:%u", err->line, err->column);
+		fputs(": error: ", f);
+	} else {
+		fputs("convsummary: error: ", f);
+	}
+	cs_fputs_escaped(err->message, f);
+	fputc('\n', f);
 }
 
 void cs_error_print(const struct cs_error *err, FILE *f)
 {
-	if (err->line)
-		fprintf(f, "%s:%u:%u: error: %s\n", err->file, err->line,
-			err->column, err->message);
-	else if (err->file[0])
-		fprintf(f, "%s: error: %s\n", err->file, err->message);
-	else
-		fprintf(f, "convsummary: error: %s\n", err->message);
+	cs_error_print_as(err, err->file, f);
 }
 
 /* Case-insensitive Levenshtein distance, capped for long words. */
@@ -112,5 +206,5 @@ const char *cs_closest(const char *word, const char *const *names, size_t n)
 
 int cs_fail_oom(struct cs_error *err, struct cs_mark mark)
 {
-	return cs_fail_status(err, CS_USAGE, mark, "out of memory");
+	return cs_fail_status(err, CS_ERR_MEMORY, mark, "out of memory");
 }

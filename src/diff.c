@@ -141,6 +141,33 @@ static int64_t params(const struct cs_layer *l)
 
 /* ---- text and markdown ------------------------------------------------------ */
 
+/* Names and labels in Markdown, escaped as --format markdown escapes them. */
+static void md_text(struct cs_buf *b, const char *s)
+{
+	cs_buf_markdown(b, s, strlen(s));
+}
+
+/* "old → new" */
+static void md_layer_labels(struct cs_buf *b, const char *from, const char *to)
+{
+	md_text(b, from);
+	cs_buf_str(b, " → ");
+	md_text(b, to);
+}
+
+/* "name (Class)", or "old → new (Class)" */
+static void md_layer(struct cs_buf *b, const char *old_name, const char *name, const char *cls)
+{
+	if (old_name) {
+		md_text(b, old_name);
+		cs_buf_str(b, " → ");
+	}
+	md_text(b, name);
+	cs_buf_str(b, " (");
+	md_text(b, cls);
+	cs_buf_str(b, ")");
+}
+
 static void text_layer_change(struct cs_buf *b, const struct cs_model *A, const struct cs_layer *x,
 			      const struct cs_model *B, const struct cs_layer *y, bool md)
 {
@@ -151,10 +178,8 @@ static void text_layer_change(struct cs_buf *b, const struct cs_model *A, const 
 			     memcmp(x->dims, y->dims, (size_t)x->rank * sizeof(int64_t));
 	if (md) {
 		cs_buf_str(b, "| ~ | ");
-		if (strcmp(xn, yn))
-			cs_buf_printf(b, "%s → %s (%s) | ", xn, yn, y->cls->name);
-		else
-			cs_buf_printf(b, "%s (%s) | ", yn, y->cls->name);
+		md_layer(b, strcmp(xn, yn) ? xn : NULL, yn, cs_layer_cls(y)->name);
+		cs_buf_str(b, " | ");
 		shape(b, x);
 		if (shape_changed) {
 			cs_buf_str(b, " → ");
@@ -170,9 +195,9 @@ static void text_layer_change(struct cs_buf *b, const struct cs_model *A, const 
 	}
 	cs_buf_str(b, "~ ");
 	if (strcmp(xn, yn))
-		cs_buf_printf(b, "%s -> %s (%s)", xn, yn, y->cls->name);
+		cs_buf_printf(b, "%s -> %s (%s)", xn, yn, cs_layer_cls(y)->name);
 	else
-		cs_buf_printf(b, "%s (%s)", yn, y->cls->name);
+		cs_buf_printf(b, "%s (%s)", yn, cs_layer_cls(y)->name);
 	const char *sep = ": ";
 	if (shape_changed) {
 		cs_buf_printf(b, "%soutput ", sep);
@@ -207,12 +232,14 @@ static void text_layer(struct cs_buf *b, char mark, const struct cs_layer *l, bo
 {
 	char n[40], bn[NAME_BUF];
 	if (md) {
-		cs_buf_printf(b, "| %c | %s (%s) | ", mark, nm(l, bn), l->cls->name);
+		cs_buf_printf(b, "| %c | ", mark);
+		md_layer(b, NULL, nm(l, bn), cs_layer_cls(l)->name);
+		cs_buf_str(b, " | ");
 		shape(b, l);
 		cs_buf_printf(b, " | %s |\n", cs_format_count(params(l), true, n, sizeof(n)));
 		return;
 	}
-	cs_buf_printf(b, "%c %s (%s): output ", mark, nm(l, bn), l->cls->name);
+	cs_buf_printf(b, "%c %s (%s): output ", mark, nm(l, bn), cs_layer_cls(l)->name);
 	shape(b, l);
 	cs_buf_printf(b, "; params %s\n", cs_format_count(params(l), true, n, sizeof(n)));
 }
@@ -238,7 +265,9 @@ static void render_text(struct cs_buf *b, const struct cs_model *A, const char *
 	size_t unchanged = 0;
 	char n[40];
 	if (md) {
-		cs_buf_printf(b, "**Model diff:** `%s` → `%s`\n\n", la, lb);
+		cs_buf_str(b, "**Model diff:** ");
+		md_layer_labels(b, la, lb);
+		cs_buf_str(b, "\n\n");
 	} else {
 		cs_buf_printf(b, "--- %s (%s): %zu layers, %s params\n", la, cs_model_name(A), A->nlayers,
 			      cs_format_count(total(&ta), true, n, sizeof(n)));
@@ -271,9 +300,13 @@ static void render_text(struct cs_buf *b, const struct cs_model *A, const char *
 			      A->nlayers, cs_format_count(total(&ta), true, n, sizeof(n)));
 		return;
 	}
-	if (strcmp(cs_model_name(A), cs_model_name(B)))
-		cs_buf_printf(b, md ? "Model renamed: `%s` → `%s`\n\n" : "model renamed: %s -> %s\n",
-			      cs_model_name(A), cs_model_name(B));
+	if (strcmp(cs_model_name(A), cs_model_name(B)) && md) {
+		cs_buf_str(b, "Model renamed: ");
+		md_layer_labels(b, cs_model_name(A), cs_model_name(B));
+		cs_buf_str(b, "\n\n");
+	} else if (strcmp(cs_model_name(A), cs_model_name(B))) {
+		cs_buf_printf(b, "model renamed: %s -> %s\n", cs_model_name(A), cs_model_name(B));
+	}
 	if (unchanged)
 		cs_buf_printf(b, md ? "%zu layer%s unchanged.\n\n" : "  (%zu layer%s unchanged)\n", unchanged,
 			      unchanged == 1 ? "" : "s");
@@ -288,33 +321,14 @@ static void render_text(struct cs_buf *b, const struct cs_model *A, const char *
 
 /* ---- json --------------------------------------------------------------------- */
 
-static void json_string(struct cs_buf *b, const char *s)
-{
-	cs_buf_char(b, '"', 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			cs_buf_printf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			cs_buf_printf(b, "\\u%04x", *p);
-		else
-			cs_buf_char(b, (char)*p, 1);
-	}
-	cs_buf_char(b, '"', 1);
-}
-
 static void json_layer(struct cs_buf *b, const struct cs_layer *l)
 {
 	char bn[NAME_BUF];
 	cs_buf_str(b, "{\"name\": ");
-	json_string(b, nm(l, bn));
-	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": [", l->cls->name);
-	for (int i = 0; i < l->rank; i++) {
-		if (l->dims[i] < 0)
-			cs_buf_printf(b, "%snull", i ? ", " : "");
-		else
-			cs_buf_printf(b, "%s%lld", i ? ", " : "", (long long)l->dims[i]);
-	}
-	cs_buf_printf(b, "], \"params\": %lld, \"trainable_params\": %lld, \"non_trainable_params\": %lld}",
+	cs_buf_json_string(b, nm(l, bn));
+	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": ", cs_layer_cls(l)->name);
+	cs_buf_json_shape(b, l->rank, l->dims);
+	cs_buf_printf(b, ", \"params\": %lld, \"trainable_params\": %lld, \"non_trainable_params\": %lld}",
 		      (long long)params(l), (long long)l->trainable_params,
 		      (long long)l->non_trainable_params);
 }
@@ -322,9 +336,9 @@ static void json_layer(struct cs_buf *b, const struct cs_layer *l)
 static void json_side(struct cs_buf *b, const struct cs_model *m, const char *label)
 {
 	cs_buf_str(b, "{\"file\": ");
-	json_string(b, label);
+	cs_buf_json_string(b, label);
 	cs_buf_str(b, ", \"name\": ");
-	json_string(b, cs_model_name(m));
+	cs_buf_json_string(b, cs_model_name(m));
 	cs_buf_printf(b, ", \"layers\": %zu, \"total_params\": %lld, \"trainable_params\": %lld, "
 		      "\"non_trainable_params\": %lld, \"total_bytes\": %lld}",
 		      m->nlayers, (long long)total(&m->totals), (long long)m->totals.trainable_params,
@@ -371,7 +385,7 @@ int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb
 	align(A, B, &o);
 	if (o.failed) {
 		free(o.v);
-		return cs_fail_status(err, CS_USAGE, none, "out of memory");
+		return cs_fail_status(err, CS_ERR_MEMORY, none, "out of memory");
 	}
 	size_t unchanged = 0;
 	for (size_t k = 0; k < o.n; k++)
@@ -385,13 +399,13 @@ int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb
 	} else if (!strcmp(format, "json")) {
 		render_json(&b, A, la, B, lb, &o, *differ, unchanged);
 	} else {
-		rc = cs_fail_status(err, CS_USAGE, none, "diff: unknown format '%s'; expected text, markdown or json",
+		rc = cs_fail_status(err, CS_ERR_ARGUMENT, none, "diff: unknown format '%s'; expected text, markdown or json",
 				    format);
 	}
 	if (rc == 0 && b.failed)
-		rc = cs_fail_status(err, CS_USAGE, none, "out of memory");
+		rc = cs_fail_status(err, CS_ERR_MEMORY, none, "out of memory");
 	if (rc == 0 && fwrite(b.s, 1, b.len, out) != b.len)
-		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the diff: %s", strerror(errno));
+		rc = cs_fail_status(err, CS_ERR_IO, none, "cannot write the diff: %s", strerror(errno));
 	cs_buf_free(&b);
 	free(o.v);
 	return rc;

@@ -39,36 +39,28 @@ void cs_buf_totals(struct cs_buf *b, const cs_model *m, const char *prefix, bool
 		   commas, byte_unit);
 }
 
-void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple)
-{
-	cs_buf_char(b, '(', 1);
-	for (size_t i = 0; i < rank; i++) {
-		if (i)
-			CS_BUF_LIT(b, ", ");
-		if (dims[i] < 0)
-			CS_BUF_LIT(b, "None");
-		else
-			cs_buf_int(b, dims[i]);
-	}
-	if (python_tuple && rank == 1)
-		cs_buf_char(b, ',', 1);
-	cs_buf_char(b, ')', 1);
-}
 
 int cs_render(const cs_model *m, const char *format,
-	      const struct cs_render_options *opt, FILE *out,
+	      const struct cs_render_options *caller, FILE *out,
 	      struct cs_error *err)
 {
 	struct cs_mark none = { 0, 0 };
+	/* the caller's options, as long as its struct is; the rest zero */
+	struct cs_render_options given = { 0 }, *opt = NULL;
+	if (caller) {
+		size_t n = caller->size && caller->size < sizeof(given) ? caller->size : sizeof(given);
+		memcpy(&given, caller, n);
+		opt = &given;
+	}
 	const struct cs_formatter *f = NULL;
 	for (size_t i = 0; i < NFORMATTERS; i++)
 		if (!strcmp(formatters[i]->name, format ? format : "keras3"))
 			f = formatters[i];
 	if (!f)
-		return cs_fail_status(err, CS_USAGE, none, "unknown format '%s'", format);
+		return cs_fail_status(err, CS_ERR_ARGUMENT, none, "unknown format '%s'", format);
 	int L = opt && opt->line_length ? opt->line_length : f->default_line_length;
 	if (f->default_line_length && (L < f->min_line_length || L > CS_MAX_LINE_LENGTH))
-		return cs_fail_status(err, CS_USAGE, none,
+		return cs_fail_status(err, CS_ERR_ARGUMENT, none,
 				      "line length %d is out of range for %s: expected %d to %d",
 				      L, f->name, f->min_line_length, CS_MAX_LINE_LENGTH);
 	/* the summary streams out through a 64 KiB buffer */
@@ -76,16 +68,16 @@ int cs_render(const cs_model *m, const char *format,
 	if (opt && opt->columns) {
 		char why[512];
 		if (cs_columns_parse(opt->columns, &cols, why, sizeof(why)) < 0)
-			return cs_fail_status(err, CS_USAGE, none, "--columns: %s", why);
+			return cs_fail_status(err, CS_ERR_ARGUMENT, none, "--columns: %s", why);
 	}
 	struct cs_buf b = { 0 };
 	b.sink = out;
 	int rc = f->render(m, L, opt, opt && opt->columns ? &cols : NULL, &b);
 	cs_buf_flush(&b);
 	if (rc == 0 && b.write_error)
-		rc = cs_fail_status(err, CS_USAGE, none, "cannot write the summary: %s", strerror(b.write_error));
+		rc = cs_fail_status(err, CS_ERR_IO, none, "cannot write the summary: %s", strerror(b.write_error));
 	else if (rc == 0 && b.failed)
-		rc = cs_fail_status(err, CS_USAGE, none, "out of memory while writing the summary");
+		rc = cs_fail_status(err, CS_ERR_MEMORY, none, "out of memory while writing the summary");
 	cs_buf_free(&b);
 	return rc;
 }

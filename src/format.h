@@ -5,6 +5,7 @@
 #define CS_FORMAT_H
 
 #include "convsummary.h"
+#include "cells.h"
 #include "textwrap.h"
 
 struct cs_columns;
@@ -30,13 +31,28 @@ extern const struct cs_formatter cs_format_csv;
 
 #define CS_MAX_LINE_LENGTH 10000
 
+/* --input-shape: a resolution sweep's rows into b (format_sweep.c):
+ * begin, a row or a failure per input (one sample's shape, at most
+ * CS_SWEEP_RANK sizes), end; one JSON object per file with json. */
+#define CS_SWEEP_RANK 8
+struct cs_sweep {
+	struct cs_buf *b;
+	bool json;
+	bool torchinfo;		/* mult-adds instead of MACs */
+	size_t rows;
+};
+void cs_sweep_begin(struct cs_sweep *s, const char *name, const char *shown);
+void cs_sweep_row(struct cs_sweep *s, const int64_t *sample, size_t rank, const cs_model *m);
+void cs_sweep_fail(struct cs_sweep *s, const int64_t *sample, size_t rank, const struct cs_error *err);
+void cs_sweep_end(struct cs_sweep *s);
+/* The JSON object of a file that could not be read (nothing in text). */
+void cs_sweep_unreadable(struct cs_sweep *s, const char *name, const char *why);
+
 /* The three totals lines: " Total params: 1,234 (4.82 KB)" and the
  * trainable and non-trainable ones, each after prefix; counts with or
  * without thousands separators, sizes in byte_unit ("B" or "Byte"). */
 void cs_buf_totals(struct cs_buf *b, const cs_model *m, const char *prefix, bool commas,
 		   const char *byte_unit);
 
-/* "(None, 8, 8, 5)"; with python_tuple, a 1-tuple is "(None,)". */
-void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple);
 
 #endif

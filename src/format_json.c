@@ -6,65 +6,17 @@
 
 #include "columns.h"
 #include "format.h"
-#include "stripes.h"
 
 /* The writers below fill room reserved in the buffer: at most
  * string_room() bytes for a string, 24 a dimension, 32 a figure. */
 static size_t string_room(const char *s)
 {
-	return 6 * strlen(s) + 2;
-}
-
-/* The n bytes at s, quoted and escaped. */
-static char *put_text(char *p, const char *s, size_t n)
-{
-	*p++ = '"';
-	for (const unsigned char *c = (const unsigned char *)s, *end = c + n; c < end; c++) {
-		if (*c == '"' || *c == '\\') {
-			*p++ = '\\';
-			*p++ = (char)*c;
-		} else if (*c < 0x20) {
-			static const char hex[] = "0123456789abcdef";
-			p = CS_PUT_LIT(p, "\\u00");
-			*p++ = hex[*c >> 4];
-			*p++ = hex[*c & 15];
-		} else {
-			*p++ = (char)*c;
-		}
-	}
-	*p++ = '"';
-	return p;
+	return CS_JSON_TEXT_ROOM(strlen(s));
 }
 
 static char *put_string(char *p, const char *s)
 {
-	return put_text(p, s, strlen(s));
-}
-
-static void string(struct cs_buf *b, const char *s)
-{
-	char *p = cs_buf_reserve(b, string_room(s));
-	if (p)
-		cs_buf_commit(b, put_string(p, s));
-}
-
-static char *put_shape(char *p, size_t rank, const int64_t *dims)
-{
-	*p++ = '[';
-	for (size_t i = 0; i < rank; i++) {
-		if (i)
-			p = CS_PUT_LIT(p, ", ");
-		p = dims[i] < 0 ? CS_PUT_LIT(p, "null") : cs_put_int(p, dims[i]);
-	}
-	*p++ = ']';
-	return p;
-}
-
-static void shape(struct cs_buf *b, size_t rank, const int64_t *dims)
-{
-	char *p = cs_buf_reserve(b, 24 * rank + 2);
-	if (p)
-		cs_buf_commit(b, put_shape(p, rank, dims));
+	return cs_put_json_text(p, s, strlen(s));
 }
 
 static char *put_count(char *p, int64_t v)
@@ -108,7 +60,7 @@ static void layer(struct cs_buf *b, const struct cs_layer_info *li, const struct
 	p = CS_PUT_LIT(p, ", \"type\": ");
 	p = put_string(p, li->class_name);
 	p = CS_PUT_LIT(p, ", \"output_shape\": ");
-	p = put_shape(p, li->rank, li->dims);
+	p = cs_put_json_shape(p, li->rank, li->dims);
 	p = CS_PUT_LIT(p, ", \"params\": ");
 	p = cs_put_int(p, li->trainable_params + li->non_trainable_params);
 	p = CS_PUT_LIT(p, ", \"trainable_params\": ");
@@ -145,41 +97,26 @@ static void explain(struct cs_buf *b, const char *text)
 			return;
 		if (line != text)
 			p = CS_PUT_LIT(p, ", ");
-		cs_buf_commit(b, put_text(p, line, len));
+		cs_buf_commit(b, cs_put_json_text(p, line, len));
 		line += len + (end != NULL);
 	}
 	CS_BUF_LIT(b, "]");
 }
 
-/* The layers' rows, for cs_write_rows(): each writer walks the figures of
- * every row (the receptive field runs along them); one adds the totals. */
-struct rows {
-	const cs_model *m;
-	size_t n;
-	bool torch;
-	struct cs_figures_walk w;
-	struct cs_figure_totals *totals;	/* NULL: not this writer's */
-};
-
-static void rows(void *ctx, size_t from, size_t to, struct cs_buf *b)
+/* Every layer's row, and the figures' totals. */
+static void rows(const cs_model *m, size_t n, bool torch, struct cs_figure_totals *totals,
+		 struct cs_buf *b)
 {
-	struct rows *r = ctx;
 	struct cs_figures f;
-	for (size_t i = r->w.next; i < from; i++) {
-		cs_figures_next(r->m, &r->w, &f);
-		if (r->totals)
-			cs_figure_totals_add(r->totals, &f);
-	}
-	for (size_t i = from; i < to; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct cs_layer_info li;
-		cs_model_layer(r->m, i, &li);
-		cs_figures_next(r->m, &r->w, &f);
-		if (r->totals)
-			cs_figure_totals_add(r->totals, &f);
-		layer(b, &li, &f, r->torch ? f.mult_adds : f.macs);
+		cs_model_layer(m, i, &li);
+		cs_model_layer_figures(m, i, &f);
+		cs_figure_totals_add(totals, &f);
+		layer(b, &li, &f, torch ? f.mult_adds : f.macs);
 		if (li.explain)
 			explain(b, li.explain);
-		cs_buf_str(b, i + 1 < r->n ? "},\n" : "}\n");
+		cs_buf_str(b, i + 1 < n ? "},\n" : "}\n");
 	}
 }
 
@@ -190,20 +127,16 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	(void)cols;	/* JSON always carries every figure */
 	bool torch = opt && opt->torchinfo;
 	CS_BUF_LIT(b, "{\n  \"name\": ");
-	string(b, cs_model_name(m));
+	cs_buf_json_string(b, cs_model_name(m));
 	CS_BUF_LIT(b, ",\n  \"input_shape\": ");
-	shape(b, cs_model_input_rank(m), cs_model_input_dims(m));
+	cs_buf_json_shape(b, cs_model_input_rank(m), cs_model_input_dims(m));
 	CS_BUF_LIT(b, ",\n  \"dtype\": ");
-	string(b, cs_model_input_dtype(m));
+	cs_buf_json_string(b, cs_model_input_dtype(m));
 	size_t n = cs_model_layer_count(m);
 	cs_buf_str(b, n ? ",\n  \"layers\": [\n" : ",\n  \"layers\": [],\n");
 	struct cs_figure_totals ft;
 	cs_figure_totals_start(m, opt, &ft);
-	struct rows mine = { m, n, torch, { 0 }, &ft }, theirs = { m, n, torch, { 0 }, NULL };
-	cs_figures_begin(m, &mine.w);
-	cs_figures_begin(m, &theirs.w);
-	cs_write_rows(n, rows, &mine, &theirs, b);
-	rows(&mine, n, n, b);	/* the totals of rows the other thread wrote */
+	rows(m, n, torch, &ft, b);
 	if (n)
 		CS_BUF_LIT(b, "  ],\n");
 	struct cs_totals t;
@@ -239,3 +172,4 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 }
 
 const struct cs_formatter cs_format_json = { "json", 0, 0, render };
+

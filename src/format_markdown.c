@@ -5,22 +5,13 @@
 
 #include <string.h>
 
-/* Text that Markdown would otherwise read as markup is escaped. */
-static void text(struct cs_buf *b, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (strchr("|\\`*<>[]", s[i]))
-			CS_BUF_LIT(b, "\\");
-		cs_buf_add(b, s + i, 1);
-	}
-}
 
 static void cell(void *ctx, size_t layer, int col, const char *s, size_t len)
 {
 	(void)layer;
 	struct cs_buf *b = ctx;
 	cs_buf_str(b, col ? " " : "| ");
-	text(b, s, len);
+	cs_buf_markdown(b, s, len);
 	CS_BUF_LIT(b, " |");
 }
 
@@ -43,7 +34,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		cols = &own;
 	}
 	CS_BUF_LIT(b, "**Model: \"");
-	text(b, cs_model_name(m), strlen(cs_model_name(m)));
+	cs_buf_markdown(b, cs_model_name(m), strlen(cs_model_name(m)));
 	CS_BUF_LIT(b, "\"**\n\n|");
 	for (int c = 0; c < cols->n; c++)
 		cs_buf_printf(b, " %s |", cs_column_header(cols->id[c]));
@@ -70,3 +61,4 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 }
 
 const struct cs_formatter cs_format_markdown = { "markdown", 0, 0, render };
+

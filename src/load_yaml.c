@@ -23,11 +23,11 @@
  * or by a first `Input` layer.
  *
  * The `layers` list is read one item at a time, straight from the events
- * (a node tree is built only for list and mapping values), and each layer
- * is propagated as soon as it is read, so only a compact record of it is
- * kept.  When a setting that changes shapes or sizes (input_shape,
- * batch_size, data_format, dtype_policy) comes after `layers`, the file is
- * read a second time with those settings known from the start.
+ * (a node tree is built only for list and mapping values); each layer
+ * keeps a compact record: its class, its name, its place in the file, its
+ * inputs and the number of its set of arguments (arg_records.c).  Nothing
+ * is computed while reading: settings may come in any order, and once the
+ * whole file is read, propagate.c computes the model.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -41,32 +41,13 @@
 
 #define MAX_SPECS 128
 
-/* The settings of the first pass, kept by the loader (the first pass's
- * model, and its arena, are gone when the second starts). */
-struct settings {
-	bool input, batch, data_format, dtype_policy;
-	int64_t input_dims[CS_MAX_RANK];
-	size_t input_rank;
-	struct cs_mark input_mark;
-	int64_t batch_size;
-	int data_format_value;
-	char dtype_policy_value[32];
-};
-
 struct loader {
 	struct cs_yreader r;
 	struct cs_model *m;
 	struct cs_arena scratch;	/* one layer's nodes and arguments */
 	struct cs_error *err;
-	struct cs_shape cur;		/* the output of the last layer */
-	bool started;			/* shapes are propagated as layers come */
 	bool first_layer;
-	bool layers_done;
-	bool late;			/* a setting came after the layers */
-	bool second_pass;
-	struct settings preset;		/* the second pass's settings */
 	struct cs_mark first_mark;
-	struct cs_buf explain;
 	struct cs_args args;		/* the layer being read */
 	struct cs_names names;		/* Keras's naming, and its uniqueness */
 };
@@ -89,7 +70,7 @@ static int check_name(struct loader *l, struct cs_mark at, const char *name, con
 		return cs_fail(l->err, at, "%s '%s' contains '/', which Keras does not allow in names",
 			       what, name);
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))	/* C0, DEL, C1 */
 			return cs_fail(l->err, at, "%s: a control character in a name; expected printable text",
 				       what);
 	return 0;
@@ -271,7 +252,7 @@ static int take_input(struct loader *l, const struct layer_args *la)
 	return set_input(l, la->mark, &a->input_shape);
 }
 
-/* A layer whose class and arguments are read: check, name, propagate. */
+/* A layer whose class and arguments are read: check, name, record. */
 static int finish_layer(struct loader *l, struct layer_args *la)
 {
 	if (check_required(l, la) < 0 || take_input(l, la) < 0)
@@ -282,24 +263,20 @@ static int finish_layer(struct loader *l, struct layer_args *la)
 		l->first_mark = la->mark;
 	if (la->cls->flags & CS_CLS_INPUT)
 		return 0;
-	if (!l->started && (l->m->has_input || l->m->override_input)) {
-		if (cs_propagate_start(l->m, &l->cur, l->err) < 0)
-			return -1;
-		l->started = true;
-	}
-	if (!l->started) {
-		/* the input comes later in the file: read it again then */
-		l->late = true;
-		return 0;
-	}
-	struct cs_layer *ly = cs_model_add_layer(l->m);
+	struct cs_model *m = l->m;
+	if (m->nlayers >= CS_REF_INPUT - 1)
+		return cs_fail(l->err, la->mark, "more than %u layers", (unsigned)(CS_REF_INPUT - 2));
+	struct cs_layer *ly = cs_model_add_layer(m);
 	if (!ly)
 		return oom(l, la->mark);
-	ly->cls = la->cls;
+	ly->cls = (uint16_t)cs_layer_class_index(la->cls);
 	ly->mark = la->mark;
-	if (cs_names_layer(&l->names, l->m, ly, la->a->name, l->err) < 0)
+	ly->in = CS_IN_PREV;	/* a chain: the layer before */
+	if (cs_names_layer(&l->names, m, ly, la->a->name, l->err) < 0)
 		return -1;
-	return cs_propagate_layer(l->m, ly, la->a, &l->cur, l->m->explain ? &l->explain : NULL, l->err);
+	if (cs_model_intern_args(m, la->cls, la->a, &ly->args) < 0)
+		return oom(l, la->mark);
+	return 0;
 }
 
 static int start_args(struct loader *l, struct layer_args *la, const struct cs_layer_class *cls,
@@ -497,27 +474,9 @@ static int read_layer(struct loader *l)
 	return layer_from_node(l, n);
 }
 
-static int apply_preset(struct loader *l)
-{
-	struct cs_model *m = l->m;
-	struct settings *p = &l->preset;
-	struct cs_ints shape = { p->input_dims, p->input_rank };
-	if (p->input && !m->has_input && set_input(l, p->input_mark, &shape) < 0)
-		return -1;
-	if (p->batch)
-		m->batch_size = p->batch_size;
-	if (p->data_format)
-		m->data_format = p->data_format_value;
-	if (p->dtype_policy && !(m->dtype_policy = cs_arena_strdup(&m->arena, p->dtype_policy_value)))
-		return oom(l, l->m->layers_mark);
-	return 0;
-}
-
 static int parse_layers(struct loader *l)
 {
 	struct cs_yreader *r = &l->r;
-	if (l->second_pass && apply_preset(l) < 0)
-		return -1;
 	if (r->event->type != YAML_SEQUENCE_START_EVENT) {
 		struct cs_node *v;
 		char buf[64];
@@ -546,8 +505,6 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 {
 	struct cs_model *m = l->m;
 	const char *k = key->u.scalar.text;
-	/* settings that change shapes, met after the layers, mean a second pass */
-	bool after = l->layers_done && m->nlayers > 0;
 	if (!strcmp(k, "name")) {
 		const char *t;
 		if (cs_node_string(v, "name", &t, l->err) < 0 || check_name(l, v->mark, t, "model name") < 0)
@@ -559,16 +516,7 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 		struct cs_ints s;
 		if (cs_node_shape(v, "input_shape", &s, &l->scratch, l->err) < 0)
 			return -1;
-		if (l->second_pass && l->preset.input)
-			return 0;	/* applied before the layers */
-		if (set_input(l, key->mark, &s) < 0)
-			return -1;
-		l->preset.input = true;
-		l->preset.input_mark = key->mark;
-		l->preset.input_rank = s.n;
-		memcpy(l->preset.input_dims, s.v, s.n * sizeof(int64_t));
-		l->late |= l->layers_done && !l->started;
-		return 0;
+		return set_input(l, key->mark, &s);
 	}
 	if (!strcmp(k, "batch_size")) {
 		int64_t b = CS_NONE;
@@ -580,9 +528,6 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 					       (long long)b);
 		}
 		m->batch_size = b;
-		l->preset.batch = true;
-		l->preset.batch_size = b;
-		l->late |= after;
 		return 0;
 	}
 	if (!strcmp(k, "dtype") || !strcmp(k, "dtype_policy")) {
@@ -597,9 +542,6 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 			return oom(l, v->mark);
 		if (k[5] == '_') {
 			m->dtype_policy = t;
-			l->preset.dtype_policy = true;
-			snprintf(l->preset.dtype_policy_value, sizeof(l->preset.dtype_policy_value), "%s", t);
-			l->late |= after;
 		} else {
 			m->input_dtype = t;
 		}
@@ -616,9 +558,6 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 		else
 			return cs_fail(l->err, v->mark, "data_format: expected 'channels_last' or 'channels_first'");
 		m->data_format = df;
-		l->preset.data_format = true;
-		l->preset.data_format_value = df;
-		l->late |= after;
 		return 0;
 	}
 	if (!strcmp(k, "class_name") || !strcmp(k, "config"))
@@ -674,7 +613,6 @@ static int parse_model(struct loader *l)
 			l->m->layers_mark = key->mark;
 			if (parse_layers(l) < 0)
 				return -1;
-			l->layers_done = true;
 		} else {
 			struct cs_node *v;
 			if (cs_yreader_node(r, &l->scratch, &v) < 0 || parse_top_value(l, key, v) < 0)
@@ -696,18 +634,11 @@ struct source {
 	FILE *file;
 };
 
-/* One reading of the whole file into l->m (fresh). */
-static int read_pass(struct loader *l, const struct source *src)
+/* The whole file into l->m. */
+static int read_model(struct loader *l, const struct source *src)
 {
 	int rc;
 	if (src->file) {
-		if (l->second_pass && fseek(src->file, 0, SEEK_SET) != 0) {
-			struct cs_mark none = { 0, 0 };
-			return cs_fail_status(l->err, CS_USAGE, none, "settings after `layers` need the file "
-					      "read twice, and this input cannot be read again (%s); put "
-					      "input_shape, batch_size, data_format and dtype_policy before "
-					      "`layers`", strerror(errno));
-		}
 		rc = cs_yreader_init_file(&l->r, src->file, l->err);
 	} else {
 		rc = cs_yreader_init(&l->r, (const unsigned char *)src->data, src->len, l->err);
@@ -717,12 +648,6 @@ static int read_pass(struct loader *l, const struct source *src)
 	cs_yreader_close(&l->r);
 	cs_arena_reset(&l->scratch);
 	return rc;
-}
-
-static void loader_reset(struct loader *l)
-{
-	cs_names_reset(&l->names);
-	l->started = l->layers_done = l->late = false;
 }
 
 cs_model *cs_model_load_buffer(const char *data, size_t len, const char *name,
@@ -751,9 +676,16 @@ cs_model *cs_model_load_buffer_opts(const char *data, size_t len, const char *na
 	return load(&src, opt, err);
 }
 
-static cs_model *load(const struct source *src, const struct cs_load_options *opt,
+static cs_model *load(const struct source *src, const struct cs_load_options *caller,
 		      struct cs_error *err)
 {
+	/* the caller's options, as long as its struct is; the rest zero */
+	struct cs_load_options given = { 0 }, *opt = NULL;
+	if (caller) {
+		size_t n = caller->size && caller->size < sizeof(given) ? caller->size : sizeof(given);
+		memcpy(&given, caller, n);
+		opt = &given;
+	}
 	struct loader *l = calloc(1, sizeof(*l));
 	if (!l) {
 		struct cs_mark none = { 0, 0 };
@@ -763,43 +695,34 @@ static cs_model *load(const struct source *src, const struct cs_load_options *op
 	l->err = err;
 	cs_arena_init(&l->scratch);
 	int rc = -1;
-	for (int pass = 0; pass < 2; pass++) {
-		cs_model_destroy(l->m);
-		l->m = cs_model_new();
-		if (!l->m) {
-			struct cs_mark none = { 0, 0 };
-			cs_fail_oom(err, none);
-			break;
-		}
-		l->m->explain = opt && opt->explain;
-		l->m->audit = opt && opt->audit;
-		if (opt && opt->input_shape) {
-			l->m->override_input = true;
-			l->m->override.n = opt->input_rank;
-			l->m->override.v = cs_arena_alloc(&l->m->arena, (opt->input_rank + 1) * sizeof(int64_t));
-			if (!l->m->override.v) {
-				rc = oom(l, l->m->layers_mark);
-				break;
-			}
-			memcpy(l->m->override.v, opt->input_shape, opt->input_rank * sizeof(int64_t));
-		}
-		l->second_pass = pass == 1;
-		loader_reset(l);
-		rc = read_pass(l, src);
-		/* a setting came after the layers: read again with it known */
-		if (rc < 0 || !l->late || !(l->m->has_input || l->m->override_input) || pass == 1)
-			break;
+	struct cs_model *m = l->m = cs_model_new();
+	if (!m) {
+		struct cs_mark none = { 0, 0 };
+		cs_fail_oom(err, none);
+		goto out;
 	}
-	if (rc == 0 && !l->m->has_input && !l->m->override_input)
-		rc = cs_fail(err, l->first_mark.line ? l->first_mark : l->m->layers_mark, "no input shape: expected `input_shape: [...]` at the top, "
+	m->explain = opt && opt->explain;
+	m->audit = opt && opt->audit;
+	if (opt && opt->input_shape) {
+		m->override_input = true;
+		m->override.n = opt->input_rank;
+		m->override.v = cs_arena_alloc(&m->arena, (opt->input_rank + 1) * sizeof(int64_t));
+		if (!m->override.v) {
+			rc = oom(l, m->layers_mark);
+			goto out;
+		}
+		memcpy(m->override.v, opt->input_shape, opt->input_rank * sizeof(int64_t));
+	}
+	rc = read_model(l, src);
+	if (rc == 0 && !m->has_input && !m->override_input)
+		rc = cs_fail(err, l->first_mark.line ? l->first_mark : m->layers_mark, "no input shape: expected `input_shape: [...]` at the top, "
 			     "`input_shape` on the first layer, or a first layer `- Input: {shape: [...]}`");
-	if (rc == 0 && !l->started && cs_propagate_start(l->m, &l->cur, err) < 0)
-		rc = -1;
-	if (rc == 0 && l->m->audit && cs_audit_model(l->m) < 0)
-		rc = oom(l, l->m->layers_mark);
-	cs_model *m = l->m;
-	cs_buf_free(&l->explain);
-	loader_reset(l);
+	if (rc == 0)
+		rc = cs_model_compute(m, err);
+	if (rc == 0 && m->audit && cs_audit_model(m) < 0)
+		rc = oom(l, m->layers_mark);
+out:
+	cs_names_reset(&l->names);
 	cs_arena_free(&l->scratch);
 	free(l);
 	if (rc < 0) {
@@ -823,7 +746,7 @@ cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options
 	bool in = !strcmp(path, "-");
 	FILE *f = in ? stdin : fopen(path, "rb");
 	if (!f) {
-		cs_fail_status(err, CS_USAGE, none, "cannot open: %s", strerror(errno));
+		cs_fail_status(err, CS_ERR_IO, none, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
 	if (in)
@@ -832,7 +755,7 @@ cs_model *cs_model_load_file_opts(const char *path, const struct cs_load_options
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (!in)
 			fclose(f);
-		cs_fail_status(err, CS_USAGE, none, "is a directory; expected a model file");
+		cs_fail_status(err, CS_ERR_IO, none, "is a directory; expected a model file");
 		return NULL;
 	}
 	struct source src = { NULL, 0, f };

@@ -10,8 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include "cli.h"
+#include "columns.h"
 #include "convsummary.h"
+#include "diag.h"
+#include "format.h"
 #include "udiff.h"
 
 static const char usage_text[] =
@@ -72,14 +78,18 @@ static const char usage_text[] =
 	"exit status: 0 summary printed, 1 invalid model, 2 usage or I/O error,\n"
 	"3 a check failed (--check, a budget, or a diff that differs).\n";
 
-#define CS_SWEEP_RANK 8
+
+/* The most --check reads of EXPECTED (README, "--check"). */
+#define CS_CHECK_MAX_BYTES ((size_t)64 << 20)
 
 struct options {
+	FILE *out, *err;	/* standard output and error, or the fuzzer's */
 	const char *format;
 	const char *style;
 	struct cs_render_options render;
 	struct cs_load_options load;
 	const char *check;
+	char *check_shown;	/* EXPECTED escaped for messages */
 	bool update;
 	int64_t max_params, max_trainable, max_bytes;	/* -1: no budget */
 	bool audit, strict;
@@ -88,12 +98,47 @@ struct options {
 	int nsweep;
 };
 
-static int usage_error(const char *fmt, const char *arg)
+/* A model file: the path as given, and as messages and headings show it
+ * (control characters escaped; never cut). */
+struct model_file {
+	char *path;
+	char *shown;
+};
+
+/* "convsummary: " and a message whose one %s is text from the command
+ * line or a model, escaped. */
+static void say(FILE *err, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "convsummary: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'convsummary --help' for more information.\n");
-	return CS_USAGE;
+	char *shown = arg ? cs_escaped(arg) : NULL;
+	fputs("convsummary: ", err);
+	fprintf(err, fmt, shown ? shown : arg ? "(out of memory)" : "");
+	fputc('\n', err);
+	free(shown);
+}
+
+static int usage_error(FILE *err, const char *fmt, const char *arg)
+{
+	say(err, fmt, arg);
+	fputs("Try 'convsummary --help' for more information.\n", err);
+	return CS_EXIT_USAGE;
+}
+
+/* An error from the library, against the file's whole name (err->file may
+ * be cut): "-" is "<stdin>", as the loader names it. */
+static void print_error(FILE *f, const struct cs_error *err, const char *path)
+{
+	const char *file = !err->file[0] ? NULL : !strcmp(path, "-") ? "<stdin>" : path;
+	cs_error_print_as(err, file, f);
+}
+
+/* The output went out whole: help, version, a diff.  2 when it did not. */
+static int flushed(FILE *out, FILE *err, int status)
+{
+	if (fflush(out) != 0 || ferror(out)) {
+		fprintf(err, "convsummary: cannot write: %s\n", strerror(errno ? errno : EIO));
+		return CS_EXIT_USAGE;
+	}
+	return status;
 }
 
 /* "5M", "1.5k", "138357544"; with bytes, "20MB", "512KB", "1GB" (1024). */
@@ -153,83 +198,230 @@ static const char *commas(int64_t n, char *buf, size_t size)
 	return buf;
 }
 
-static int budget(const char *path, const char *what, int64_t value, int64_t limit)
+static int budget(const struct options *o, const char *shown, const char *what, int64_t value,
+		  int64_t limit)
 {
-	char v[40], l[40], o[40];
+	char v[40], l[40], d[40];
 	if (limit < 0 || value <= limit)
-		return CS_OK;
-	fprintf(stderr, "convsummary: %s: %s %s exceed the budget of %s by %s", path, commas(value, v, sizeof(v)),
-		what, commas(limit, l, sizeof(l)), commas(value - limit, o, sizeof(o)));
+		return CS_EXIT_OK;
+	fprintf(o->err, "convsummary: %s: %s %s exceed the budget of %s by %s", shown, commas(value, v, sizeof(v)),
+		what, commas(limit, l, sizeof(l)), commas(value - limit, d, sizeof(d)));
 	if (limit > 0)
-		fprintf(stderr, " (%.1f%% over)", 100.0 * (double)(value - limit) / (double)limit);
-	fputc('\n', stderr);
-	return CS_CHECK_FAILED;
+		fprintf(o->err, " (%.1f%% over)", 100.0 * (double)(value - limit) / (double)limit);
+	fputc('\n', o->err);
+	return CS_EXIT_CHECK;
 }
 
-static int read_file(const char *path, char **data, size_t *len)
+/* Everything from fd, at most max bytes (-1 with errno EFBIG past that). */
+static int read_all(int fd, size_t max, char **data, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
+	size_t n = 0, cap = 0;
 	char *s = NULL;
-	size_t n = 0;
-	FILE *m = open_memstream(&s, &n);
-	char chunk[65536];
-	size_t got;
-	while (m && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, got, m);
-	int bad = ferror(f) || !m;
-	fclose(f);
-	if (m)
-		fclose(m);
-	if (bad) {
-		free(s);
+	for (;;) {
+		if (n == cap) {
+			size_t more = cap ? cap : 65536;
+			if (cap >= max + 1 || more > max + 1 - cap)
+				more = max + 1 - cap;
+			char *ns = more ? realloc(s, cap + more + 1) : NULL;
+			if (!ns) {
+				free(s);
+				errno = more ? ENOMEM : EFBIG;
+				return -1;
+			}
+			s = ns;
+			cap += more;
+		}
+		ssize_t got = read(fd, s + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+			free(s);
+			errno = e;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n > max) {
+			free(s);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	if (!s && !(s = malloc(1))) {
+		errno = ENOMEM;
 		return -1;
 	}
+	s[n] = '\0';
 	*data = s;
 	*len = n;
 	return 0;
 }
 
-static int write_file(const char *path, const char *data, size_t len)
+/* EXPECTED, when it is a regular file of at most CS_CHECK_MAX_BYTES; opened
+ * without blocking (a FIFO is refused, not waited for).  *missing when it
+ * does not exist. */
+static int read_expected(const struct options *o, char **data, size_t *len, bool *missing)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	size_t put = fwrite(data, 1, len, f);
-	return fclose(f) == 0 && put == len ? 0 : -1;
+	*data = NULL;
+	*len = 0;
+	*missing = false;
+	int fd = open(o->check, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		*missing = true;
+		return CS_EXIT_OK;
+	}
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		fprintf(o->err, "convsummary: %s: cannot read: %s\n", o->check_shown, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return CS_EXIT_USAGE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(o->err, "convsummary: %s: not a regular file; --check compares with a file\n",
+			o->check_shown);
+		close(fd);
+		return CS_EXIT_USAGE;
+	}
+	if ((uintmax_t)st.st_size > CS_CHECK_MAX_BYTES ||
+	    read_all(fd, CS_CHECK_MAX_BYTES, data, len) < 0) {
+		if ((uintmax_t)st.st_size > CS_CHECK_MAX_BYTES || errno == EFBIG)
+			fprintf(o->err, "convsummary: %s: larger than 64 MiB, the most --check reads\n",
+				o->check_shown);
+		else
+			fprintf(o->err, "convsummary: %s: cannot read: %s\n", o->check_shown, strerror(errno));
+		close(fd);
+		return CS_EXIT_USAGE;
+	}
+	close(fd);
+	return CS_EXIT_OK;
+}
+
+/* --update: the summary into a new file beside EXPECTED, flushed to disk
+ * with EXPECTED's mode, then renamed over it; EXPECTED is left as it was
+ * on any failure (the new file is removed), and a symbolic link is never
+ * written through. */
+static int update_expected(const struct options *o, const char *data, size_t len)
+{
+	struct stat st;
+	mode_t mode;
+	if (lstat(o->check, &st) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			fprintf(o->err, "convsummary: %s: a symbolic link; --update does not write through "
+				"one (update the file it points to)\n", o->check_shown);
+			return CS_EXIT_USAGE;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			fprintf(o->err, "convsummary: %s: not a regular file; --update writes a file\n",
+				o->check_shown);
+			return CS_EXIT_USAGE;
+		}
+		mode = st.st_mode & 07777;
+	} else if (errno == ENOENT) {
+		mode_t mask = umask(0);
+		umask(mask);
+		mode = 0644 & ~mask;
+	} else {
+		fprintf(o->err, "convsummary: %s: cannot write: %s\n", o->check_shown, strerror(errno));
+		return CS_EXIT_USAGE;
+	}
+	static const char name[] = ".convsummary-XXXXXX";
+	const char *slash = strrchr(o->check, '/');
+	size_t dirlen = slash ? (size_t)(slash - o->check) + 1 : 0;
+	char *tmp = malloc(dirlen + sizeof(name));
+	if (!tmp) {
+		fprintf(o->err, "convsummary: out of memory\n");
+		return CS_EXIT_USAGE;
+	}
+	memcpy(tmp, o->check, dirlen);
+	memcpy(tmp + dirlen, name, sizeof(name));
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(o->err, "convsummary: %s: cannot write: %s\n", o->check_shown, strerror(errno));
+		free(tmp);
+		return CS_EXIT_USAGE;
+	}
+	int e = 0;
+	for (size_t at = 0; at < len && !e;) {
+		ssize_t put = write(fd, data + at, len - at);
+		if (put < 0 && errno != EINTR)
+			e = errno;
+		else if (put > 0)
+			at += (size_t)put;
+	}
+	if (!e && (fsync(fd) != 0 || fchmod(fd, mode) != 0))
+		e = errno;
+	if (close(fd) != 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, o->check) != 0)
+		e = errno;
+	if (e) {
+		unlink(tmp);
+		free(tmp);
+		fprintf(o->err, "convsummary: %s: cannot write: %s (left as it was)\n", o->check_shown, strerror(e));
+		return CS_EXIT_USAGE;
+	}
+	free(tmp);
+	/* the rename itself to disk */
+	char *dir = dirlen ? strndup(o->check, dirlen) : NULL;
+	int dfd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	fprintf(o->err, "convsummary: updated %s\n", o->check_shown);
+	return CS_EXIT_OK;
 }
 
 /* --check and --update: the summary against the committed file. */
-static int check(const struct options *o, const char *path, const char *summary, size_t len)
+static int check(const struct options *o, const struct model_file *mf, const char *summary, size_t len)
 {
 	char *want = NULL;
 	size_t wlen = 0;
-	bool have = read_file(o->check, &want, &wlen) == 0;
-	if (!have && !o->update) {
-		fprintf(stderr, "convsummary: %s: cannot read: %s (--update writes it)\n", o->check,
-			strerror(errno));
-		return CS_USAGE;
+	bool missing;
+	int status = read_expected(o, &want, &wlen, &missing);
+	if (status != CS_EXIT_OK)
+		return status;
+	if (missing && !o->update) {
+		fprintf(o->err, "convsummary: %s: cannot read: %s (--update writes it)\n", o->check_shown,
+			strerror(ENOENT));
+		return CS_EXIT_USAGE;
 	}
-	int status = CS_OK;
-	if (have && wlen == len && !memcmp(want, summary, len)) {
-		status = CS_OK;
+	if (!missing && wlen == len && !memcmp(want, summary, len)) {
+		status = CS_EXIT_OK;
 	} else if (o->update) {
-		if (write_file(o->check, summary, len) < 0) {
-			fprintf(stderr, "convsummary: %s: cannot write: %s\n", o->check, strerror(errno));
-			status = CS_USAGE;
-		} else {
-			fprintf(stderr, "convsummary: updated %s\n", o->check);
-		}
+		status = update_expected(o, summary, len);
 	} else {
-		char label[1100];
-		snprintf(label, sizeof(label), "summary of %s", path);
-		cs_unified_diff(want, wlen, summary, len, o->check, label, stdout);
-		fprintf(stderr, "convsummary: %s: the summary differs from %s\n", path, o->check);
-		status = CS_CHECK_FAILED;
+		char *label = malloc(strlen(mf->shown) + sizeof("summary of "));
+		if (label)
+			sprintf(label, "summary of %s", mf->shown);
+		if (!label || cs_unified_diff(want, wlen, summary, len, o->check_shown, label, o->out) < 0) {
+			fprintf(o->err, "convsummary: out of memory\n");
+			status = CS_EXIT_USAGE;
+		} else {
+			fprintf(o->err, "convsummary: %s: the summary differs from %s\n", mf->shown, o->check_shown);
+			status = CS_EXIT_CHECK;
+		}
+		free(label);
 	}
 	free(want);
 	return status;
+}
+
+/* The exit status of a library error. */
+static int cs_exit_status(enum cs_status s)
+{
+	switch (s) {
+	case CS_OK:
+		return CS_EXIT_OK;
+	case CS_ERR_MODEL:
+		return CS_EXIT_INVALID;
+	default:
+		return CS_EXIT_USAGE;
+	}
 }
 
 static int worse(int a, int b)
@@ -238,160 +430,126 @@ static int worse(int a, int b)
 }
 
 /* One model: load, render, check and budget. */
-static int summarise(const struct options *o, const char *path, bool headed, bool *first,
+static int summarise(const struct options *o, const struct model_file *mf, bool headed, bool *first,
 		     bool json_list)
 {
 	struct cs_error err;
-	cs_model *m = cs_model_load_file_opts(path, &o->load, &err);
+	cs_model *m = cs_model_load_file_opts(mf->path, &o->load, &err);
 	if (!m) {
-		cs_error_print(&err, stderr);
-		return err.status;
+		print_error(o->err, &err, mf->path);
+		return cs_exit_status(err.status);
 	}
 	const char *renderer = strcmp(o->format, "text") ? o->format : o->style;
-	int status = CS_OK;
+	int status = CS_EXIT_OK;
 	if (o->check) {
 		/* the summary in memory, to compare with the committed one */
 		char *out = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&out, &len);
 		int rc = mem ? cs_render(m, renderer, &o->render, mem, &err) : -1;
-		if (mem)
-			fclose(mem);
-		if (rc < 0) {
-			if (mem)
-				cs_error_print(&err, stderr);
-			else
-				fprintf(stderr, "convsummary: out of memory\n");
-			status = CS_USAGE;
+		bool closed = mem && fclose(mem) == 0;
+		if (rc < 0 && mem) {
+			print_error(o->err, &err, mf->path);
+			status = CS_EXIT_USAGE;
+		} else if (rc < 0 || !closed) {
+			fprintf(o->err, "convsummary: out of memory\n");
+			status = CS_EXIT_USAGE;
 		} else {
-			status = check(o, path, out, len);
+			status = check(o, mf, out, len);
 		}
 		free(out);
 	} else {
 		/* the model is valid: its summary streams straight out */
 		if (json_list)
-			fputs(*first ? "[\n" : ",\n", stdout);
+			fputs(*first ? "[\n" : ",\n", o->out);
 		else if (headed)
-			printf("%s==> %s <==\n", *first ? "" : "\n", path);
+			fprintf(o->out, "%s==> %s <==\n", *first ? "" : "\n", mf->shown);
 		*first = false;
-		if (cs_render(m, renderer, &o->render, stdout, &err) < 0) {
-			cs_error_print(&err, stderr);
-			status = CS_USAGE;
+		if (cs_render(m, renderer, &o->render, o->out, &err) < 0) {
+			print_error(o->err, &err, mf->path);
+			status = CS_EXIT_USAGE;
 		}
 	}
 	struct cs_totals t;
 	cs_model_totals(m, &t);
-	status = worse(status, budget(path, "parameters", t.trainable_params + t.non_trainable_params,
+	status = worse(status, budget(o, mf->shown, "parameters", t.trainable_params + t.non_trainable_params,
 				      o->max_params));
-	status = worse(status, budget(path, "trainable parameters", t.trainable_params, o->max_trainable));
-	status = worse(status, budget(path, "bytes of weights", t.trainable_bytes + t.non_trainable_bytes,
+	status = worse(status, budget(o, mf->shown, "trainable parameters", t.trainable_params, o->max_trainable));
+	status = worse(status, budget(o, mf->shown, "bytes of weights", t.trainable_bytes + t.non_trainable_bytes,
 				      o->max_bytes));
 	if (o->audit) {
 		for (size_t i = 0; i < cs_model_warning_count(m); i++) {
 			unsigned line, col;
 			const char *msg = cs_model_warning(m, i, &line, &col);
-			fprintf(stderr, "%s:%u:%u: warning: %s\n", path, line, col, msg);
+			fprintf(o->err, "%s:%u:%u: warning: ", !strcmp(mf->path, "-") ? "<stdin>" : mf->shown, line, col);
+			cs_fputs_escaped(msg, o->err);
+			fputc('\n', o->err);
 		}
 		if (o->strict && cs_model_warning_count(m))
-			status = worse(status, CS_CHECK_FAILED);
+			status = worse(status, CS_EXIT_CHECK);
 	}
 	cs_model_destroy(m);
 	return status;
 }
 
-/* --input-shape: the model at each resolution, a row each. */
-static int sweep(const struct options *o, const char *path)
+/* The model file's bytes, read once for every row of a sweep (so that "-"
+ * and a pipe give every row).  -1 with errno. */
+static int read_model(const char *path, char **data, size_t *len)
 {
-	bool json = !strcmp(o->format, "json");
-	int status = CS_OK;
-	char cell[4][256];
-	if (json)
-		printf("{\n  \"file\": \"%s\",\n  \"sweep\": [", path);
-	else
-		printf("Sweep of %s (%s)\n %-26s %-22s %14s %14s\n", path,
-		       o->render.torchinfo ? "mult-adds, bias included" : "MACs per sample, bias excluded",
-		       "Input shape", "Output shape", o->render.torchinfo ? "Mult-adds" : "MACs", "Activations");
+	bool in = !strcmp(path, "-");
+	int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	int rc = fstat(fd, &st);
+	if (rc == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = read_all(fd, SIZE_MAX - 1, data, len);
+	int e = errno;
+	if (!in)
+		close(fd);
+	errno = e;
+	return rc;
+}
+
+/* --input-shape: the model at each resolution, a row each, into b (one
+ * JSON object per file; a list of them is the caller's). */
+static int sweep(const struct options *o, const struct model_file *mf, struct cs_buf *b)
+{
+	struct cs_sweep s = { b, !strcmp(o->format, "json"), o->render.torchinfo != 0, 0 };
+	const char *name = !strcmp(mf->path, "-") ? "<stdin>" : mf->path;
+	char *data;
+	size_t len;
+	if (read_model(mf->path, &data, &len) < 0) {
+		char why[300];
+		snprintf(why, sizeof(why), "cannot open: %s", strerror(errno));
+		fprintf(o->err, "%s: error: %s\n", !strcmp(mf->path, "-") ? "<stdin>" : mf->shown, why);
+		cs_sweep_unreadable(&s, name, why);
+		return CS_EXIT_USAGE;
+	}
+	int status = CS_EXIT_OK;
+	cs_sweep_begin(&s, name, mf->shown);
 	for (int k = 0; k < o->nsweep; k++) {
 		struct cs_error err;
 		struct cs_load_options lo = o->load;
 		lo.input_shape = o->sweep[k];
 		lo.input_rank = o->sweep_rank[k];
-		size_t at = 0;
-		at += (size_t)snprintf(cell[0], sizeof(cell[0]), "(None");
-		for (size_t i = 0; i < o->sweep_rank[k] && at < sizeof(cell[0]); i++)
-			at += (size_t)snprintf(cell[0] + at, sizeof(cell[0]) - at, ", %lld", (long long)o->sweep[k][i]);
-		if (at < sizeof(cell[0]))
-			snprintf(cell[0] + at, sizeof(cell[0]) - at, ")");
-		cs_model *m = cs_model_load_file_opts(path, &lo, &err);
-		if (json)
-			printf("%s\n    {\"input_shape\": [null", k ? "," : "");
-		if (json)
-			for (size_t i = 0; i < o->sweep_rank[k]; i++)
-				printf(", %lld", (long long)o->sweep[k][i]);
-		if (json)
-			printf("]");
-		if (!m) {
-			if (err.status != CS_INVALID) {
-				cs_error_print(&err, stderr);
-				return err.status;
-			}
-			if (json)
-				printf(", \"error\": {\"line\": %u, \"column\": %u, \"message\": \"", err.line, err.column);
-			else
-				printf(" %-26s fails at line %u: ", cell[0], err.line);
-			for (const char *p = err.message; *p; p++)
-				printf(json && (*p == '"' || *p == '\\') ? "\\%c" : "%c", *p);
-			printf(json ? "\"}}" : "\n");
-			status = worse(status, CS_INVALID);
+		cs_model *m = cs_model_load_buffer_opts(data, len, name, &lo, &err);
+		if (m) {
+			cs_sweep_row(&s, o->sweep[k], o->sweep_rank[k], m);
+			cs_model_destroy(m);
 			continue;
 		}
-		size_t n = cs_model_layer_count(m);
-		struct cs_layer_info li;
-		const int64_t *dims;
-		size_t rank;
-		if (n) {
-			cs_model_layer(m, n - 1, &li);
-			dims = li.dims;
-			rank = li.rank;
-		} else {
-			dims = cs_model_input_dims(m);
-			rank = cs_model_input_rank(m);
-		}
-		at = 0;
-		at += (size_t)snprintf(cell[1], sizeof(cell[1]), "(");
-		for (size_t i = 0; i < rank && at < sizeof(cell[1]); i++) {
-			if (dims[i] < 0)
-				at += (size_t)snprintf(cell[1] + at, sizeof(cell[1]) - at, "%sNone", i ? ", " : "");
-			else
-				at += (size_t)snprintf(cell[1] + at, sizeof(cell[1]) - at, "%s%lld", i ? ", " : "",
-						       (long long)dims[i]);
-		}
-		if (at < sizeof(cell[1]))
-			snprintf(cell[1] + at, sizeof(cell[1]) - at, ")");
-		struct cs_figures_walk w;
-		struct cs_figures f;
-		int64_t macs = 0, act = 0;
-		cs_figures_begin(m, &w);
-		while (cs_figures_next(m, &w, &f) == 0) {
-			int64_t x = o->render.torchinfo ? f.mult_adds : f.macs;
-			macs = macs < 0 || x < 0 ? -1 : macs + x;
-			act = act < 0 || f.activation_bytes < 0 ? -1 : act + f.activation_bytes;
-		}
-		if (json) {
-			printf(", \"output_shape\": [");
-			for (size_t i = 0; i < rank; i++)
-				printf(dims[i] < 0 ? "%snull" : "%s%lld", i ? ", " : "", (long long)dims[i]);
-			printf("], \"macs\": %lld, \"activation_bytes\": %lld}", (long long)macs, (long long)act);
-		} else {
-			char a[64], mm[64];
-			snprintf(mm, sizeof(mm), "%lld", (long long)macs);
-			snprintf(a, sizeof(a), "%.2f MB", (double)act / 1048576.0);
-			printf(" %-26s %-22s %14s %14s\n", cell[0], cell[1], macs < 0 ? "?" : mm, act < 0 ? "?" : a);
-		}
-		cs_model_destroy(m);
+		if (err.status != CS_ERR_MODEL)
+			print_error(o->err, &err, mf->path);
+		cs_sweep_fail(&s, o->sweep[k], o->sweep_rank[k], &err);
+		status = worse(status, cs_exit_status(err.status));
 	}
-	if (json)
-		printf("\n  ]\n}\n");
+	cs_sweep_end(&s);
+	free(data);
 	return status;
 }
 
@@ -416,74 +574,103 @@ static bool parse_shape(const char *s, int64_t *v, size_t *n)
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct model_file *)a)->path, ((const struct model_file *)b)->path);
 }
 
-/* Append s (owned) to the growing list v; false when out of memory. */
-static bool push(char ***v, int *count, int *cap, char *s)
+/* Append path (owned) to the growing list v; false when out of memory. */
+static bool push(struct model_file **v, int *count, int *cap, char *path)
 {
-	if (!s)
+	char *shown = path ? cs_escaped(path) : NULL;
+	if (!shown) {
+		free(path);
 		return false;
+	}
 	if (*count == *cap) {
-		char **nv = realloc(*v, (size_t)(*cap * 2) * sizeof(**v));
+		struct model_file *nv = realloc(*v, (size_t)(*cap * 2) * sizeof(**v));
 		if (!nv) {
-			free(s);
+			free(path);
+			free(shown);
 			return false;
 		}
 		*v = nv;
 		*cap *= 2;
 	}
-	(*v)[(*count)++] = s;
+	(*v)[(*count)++] = (struct model_file){ path, shown };
 	return true;
 }
 
-/* The model files named on the command line, directories expanded. */
-static int collect(char **args, int n, char ***files, int *nfiles)
+static void free_files(struct model_file *v, int n)
 {
-	int cap = 16, count = 0, status = CS_OK;
-	char **v = malloc((size_t)cap * sizeof(*v));
-	for (int i = 0; v && i < n; i++) {
+	for (int i = 0; i < n; i++) {
+		free(v[i].path);
+		free(v[i].shown);
+	}
+	free(v);
+}
+
+/* The model files named on the command line, directories expanded: a
+ * directory's *.yaml files that are regular files (a FIFO or a device is
+ * skipped with a message, never opened). */
+static int collect(FILE *err, char **args, int n, struct model_file **files, int *nfiles)
+{
+	int cap = 16, count = 0, status = CS_EXIT_OK;
+	bool oom = false;
+	struct model_file *v = malloc((size_t)cap * sizeof(*v));
+	oom = !v;
+	for (int i = 0; !oom && i < n; i++) {
 		struct stat st;
 		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			DIR *d = opendir(args[i]);
 			if (!d) {
-				fprintf(stderr, "convsummary: %s: cannot open: %s\n", args[i], strerror(errno));
-				status = CS_USAGE;
+				say(err, "%s: cannot open the directory", args[i]);
+				status = CS_EXIT_USAGE;
 				continue;
 			}
-			int from = count;
+			int from = count, named = 0;
 			struct dirent *e;
-			while ((e = readdir(d))) {
+			while (!oom && (e = readdir(d))) {
 				size_t len = strlen(e->d_name);
 				bool yaml = (len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) ||
 					    (len > 4 && !strcmp(e->d_name + len - 4, ".yml"));
 				if (!yaml || e->d_name[0] == '.')
 					continue;
+				named++;
 				size_t plen = strlen(args[i]);
 				char *p = malloc(plen + len + 2);
 				if (p)
 					snprintf(p, plen + len + 2, "%s%s%s", args[i],
 						 plen && args[i][plen - 1] == '/' ? "" : "/", e->d_name);
-				if (!push(&v, &count, &cap, p))
-					break;
+				if (p && (stat(p, &st) != 0 || !S_ISREG(st.st_mode))) {
+					say(err, "%s: skipped: not a regular file", p);
+					status = CS_EXIT_USAGE;
+					free(p);
+					continue;
+				}
+				oom = !push(&v, &count, &cap, p);
 			}
 			closedir(d);
 			qsort(v + from, (size_t)(count - from), sizeof(*v), by_name);
-			if (count == from) {
-				fprintf(stderr, "convsummary: %s: no *.yaml files in this directory\n", args[i]);
-				status = CS_USAGE;
+			if (!named) {
+				say(err, "%s: no *.yaml files in this directory", args[i]);
+				status = CS_EXIT_USAGE;
 			}
 			continue;
 		}
-		if (!push(&v, &count, &cap, strdup(args[i])))
-			break;
+		oom = !push(&v, &count, &cap, strdup(args[i]));
+	}
+	if (oom) {
+		fputs("convsummary: out of memory\n", err);
+		free_files(v, count);
+		v = NULL;
+		count = 0;
+		status = CS_EXIT_USAGE;
 	}
 	*files = v;
-	*nfiles = v ? count : 0;
-	return v ? status : CS_USAGE;
+	*nfiles = count;
+	return status;
 }
 
-static int diff_command(int argc, char **argv)
+static int diff_command(int argc, char **argv, FILE *out, FILE *errf)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -492,48 +679,55 @@ static int diff_command(int argc, char **argv)
 	};
 	const char *format = "text";
 	int c;
-	optind = 1;
+	optind = 0;	/* from the start (glibc: and forget the last parse) */
 	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			format = optarg;
 			if (strcmp(format, "text") && strcmp(format, "markdown") && strcmp(format, "json"))
-				return usage_error("diff: unknown format '%s': expected text, markdown or json",
+				return usage_error(errf, "diff: unknown format '%s': expected text, markdown or json",
 						   optarg);
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			return CS_OK;
+			fputs(usage_text, out);
+			return flushed(out, errf, CS_EXIT_OK);
 		default:
-			fprintf(stderr, "Try 'convsummary --help' for more information.\n");
-			return CS_USAGE;
+			fprintf(errf, "Try 'convsummary --help' for more information.\n");
+			return CS_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 2)
-		return usage_error("%s", "diff: expected two model files, OLD and NEW");
+		return usage_error(errf, "%s", "diff: expected two model files, OLD and NEW");
+	const char *pa = argv[optind], *pb = argv[optind + 1];
 	struct cs_error err;
-	cs_model *a = cs_model_load_file(argv[optind], &err);
+	cs_model *a = cs_model_load_file(pa, &err);
 	if (!a) {
-		cs_error_print(&err, stderr);
-		return err.status;
+		print_error(errf, &err, pa);
+		return cs_exit_status(err.status);
 	}
-	cs_model *b = cs_model_load_file(argv[optind + 1], &err);
+	cs_model *b = cs_model_load_file(pb, &err);
 	if (!b) {
-		cs_error_print(&err, stderr);
+		print_error(errf, &err, pb);
 		cs_model_destroy(a);
-		return err.status;
+		return cs_exit_status(err.status);
 	}
-	int differ = 0;
-	int rc = cs_diff(a, argv[optind], b, argv[optind + 1], format, stdout, &differ, &err);
+	/* the labels as given in JSON (its strings are escaped), else shown */
+	bool json = !strcmp(format, "json");
+	char *la = json ? NULL : cs_escaped(pa), *lb = json ? NULL : cs_escaped(pb);
+	int differ = 0, rc = -1;
+	if (json || (la && lb))
+		rc = cs_diff(a, json ? pa : la, b, json ? pb : lb, format, out, &differ, &err);
+	else
+		err = (struct cs_error){ .status = CS_ERR_MEMORY, .message = "out of memory" };
+	free(la);
+	free(lb);
 	if (rc < 0)
-		cs_error_print(&err, stderr);
+		print_error(errf, &err, pb);
 	cs_model_destroy(a);
 	cs_model_destroy(b);
-	if (rc == 0 && fflush(stdout) != 0) {
-		fprintf(stderr, "convsummary: cannot write: %s\n", strerror(errno));
-		return CS_USAGE;
-	}
-	return rc < 0 ? err.status : differ ? CS_CHECK_FAILED : CS_OK;
+	if (rc < 0)
+		return cs_exit_status(err.status);
+	return flushed(out, errf, differ ? CS_EXIT_CHECK : CS_EXIT_OK);
 }
 
 enum {
@@ -541,10 +735,56 @@ enum {
 	OPT_COLUMNS, OPT_CONVENTION, OPT_BATCH_SIZE, OPT_AUDIT, OPT_STRICT, OPT_INPUT_SHAPE,
 };
 
-int main(int argc, char **argv)
+/* Everything that can be known wrong before a model is read: the line
+ * length for the table it applies to, the columns, --update, EXPECTED
+ * being one of the models. */
+static int check_options(const struct options *o)
+{
+	if (o->update && !o->check)
+		return usage_error(o->err, "%s", "--update goes with --check EXPECTED");
+	if (o->check && o->nsweep)
+		return usage_error(o->err, "%s", "--check compares a summary; a sweep (--input-shape) has none");
+	if (o->render.line_length && !strcmp(o->format, "text")) {
+		const struct cs_formatter *f = strcmp(o->style, "keras2") ? &cs_format_keras3 : &cs_format_keras2;
+		int L = o->render.line_length;
+		if (L < f->min_line_length || L > CS_MAX_LINE_LENGTH) {
+			fprintf(o->err, "convsummary: line length %d is out of range for %s: expected %d to %d\n"
+				"Try 'convsummary --help' for more information.\n", L, f->name,
+				f->min_line_length, CS_MAX_LINE_LENGTH);
+			return CS_EXIT_USAGE;
+		}
+	}
+	if (o->render.columns) {
+		struct cs_columns cols;
+		char why[512];
+		if (cs_columns_parse(o->render.columns, &cols, why, sizeof(why)) < 0)
+			return usage_error(o->err, "--columns: %s", why);
+	}
+	return CS_EXIT_OK;
+}
+
+/* --check m.yaml m.yaml (or a link to it) would compare the model with
+ * itself, and --update would replace it with its summary. */
+static int check_not_a_model(const struct options *o, const struct model_file *files, int nfiles)
+{
+	struct stat e, m;
+	if (!o->check || stat(o->check, &e) != 0)
+		return CS_EXIT_OK;
+	for (int i = 0; i < nfiles; i++) {
+		if (strcmp(files[i].path, "-") && stat(files[i].path, &m) == 0 && m.st_dev == e.st_dev &&
+		    m.st_ino == e.st_ino) {
+			fprintf(o->err, "convsummary: %s: EXPECTED is the model file itself; give the file of "
+				"its summary\n", o->check_shown);
+			return CS_EXIT_USAGE;
+		}
+	}
+	return CS_EXIT_OK;
+}
+
+int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 {
 	if (argc > 1 && !strcmp(argv[1], "diff"))
-		return diff_command(argc - 1, argv + 1);
+		return diff_command(argc - 1, argv + 1, out, errf);
 
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -566,29 +806,30 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct options o = { .format = "text", .style = "keras3",
+	struct options o = { .out = out, .err = errf, .format = "text", .style = "keras3",
 			     .max_params = -1, .max_trainable = -1, .max_bytes = -1 };
 	int c;
+	optind = 0;	/* from the start (glibc: and forget the last parse) */
 	while ((c = getopt_long(argc, argv, "f:s:l:ehV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o.format = optarg;
 			if (strcmp(o.format, "text") && strcmp(o.format, "json") &&
 			    strcmp(o.format, "markdown") && strcmp(o.format, "csv"))
-				return usage_error("unknown format '%s': expected text, json, markdown or csv",
+				return usage_error(errf, "unknown format '%s': expected text, json, markdown or csv",
 						   optarg);
 			break;
 		case 's':
 			o.style = optarg;
 			if (strcmp(o.style, "keras3") && strcmp(o.style, "keras2"))
-				return usage_error("unknown style '%s': expected keras3 or keras2", optarg);
+				return usage_error(errf, "unknown style '%s': expected keras3 or keras2", optarg);
 			break;
 		case 'l': {
 			char *end;
 			errno = 0;
 			long v = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || v < 1 || v > INT_MAX)
-				return usage_error("--line-length: expected a positive integer, got '%s'",
+				return usage_error(errf, "--line-length: expected a positive integer, got '%s'",
 						   optarg);
 			o.render.line_length = (int)v;
 			break;
@@ -605,7 +846,8 @@ int main(int argc, char **argv)
 		case OPT_MAX_PARAMS:
 		case OPT_MAX_TRAINABLE:
 			if (!parse_quantity(optarg, false, c == OPT_MAX_PARAMS ? &o.max_params : &o.max_trainable))
-				return usage_error("expected a count such as 5000000, 5M or 1.5k, got '%s'", optarg);
+				return usage_error(errf, "expected a count such as 5000000, 5M or 1.5k, got '%s'",
+						   optarg);
 			break;
 		case OPT_COLUMNS:
 			o.render.columns = optarg;
@@ -614,7 +856,7 @@ int main(int argc, char **argv)
 			if (!strcmp(optarg, "torchinfo"))
 				o.render.torchinfo = 1;
 			else if (strcmp(optarg, "macs"))
-				return usage_error("--convention: expected macs (the default: bias excluded) or "
+				return usage_error(errf, "--convention: expected macs (the default: bias excluded) or "
 						   "torchinfo (bias included), got '%s'", optarg);
 			break;
 		case OPT_BATCH_SIZE: {
@@ -622,7 +864,7 @@ int main(int argc, char **argv)
 			errno = 0;
 			long long v = strtoll(optarg, &end, 10);
 			if (errno || end == optarg || *end || v < 1)
-				return usage_error("--batch-size: expected a positive integer, got '%s'", optarg);
+				return usage_error(errf, "--batch-size: expected a positive integer, got '%s'", optarg);
 			o.render.batch_size = v;
 			break;
 		}
@@ -636,55 +878,87 @@ int main(int argc, char **argv)
 			break;
 		case OPT_INPUT_SHAPE:
 			if (o.nsweep == 16)
-				return usage_error("%s", "--input-shape: at most 16 of them");
+				return usage_error(errf, "%s", "--input-shape: at most 16 of them");
 			if (!parse_shape(optarg, o.sweep[o.nsweep], &o.sweep_rank[o.nsweep]))
-				return usage_error("--input-shape: expected sizes such as 224,224,3, got '%s'", optarg);
+				return usage_error(errf, "--input-shape: expected sizes such as 224,224,3, got '%s'",
+						   optarg);
 			o.nsweep++;
 			break;
 		case OPT_MAX_BYTES:
 			if (!parse_quantity(optarg, true, &o.max_bytes))
-				return usage_error("--max-bytes: expected a size such as 20MB, 512KB or 1GB, got '%s'",
-						   optarg);
+				return usage_error(errf, "--max-bytes: expected a size such as 20MB, 512KB or 1GB, "
+						   "got '%s'", optarg);
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			return CS_OK;
+			fputs(usage_text, out);
+			return flushed(out, errf, CS_EXIT_OK);
 		case 'V':
-			printf("convsummary %s\n", CS_VERSION);
-			return CS_OK;
+			fprintf(out, "convsummary %s\n", CS_VERSION);
+			return flushed(out, errf, CS_EXIT_OK);
 		default:
-			fprintf(stderr, "Try 'convsummary --help' for more information.\n");
-			return CS_USAGE;
+			fprintf(errf, "Try 'convsummary --help' for more information.\n");
+			return CS_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", "no model file given");
-	if (o.update && !o.check)
-		return usage_error("%s", "--update goes with --check EXPECTED");
+		return usage_error(errf, "%s", "no model file given");
+	int status = check_options(&o);
+	if (status != CS_EXIT_OK)
+		return status;
+	if (o.check && !(o.check_shown = cs_escaped(o.check))) {
+		fputs("convsummary: out of memory\n", errf);
+		return CS_EXIT_USAGE;
+	}
 
-	char **files;
+	struct model_file *files;
 	int nfiles;
-	int status = collect(argv + optind, argc - optind, &files, &nfiles);
+	status = collect(errf, argv + optind, argc - optind, &files, &nfiles);
 	if (o.check && nfiles != 1) {
-		for (int i = 0; i < nfiles; i++)
-			free(files[i]);
-		free(files);
-		return usage_error("%s", "--check compares one model with one file: give one model");
+		free_files(files, nfiles);
+		free(o.check_shown);
+		return status != CS_EXIT_OK ? status
+		       : usage_error(errf, "%s", "--check compares one model with one file: give one model");
 	}
-	bool json_list = !strcmp(o.format, "json") && nfiles > 1, first = true;
+	int same = check_not_a_model(&o, files, nfiles);
+	if (same != CS_EXIT_OK) {
+		free_files(files, nfiles);
+		free(o.check_shown);
+		return same;
+	}
+	bool json = !strcmp(o.format, "json"), json_list = json && nfiles > 1, first = true;
 	for (int i = 0; i < nfiles; i++) {
-		if (o.nsweep)
-			status = worse(status, sweep(&o, files[i]));
-		else
-			status = worse(status, summarise(&o, files[i], nfiles > 1, &first, json_list));
-		free(files[i]);
+		if (o.nsweep) {
+			/* a file's rows are written when they are all known */
+			struct cs_buf b = { 0 };
+			if (json_list)
+				cs_buf_str(&b, i ? ",\n" : "[\n");
+			status = worse(status, sweep(&o, &files[i], &b));
+			if (b.failed) {
+				fputs("convsummary: out of memory\n", errf);
+				status = worse(status, CS_EXIT_USAGE);
+			} else if (b.len) {
+				fwrite(b.s, 1, b.len, out);
+			}
+			first = first && b.failed;
+			cs_buf_free(&b);
+		} else {
+			status = worse(status, summarise(&o, &files[i], nfiles > 1, &first, json_list));
+		}
 	}
-	free(files);
+	free_files(files, nfiles);
+	free(o.check_shown);
 	if (json_list)
-		fputs(first ? "[]\n" : "]\n", stdout);
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "convsummary: cannot write: %s\n", strerror(errno));
-		return CS_USAGE;
+		fputs(first ? "[]\n" : "]\n", out);
+	if (fflush(out) != 0 || ferror(out)) {
+		fprintf(errf, "convsummary: cannot write: %s\n", strerror(errno ? errno : EIO));
+		return CS_EXIT_USAGE;
 	}
 	return status;
 }
+
+#ifndef CS_CLI_NO_MAIN
+int main(int argc, char **argv)
+{
+	return cs_cli(argc, argv, stdout, stderr);
+}
+#endif

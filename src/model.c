@@ -66,6 +66,9 @@ void cs_model_destroy(cs_model *m)
 		return;
 	cs_chunks_free(&m->layers);
 	cs_chunks_free(&m->ops);
+	cs_chunks_free(&m->refs);
+	free(m->arg_records);
+	free(m->record_slots);
 	free(m->explains);
 	free(m->warnings);
 	cs_arena_free(&m->arena);
@@ -77,9 +80,9 @@ const char *cs_layer_name(const struct cs_layer *ly, char *buf, size_t size)
 	if (ly->name)
 		return ly->name;
 	if (ly->auto_index == 0)
-		return ly->cls->snake;
+		return cs_layer_cls(ly)->snake;
 	/* stem_N without printf: this runs once a row */
-	size_t n = strlen(ly->cls->snake);
+	size_t n = strlen(cs_layer_cls(ly)->snake);
 	char digits[12], *p = digits + sizeof(digits);
 	uint32_t k = ly->auto_index;
 	do {
@@ -88,8 +91,8 @@ const char *cs_layer_name(const struct cs_layer *ly, char *buf, size_t size)
 	} while (k);
 	size_t nd = (size_t)(digits + sizeof(digits) - p);
 	if (n + 1 + nd + 1 > size)
-		return ly->cls->snake;
-	memcpy(buf, ly->cls->snake, n);
+		return cs_layer_cls(ly)->snake;
+	memcpy(buf, cs_layer_cls(ly)->snake, n);
 	buf[n] = '_';
 	memcpy(buf + n + 1, p, nd);
 	buf[n + 1 + nd] = '\0';
@@ -117,6 +120,48 @@ const char *cs_model_input_dtype(const cs_model *m)
 	return m->input_dtype ? m->input_dtype : "float32";
 }
 
+size_t cs_model_input_count(const cs_model *m)
+{
+	return m->ninputs;
+}
+
+void cs_model_input(const cs_model *m, size_t k, struct cs_input_info *info)
+{
+	const struct cs_input *in = &m->inputs[k];
+	info->name = in->name ? in->name : "input_layer";
+	info->rank = in->rank;
+	info->dims = in->dims;
+	info->dtype = in->dtype ? in->dtype : "float32";
+	info->line = in->mark.line;
+	info->column = in->mark.column;
+}
+
+static struct cs_tensor tensor_of(cs_ref r)
+{
+	struct cs_tensor t = { (r & CS_REF_INPUT) != 0, r & ~CS_REF_INPUT };
+	return t;
+}
+
+size_t cs_model_output_count(const cs_model *m)
+{
+	return m->noutputs;
+}
+
+struct cs_tensor cs_model_output(const cs_model *m, size_t k)
+{
+	return tensor_of(m->outputs[k]);
+}
+
+size_t cs_model_layer_input_count(const cs_model *m, size_t i)
+{
+	return cs_layer_ninputs(m, i);
+}
+
+struct cs_tensor cs_model_layer_input(const cs_model *m, size_t i, size_t k)
+{
+	return tensor_of(cs_layer_input(m, i, k));
+}
+
 size_t cs_model_layer_count(const cs_model *m)
 {
 	return m->nlayers;
@@ -126,7 +171,7 @@ void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info)
 {
 	const struct cs_layer *ly = cs_model_at(m, i);
 	info->name = cs_layer_name(ly, info->name_buf, sizeof(info->name_buf));
-	info->class_name = ly->cls->name;
+	info->class_name = cs_layer_cls(ly)->name;
 	info->rank = (size_t)ly->rank;
 	info->dims = ly->dims;
 	info->trainable_params = ly->trainable_params;

@@ -14,18 +14,34 @@ enum {
 	CS_LF_BIAS = 1 << 0,	/* adds a bias to every output element */
 	CS_LF_BYTES = 1 << 1,	/* its bytes are in its op (mixed element sizes) */
 	CS_LF_CHANNELS_FIRST = 1 << 2,	/* its spatial axes start at axis 2 */
+	CS_LF_FIELD_ONLY = 1 << 3,	/* its op is another layer's: only the
+					 * receptive field there is its own */
 };
+
+/*
+ * A reference to a tensor: the output of layer i (i itself), or the
+ * model's input k (CS_REF_INPUT | k).
+ */
+typedef uint32_t cs_ref;
+#define CS_REF_INPUT 0x80000000u
+
+/* A layer whose only input is the output of the layer before it (or, for
+ * the first, the model's first input): a chain costs no references. */
+#define CS_IN_PREV UINT32_MAX
 
 /* 64 bytes a layer. */
 struct cs_layer {
-	const struct cs_layer_class *cls;
 	const char *name;	/* given in the file, or NULL: automatic */
-	const int64_t *dims;	/* output shape, batch first; shared with the
-				 * layer before when equal */
+	const int64_t *dims;	/* output shape, batch first; shared with its
+				 * first input's when equal */
 	int64_t trainable_params, non_trainable_params;
 	struct cs_mark mark;
 	uint32_t auto_index;	/* automatic name: stem (0) or stem_N */
 	uint32_t op;		/* its struct cs_op, 1-based; 0: none */
+	uint32_t args;		/* its arguments: m->arg_records[args] */
+	uint32_t in;		/* CS_IN_PREV, or where its inputs are in
+				 * m->refs: the count, then the references */
+	uint16_t cls;		/* cs_layer_class_at(cls) */
 	uint8_t rank;
 	uint8_t weight_bytes;	/* bytes of a weight element */
 	uint8_t act_bytes;	/* bytes of an output element */
@@ -34,13 +50,46 @@ struct cs_layer {
 	uint8_t flags;
 };
 
-/* What only some layers need: costs, window geometry, exact bytes. */
-struct cs_op {
-	int64_t macs, other_ops;	/* per sample; -1 unknown */
-	int64_t trainable_bytes, non_trainable_bytes;	/* with CS_LF_BYTES */
-	int32_t k[3], s[3], d[3], pad[3];	/* per spatial axis */
+/* How the input's grid maps onto a layer's output, per spatial axis
+ * (README, "Figures beyond Keras"): r the receptive field, j the
+ * effective stride, p the effective padding.  naxes 0: none any more. */
+struct cs_field {
+	double r[3], j[3], p[3];
+	int naxes;
 };
 
+/* What only some layers need: costs, and the receptive field of a layer
+ * that changes it or has an op anyway.  A layer with CS_LF_BYTES has a
+ * second op right after its own, whose two counts are its trainable and
+ * non-trainable bytes (mixed element sizes: rare, so not in every op). */
+struct cs_op {
+	int64_t macs, other_ops;	/* per sample; -1 unknown */
+	struct cs_field field;
+};
+
+/* One of the model's inputs (Keras's InputLayer). */
+struct cs_input {
+	const char *name;	/* NULL: Keras's automatic "input_layer" */
+	struct cs_mark mark;
+	const int64_t *dims;	/* batch first */
+	uint8_t rank;
+	const char *dtype;	/* NULL: float32 */
+};
+
+#define CS_MAX_CLASSES 128	/* entries of the class table (registry.c) */
+
+/* Each distinct set of arguments is kept once (most layers of a long
+ * model share a few), so a layer refers to its set by number. */
+struct cs_arg_record {
+	const struct cs_layer_class *cls;
+	struct cs_args a;	/* its lists and texts in the model's arena;
+				 * a.name is NULL (the layer keeps its name) */
+	int32_t k[3], s[3], d[3];	/* the window these arguments make
+					 * (convolution, pooling), per axis */
+	uint32_t hash;
+	size_t keylen;
+	const unsigned char *key;	/* the canonical bytes compared */
+};
 
 #define CS_CHUNK_SHIFT 12
 #define CS_CHUNK (1u << CS_CHUNK_SHIFT)
@@ -75,6 +124,16 @@ struct cs_model {
 	struct cs_chunks layers;	/* struct cs_layer */
 	size_t nlayers;
 	struct cs_chunks ops;		/* struct cs_op */
+	struct cs_chunks refs;		/* cs_ref: layers' inputs (cs_layer.in) */
+	struct cs_input *inputs;	/* the model's inputs, once computed */
+	size_t ninputs;
+	cs_ref *outputs;		/* the model's outputs */
+	size_t noutputs;
+	struct cs_arg_record **arg_records;	/* distinct argument sets */
+	size_t nrecords, records_cap;
+	uint32_t *record_slots;		/* hash table: record index + 1 */
+	size_t slots_cap;
+	uint32_t class_last[CS_MAX_CLASSES];	/* per class, its last record + 1 */
 	const char **explains;		/* per layer, with the explain option */
 	struct cs_warning *warnings;	/* the audit's findings */
 	size_t nwarnings;
@@ -99,15 +158,48 @@ static inline const struct cs_op *cs_model_op(const struct cs_model *m, const st
 /* A new op for the last layer; NULL when out of memory. */
 struct cs_op *cs_model_add_op(struct cs_model *m, struct cs_layer *ly);
 
+static inline const struct cs_layer_class *cs_layer_cls(const struct cs_layer *ly)
+{
+	return cs_layer_class_at(ly->cls);
+}
+
+static inline const struct cs_args *cs_layer_args(const struct cs_model *m, const struct cs_layer *ly)
+{
+	return &m->arg_records[ly->args]->a;
+}
+
+/* The number of inputs of layer i, and its k-th. */
+size_t cs_layer_ninputs(const struct cs_model *m, size_t i);
+cs_ref cs_layer_input(const struct cs_model *m, size_t i, size_t k);
+
+/* The shape a reference stands for (batch first). */
+void cs_ref_shape(const struct cs_model *m, cs_ref r, const int64_t **dims, int *rank);
+
+/* Give layer i (the last added) these inputs; a single reference to the
+ * layer before it costs nothing.  -1 when out of memory. */
+int cs_layer_set_inputs(struct cs_model *m, size_t i, const cs_ref *refs, size_t n);
+
+/* The model's arguments record for a (its lists and texts copied into
+ * the model's arena, a->name left out), shared with any earlier equal
+ * set; its number in *index.  -1 when out of memory. */
+int cs_model_intern_args(struct cs_model *m, const struct cs_layer_class *cls,
+			 const struct cs_args *a, uint32_t *index);
+
+/* The op after a CS_LF_BYTES layer's own: its bytes. */
+static inline const struct cs_op *cs_model_op_bytes(const struct cs_model *m, const struct cs_layer *ly)
+{
+	return cs_chunks_at(&m->ops, ly->op, sizeof(struct cs_op));
+}
+
 static inline int64_t cs_layer_trainable_bytes(const struct cs_model *m, const struct cs_layer *ly)
 {
-	return ly->flags & CS_LF_BYTES ? cs_model_op(m, ly)->trainable_bytes
+	return ly->flags & CS_LF_BYTES ? cs_model_op_bytes(m, ly)->macs
 				       : ly->trainable_params * ly->weight_bytes;
 }
 
 static inline int64_t cs_layer_non_trainable_bytes(const struct cs_model *m, const struct cs_layer *ly)
 {
-	return ly->flags & CS_LF_BYTES ? cs_model_op(m, ly)->non_trainable_bytes
+	return ly->flags & CS_LF_BYTES ? cs_model_op_bytes(m, ly)->other_ops
 				       : ly->non_trainable_params * ly->weight_bytes;
 }
 
@@ -120,9 +212,9 @@ struct cs_warning {
 int cs_model_warn(struct cs_model *m, struct cs_mark at, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The audit's checks of one layer, as it is propagated (audit.c), and of
- * the whole model once it is read. */
-int cs_audit_layer(struct cs_model *m, const struct cs_layer *ly, const struct cs_args *a,
+/* The audit's checks of layer i, as it is computed (audit.c), and of
+ * the whole model once it is computed. */
+int cs_audit_layer(struct cs_model *m, size_t i, const struct cs_args *a,
 		   const struct cs_shape *in, int data_format);
 int cs_audit_model(struct cs_model *m);
 
@@ -133,14 +225,18 @@ struct cs_layer *cs_model_add_layer(struct cs_model *m);
 /* The layer's name: its own, or the automatic one written into buf. */
 const char *cs_layer_name(const struct cs_layer *ly, char *buf, size_t size);
 
-/* The output of layer ly with arguments a, from the shape *in (which
- * becomes the output): its rule, its weights in the layer's dtype, the
- * model's totals.  Fails pointing at the layer. */
-int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_args *a,
-		       struct cs_shape *in, struct cs_buf *explain, struct cs_error *err);
+/* Compute every layer's output shape, weights and figures in an order
+ * where each layer comes after its inputs (cs_graph_order), from the
+ * model's inputs.  Fails pointing at the layer at fault. */
+int cs_model_compute(struct cs_model *m, struct cs_error *err);
 
-/* The input shape with its batch, to start propagating from. */
-int cs_propagate_start(struct cs_model *m, struct cs_shape *in, struct cs_error *err);
+/* An order of the layers where every layer comes after the layers it
+ * takes as inputs: order[0..nlayers).  -1 with *err when the layers form
+ * a cycle (or memory runs out). */
+int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *err);
+
+/* The figures of layer i from its record and its first input's field. */
+void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f);
 
 /* Keras's automatic-name stem of a class name (§9 of the format spec):
  * "Conv2D" -> "conv2d", "ReLU" -> "re_lu".  Writes into buf. */

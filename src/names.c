@@ -74,7 +74,7 @@ static unsigned auto_line(const struct cs_names *l, const char *stem, uint32_t k
 {
 	for (size_t i = 0; i < l->m->nlayers; i++) {
 		const struct cs_layer *ly = cs_model_at(l->m, i);
-		if (!ly->name && ly->cls->snake == stem && ly->auto_index == k)
+		if (!ly->name && cs_layer_cls(ly)->snake == stem && ly->auto_index == k)
 			return ly->mark.line;
 	}
 	return 0;
@@ -85,7 +85,7 @@ static unsigned auto_line(const struct cs_names *l, const char *stem, uint32_t k
 static int name_layer(struct cs_names *l, struct cs_layer *ly, const char *given)
 {
 	if (!given) {
-		struct cs_name_counter *c = counter_of(l, ly->cls->snake);
+		struct cs_name_counter *c = counter_of(l, cs_layer_cls(ly)->snake);
 		if (!c)
 			return oom(l, ly->mark);
 		ly->auto_index = c->next++;

@@ -1,6 +1,10 @@
-/* Shapes and counts, layer to layer: a Sequential model is a chain, each
- * layer's rule applied to the output of the one before, as the layers
- * are read. */
+/*
+ * Shapes, counts and figures over the model's graph: each layer's rule
+ * applied to the shapes of its inputs, in an order where every layer comes
+ * after the layers it takes as inputs.  A Sequential model is a chain in
+ * it: each layer's input is the layer before.
+ */
+#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -38,38 +42,321 @@ static int act_bytes(const struct cs_model *m, const struct cs_args *a)
 	return d ? cs_dtype_compute_bytes(d) : 4;
 }
 
-int cs_propagate_start(struct cs_model *m, struct cs_shape *in, struct cs_error *err)
+/* ---- the graph ------------------------------------------------------------------ */
+
+size_t cs_layer_ninputs(const struct cs_model *m, size_t i)
 {
-	if (m->override_input)
-		m->input_shape = m->override;
-	if (m->input_shape.n + 1 > CS_MAX_RANK)
-		return cs_fail(err, m->input_mark, "the input has more than %d dimensions", CS_MAX_RANK - 1);
-	/* keep the input with its batch in front, for cs_model_input_dims() */
-	int64_t *dims = cs_arena_alloc(&m->arena, (m->input_shape.n + 1) * sizeof(int64_t));
-	if (!dims)
-		return cs_fail_oom(err, m->input_mark);
-	dims[0] = m->batch_size;
-	memcpy(dims + 1, m->input_shape.v, m->input_shape.n * sizeof(int64_t));
-	m->input_shape.v = dims + 1;
-	in->rank = (int)m->input_shape.n + 1;
-	memcpy(in->d, dims, (size_t)in->rank * sizeof(int64_t));
+	const struct cs_layer *ly = cs_model_at(m, i);
+	if (ly->in == CS_IN_PREV)
+		return 1;
+	return *(const uint32_t *)cs_chunks_at(&m->refs, ly->in, sizeof(uint32_t));
+}
+
+cs_ref cs_layer_input(const struct cs_model *m, size_t i, size_t k)
+{
+	const struct cs_layer *ly = cs_model_at(m, i);
+	if (ly->in == CS_IN_PREV)
+		return i ? (cs_ref)(i - 1) : CS_REF_INPUT;
+	return *(const cs_ref *)cs_chunks_at(&m->refs, ly->in + 1 + k, sizeof(uint32_t));
+}
+
+int cs_layer_set_inputs(struct cs_model *m, size_t i, const cs_ref *refs, size_t n)
+{
+	struct cs_layer *ly = cs_model_at(m, i);
+	if (n == 1 && refs[0] == (i ? (cs_ref)(i - 1) : CS_REF_INPUT)) {
+		ly->in = CS_IN_PREV;
+		return 0;
+	}
+	if (m->refs.n + n + 1 >= CS_IN_PREV || n >= CS_REF_INPUT)
+		return -1;
+	uint32_t at = (uint32_t)m->refs.n;
+	uint32_t *count = cs_chunks_add(&m->refs, sizeof(uint32_t));
+	if (!count)
+		return -1;
+	*count = (uint32_t)n;
+	for (size_t k = 0; k < n; k++) {
+		cs_ref *r = cs_chunks_add(&m->refs, sizeof(uint32_t));
+		if (!r)
+			return -1;
+		*r = refs[k];
+	}
+	ly->in = at;
 	return 0;
 }
 
-int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_args *a,
-		       struct cs_shape *in, struct cs_buf *explain, struct cs_error *err)
+void cs_ref_shape(const struct cs_model *m, cs_ref r, const int64_t **dims, int *rank)
 {
+	if (r & CS_REF_INPUT) {
+		const struct cs_input *in = &m->inputs[r & ~CS_REF_INPUT];
+		*dims = in->dims;
+		*rank = in->rank;
+	} else {
+		const struct cs_layer *ly = cs_model_at(m, r);
+		*dims = ly->dims;
+		*rank = ly->rank;
+	}
+}
+
+int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *err)
+{
+	size_t n = m->nlayers;
+	/* the usual case: every layer's inputs come before it in the file */
+	bool in_order = true;
+	for (size_t i = 0; i < n && in_order; i++) {
+		if (cs_model_at(m, i)->in == CS_IN_PREV)
+			continue;
+		size_t k = cs_layer_ninputs(m, i);
+		for (size_t j = 0; j < k; j++) {
+			cs_ref r = cs_layer_input(m, i, j);
+			if (!(r & CS_REF_INPUT) && r >= i)
+				in_order = false;
+		}
+	}
+	if (in_order) {
+		for (size_t i = 0; i < n; i++)
+			order[i] = (uint32_t)i;
+		return 0;
+	}
+	/* Kahn's algorithm: a layer is ready when all its inputs are done;
+	 * users[] lists, per layer, the layers that take it (CSR form) */
+	struct cs_mark none = { 0, 0 };
+	uint32_t *waiting = calloc(n, sizeof(uint32_t));
+	uint32_t *first = calloc(n + 1, sizeof(uint32_t));
+	size_t nedges = 0;
+	for (size_t i = 0; i < n; i++)
+		nedges += cs_layer_ninputs(m, i);
+	uint32_t *users = malloc((nedges ? nedges : 1) * sizeof(uint32_t));
+	int rc = -1;
+	if (!waiting || !first || !users) {
+		cs_fail_oom(err, none);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0, k = cs_layer_ninputs(m, i); j < k; j++) {
+			cs_ref r = cs_layer_input(m, i, j);
+			if (!(r & CS_REF_INPUT)) {
+				first[r + 1]++;
+				waiting[i]++;
+			}
+		}
+	for (size_t i = 0; i < n; i++)
+		first[i + 1] += first[i];
+	{
+		uint32_t *fill = calloc(n, sizeof(uint32_t));
+		if (!fill) {
+			cs_fail_oom(err, none);
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = 0, k = cs_layer_ninputs(m, i); j < k; j++) {
+				cs_ref r = cs_layer_input(m, i, j);
+				if (!(r & CS_REF_INPUT))
+					users[first[r] + fill[r]++] = (uint32_t)i;
+			}
+		free(fill);
+	}
+	/* order[] doubles as the queue: [head, tail) is ready, in file order */
+	size_t head = 0, tail = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!waiting[i])
+			order[tail++] = (uint32_t)i;
+	while (head < tail) {
+		uint32_t v = order[head++];
+		for (uint32_t e = first[v]; e < first[v + 1]; e++)
+			if (--waiting[users[e]] == 0)
+				order[tail++] = users[e];
+	}
+	if (tail < n) {
+		size_t stuck = 0;
+		while (!waiting[stuck])
+			stuck++;
+		cs_fail(err, cs_model_at(m, stuck)->mark, "this layer's inputs depend on its own output "
+			"(a cycle); expected every input to come from an earlier layer or a model input");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(waiting);
+	free(first);
+	free(users);
+	return rc;
+}
+
+/* ---- receptive fields ----------------------------------------------------------- */
+
+static int grid_axes(int rank)
+{
+	return rank >= 3 ? (rank - 2 < 3 ? rank - 2 : 3) : 0;
+}
+
+static void field_start(struct cs_field *f, int naxes)
+{
+	f->naxes = naxes;
+	for (int i = 0; i < 3; i++) {
+		f->r[i] = 1;
+		f->j[i] = 1;
+		f->p[i] = 0;
+	}
+}
+
+static bool field_equal(const struct cs_field *a, const struct cs_field *b)
+{
+	if (a->naxes != b->naxes)
+		return false;
+	for (int i = 0; i < a->naxes; i++)
+		if (a->r[i] != b->r[i] || a->j[i] != b->j[i] || a->p[i] != b->p[i])
+			return false;
+	return true;
+}
+
+/* The field a reference passes on to the layers that take it. */
+static void ref_field(const struct cs_model *m, cs_ref r, struct cs_field *f)
+{
+	if (r & CS_REF_INPUT) {
+		field_start(f, grid_axes(m->inputs[r & ~CS_REF_INPUT].rank));
+		return;
+	}
+	const struct cs_layer *ly = cs_model_at(m, r);
+	const struct cs_op *op = cs_model_op(m, ly);
+	if (!op || ly->spatial == CS_SP_GLOBAL) {
+		/* nothing spatial is left after a global pooling */
+		field_start(f, 0);
+		return;
+	}
+	*f = op->field;
+}
+
+/* The field of a layer's output from its input's, by the recurrence in
+ * figures.c's header. */
+static void next_field(const struct cs_infer *c, const int64_t *in, int in_rank, int out_rank,
+		       struct cs_field *f)
+{
+	int n = f->naxes;
+	int first = in_rank >= 3 && c->data_format == CS_DF_FIRST ? 2 : 1;
+	switch (c->spatial) {
+	case CS_SP_WINDOW:
+	case CS_SP_TRANSPOSE:
+		for (int i = 0; i < n; i++) {
+			double span = (double)c->win_d[i] * (double)(c->win_k[i] - 1);
+			if (c->spatial == CS_SP_TRANSPOSE)
+				f->j[i] /= (double)c->win_s[i];
+			f->r[i] += span * f->j[i];
+			f->p[i] += (double)c->win_pad[i] * f->j[i];
+			if (c->spatial == CS_SP_WINDOW)
+				f->j[i] *= (double)c->win_s[i];
+		}
+		break;
+	case CS_SP_UPSAMPLE:
+		for (int i = 0; i < n; i++)
+			f->j[i] /= (double)c->win_s[i];
+		break;
+	case CS_SP_SHIFT:
+		for (int i = 0; i < n; i++)
+			f->p[i] += (double)c->win_pad[i] * f->j[i];
+		break;
+	case CS_SP_GLOBAL:
+		/* the whole grid: the row shows it, and passes nothing on */
+		for (int i = 0; i < n && first + i < in_rank; i++)
+			if (in[first + i] > 0)
+				f->r[i] += (double)(in[first + i] - 1) * f->j[i];
+		return;
+	case CS_SP_NEW:
+		field_start(f, grid_axes(out_rank));
+		break;
+	case CS_SP_RESET:
+		f->naxes = 0;
+		break;
+	default:
+		break;
+	}
+	if (out_rank < 3)
+		f->naxes = 0;
+}
+
+/* ---- one layer ------------------------------------------------------------------ */
+
+/* The first two inputs' shapes live on the stack; more are allocated. */
+#define STACK_INPUTS 2
+
+struct inputs {
+	struct cs_shape own[STACK_INPUTS];
+	struct cs_shape *heap;
+	const struct cs_shape *ptr[STACK_INPUTS];
+	const struct cs_shape **heap_ptr;
+};
+
+static int gather_inputs(const struct cs_model *m, size_t i, size_t n, struct inputs *in,
+			 const struct cs_shape *const **out)
+{
+	struct cs_shape *shapes = in->own;
+	const struct cs_shape **ptr = in->ptr;
+	if (n > STACK_INPUTS) {
+		in->heap = malloc(n * sizeof(*in->heap));
+		in->heap_ptr = malloc(n * sizeof(*in->heap_ptr));
+		if (!in->heap || !in->heap_ptr)
+			return -1;
+		shapes = in->heap;
+		ptr = in->heap_ptr;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const int64_t *dims;
+		int rank;
+		cs_ref_shape(m, cs_layer_input(m, i, k), &dims, &rank);
+		shapes[k].rank = rank;
+		memcpy(shapes[k].d, dims, (size_t)rank * sizeof(int64_t));
+		ptr[k] = &shapes[k];
+	}
+	*out = ptr;
+	return 0;
+}
+
+static void inputs_free(struct inputs *in)
+{
+	free(in->heap);
+	free(in->heap_ptr);
+}
+
+static int keep_explain(struct cs_model *m, size_t i, const struct cs_buf *explain, struct cs_mark at,
+			struct cs_error *err)
+{
+	m->explains[i] = explain->len ? cs_arena_strndup(&m->arena, explain->s, explain->len) : NULL;
+	if (explain->failed || (explain->len && !m->explains[i]))
+		return cs_fail_oom(err, at);
+	return 0;
+}
+
+static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, struct cs_error *err)
+{
+	struct cs_layer *ly = cs_model_at(m, i);
+	const struct cs_layer_class *cls = cs_layer_cls(ly);
+	const struct cs_args *a = cs_layer_args(m, ly);
+	size_t nin = cs_layer_ninputs(m, i);
+	if (!(cls->flags & CS_CLS_MERGE) && nin != 1)
+		return cs_fail(err, ly->mark, "%s takes one input, not %zu", cls->name, nin);
+	if (nin < 1)
+		return cs_fail(err, ly->mark, "%s: no inputs; expected one or more", cls->name);
+	struct inputs in;	/* not zeroed: its shapes are filled as needed */
+	in.heap = NULL;
+	in.heap_ptr = NULL;
+	const struct cs_shape *const *ins;
+	if (gather_inputs(m, i, nin, &in, &ins) < 0) {
+		inputs_free(&in);
+		return cs_fail_oom(err, ly->mark);
+	}
+	int rc = -1;
 	struct cs_infer c;
-	c.cls = ly->cls;
+	c.cls = cls;
 	c.a = a;
 	c.data_format = a->data_format != CS_DF_DEFAULT ? a->data_format
 			: m->data_format != CS_DF_DEFAULT ? m->data_format : CS_DF_LAST;
-	c.in = in;
+	c.in = ins[0];
+	c.ins = ins;
+	c.nin = (int)nin;
 	c.out.rank = 0;
 	c.elem_bytes = weight_bytes(m, a);
 	c.trainable = c.non_trainable = c.trainable_bytes = c.non_trainable_bytes = 0;
 	c.layer_name = ly->name;
-	c.stem = ly->cls->snake;
+	c.stem = cls->snake;
 	c.auto_index = ly->auto_index;
 	c.mark = ly->mark;
 	c.err = err;
@@ -78,34 +365,31 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 	c.macs = c.other_ops = c.bias_adds = 0;
 	c.elem_ops = 0;
 	c.spatial = CS_SP_KEEP;
+	memset(c.win_k, 0, sizeof(c.win_k));
+	memset(c.win_s, 0, sizeof(c.win_s));
+	memset(c.win_d, 0, sizeof(c.win_d));
+	memset(c.win_pad, 0, sizeof(c.win_pad));
 	if (explain)
 		explain->len = 0;
-	if (ly->cls->infer(&c) < 0)
-		return -1;
-	if (m->audit && cs_audit_layer(m, ly, a, in, c.data_format) < 0)
-		return cs_fail_oom(err, ly->mark);
+	if (cls->infer(&c) < 0)
+		goto out;
+	if (m->audit && cs_audit_layer(m, i, a, c.in, c.data_format) < 0) {
+		cs_fail_oom(err, ly->mark);
+		goto out;
+	}
 	if (!a->trainable) {
 		/* a frozen layer's weights are all non-trainable */
 		if (!cs_add(c.non_trainable, c.trainable, &c.non_trainable) ||
-		    !cs_add(c.non_trainable_bytes, c.trainable_bytes, &c.non_trainable_bytes))
-			return cs_infer_fail(&c, "its weight count overflows 64 bits");
+		    !cs_add(c.non_trainable_bytes, c.trainable_bytes, &c.non_trainable_bytes)) {
+			cs_infer_fail(&c, "its weight count overflows 64 bits");
+			goto out;
+		}
 		c.trainable = c.trainable_bytes = 0;
 		cs_explain(&c, "trainable: false, so all %lld weights are non-trainable",
 			   (long long)c.non_trainable);
 	}
-	if (explain) {
-		size_t i = m->nlayers - 1;
-		if ((i & (i + 1)) == 0 || i == 0) {
-			/* the table of explanations grows by doubling */
-			const char **ne = realloc(m->explains, 2 * (i + 1) * sizeof(*ne));
-			if (!ne)
-				return cs_fail_oom(err, ly->mark);
-			m->explains = ne;
-		}
-		m->explains[i] = explain->len ? cs_arena_strndup(&m->arena, explain->s, explain->len) : NULL;
-		if (explain->failed || (explain->len && !m->explains[i]))
-			return cs_fail_oom(err, ly->mark);
-	}
+	if (explain && keep_explain(m, i, explain, ly->mark, err) < 0)
+		goto out;
 	ly->trainable_params = c.trainable;
 	ly->non_trainable_params = c.non_trainable;
 	ly->weight_bytes = (uint8_t)c.elem_bytes;
@@ -113,42 +397,128 @@ int cs_propagate_layer(struct cs_model *m, struct cs_layer *ly, const struct cs_
 	ly->elem_ops = (uint8_t)(c.elem_ops < 255 ? c.elem_ops : 255);
 	ly->spatial = (uint8_t)c.spatial;
 	ly->flags = (c.bias_adds ? CS_LF_BIAS : 0) | (c.data_format == CS_DF_FIRST ? CS_LF_CHANNELS_FIRST : 0);
+	ly->rank = (uint8_t)c.out.rank;
+
+	/* the receptive field, from the first input's */
+	cs_ref first = cs_layer_input(m, i, 0);
+	struct cs_field field;
+	ref_field(m, first, &field);
+	next_field(&c, c.in->d, c.in->rank, c.out.rank, &field);
+
 	bool mixed = c.trainable_bytes != c.trainable * c.elem_bytes ||
 		     c.non_trainable_bytes != c.non_trainable * c.elem_bytes;
-	if (mixed || c.macs || c.other_ops || (c.spatial != CS_SP_KEEP && c.spatial != CS_SP_RESET &&
-						   c.spatial != CS_SP_NEW)) {
+	const struct cs_layer *src = first & CS_REF_INPUT ? NULL : cs_model_at(m, first);
+	const struct cs_op *src_op = src && src->spatial != CS_SP_GLOBAL ? cs_model_op(m, src) : NULL;
+	bool own = mixed || c.macs || c.other_ops ||
+		   (c.spatial != CS_SP_KEEP && c.spatial != CS_SP_RESET && c.spatial != CS_SP_NEW);
+	if (!own && field.naxes) {
+		/* the field of the layer before, unchanged: point at its op */
+		if (src_op && field_equal(&src_op->field, &field)) {
+			ly->op = src->op;
+			ly->flags |= CS_LF_FIELD_ONLY;
+		} else {
+			own = true;
+		}
+	}
+	if (own) {
 		struct cs_op *op = cs_model_add_op(m, ly);
-		if (!op)
-			return cs_fail_oom(err, ly->mark);
+		if (!op) {
+			cs_fail_oom(err, ly->mark);
+			goto out;
+		}
 		op->macs = c.macs;
 		op->other_ops = c.other_ops;
-		op->trainable_bytes = c.trainable_bytes;
-		op->non_trainable_bytes = c.non_trainable_bytes;
-		for (int i = 0; i < 3; i++) {
-			op->k[i] = (int32_t)c.win_k[i];
-			op->s[i] = (int32_t)c.win_s[i];
-			op->d[i] = (int32_t)c.win_d[i];
-			op->pad[i] = (int32_t)c.win_pad[i];
-		}
-		if (mixed)
+		op->field = field;
+		if (mixed) {
+			struct cs_op *bytes = cs_chunks_add(&m->ops, sizeof(struct cs_op));
+			if (!bytes) {
+				cs_fail_oom(err, ly->mark);
+				goto out;
+			}
+			bytes->macs = c.trainable_bytes;
+			bytes->other_ops = c.non_trainable_bytes;
 			ly->flags |= CS_LF_BYTES;
+		}
+	}
+	if (c.spatial == CS_SP_WINDOW || c.spatial == CS_SP_TRANSPOSE) {
+		/* the same arguments make the same window */
+		struct cs_arg_record *rec = m->arg_records[ly->args];
+		for (int k = 0; k < 3; k++) {
+			rec->k[k] = (int32_t)c.win_k[k];
+			rec->s[k] = (int32_t)c.win_s[k];
+			rec->d[k] = (int32_t)c.win_d[k];
+		}
 	}
 	if (add_totals(m, &c) < 0)
-		return -1;
-	/* most layers keep the shape of the one before: share its dims */
-	const struct cs_layer *prev = m->nlayers > 1 ? cs_model_at(m, m->nlayers - 2) : NULL;
+		goto out;
+	/* most layers keep the shape of their input: share its dims */
+	const int64_t *in_dims;
+	int in_rank;
+	cs_ref_shape(m, first, &in_dims, &in_rank);
 	size_t bytes = (size_t)c.out.rank * sizeof(int64_t);
-	if (prev && prev->rank == c.out.rank && !memcmp(prev->dims, c.out.d, bytes)) {
-		ly->dims = prev->dims;
+	if (in_rank == c.out.rank && !memcmp(in_dims, c.out.d, bytes)) {
+		ly->dims = in_dims;
 	} else {
 		int64_t *d = cs_arena_alloc(&m->arena, bytes + 1);
-		if (!d)
-			return cs_fail_oom(err, ly->mark);
+		if (!d) {
+			cs_fail_oom(err, ly->mark);
+			goto out;
+		}
 		memcpy(d, c.out.d, bytes);
 		ly->dims = d;
 	}
-	ly->rank = (uint8_t)c.out.rank;
-	in->rank = c.out.rank;
-	memcpy(in->d, c.out.d, bytes);
+	rc = 0;
+out:
+	inputs_free(&in);
+	return rc;
+}
+
+/* The model's input, with its batch in front. */
+static int start_inputs(struct cs_model *m, struct cs_error *err)
+{
+	if (m->override_input)
+		m->input_shape = m->override;
+	if (m->input_shape.n + 1 > CS_MAX_RANK)
+		return cs_fail(err, m->input_mark, "the input has more than %d dimensions", CS_MAX_RANK - 1);
+	int64_t *dims = cs_arena_alloc(&m->arena, (m->input_shape.n + 1) * sizeof(int64_t));
+	struct cs_input *in = cs_arena_alloc(&m->arena, sizeof(*in));
+	cs_ref *out = cs_arena_alloc(&m->arena, sizeof(*out));
+	if (!dims || !in || !out)
+		return cs_fail_oom(err, m->input_mark);
+	dims[0] = m->batch_size;
+	memcpy(dims + 1, m->input_shape.v, m->input_shape.n * sizeof(int64_t));
+	m->input_shape.v = dims + 1;
+	in->mark = m->input_mark;
+	in->dims = dims;
+	in->rank = (uint8_t)(m->input_shape.n + 1);
+	in->dtype = m->input_dtype;
+	m->inputs = in;
+	m->ninputs = 1;
+	/* a chain's output is its last layer's */
+	*out = m->nlayers ? (cs_ref)(m->nlayers - 1) : CS_REF_INPUT;
+	m->outputs = out;
+	m->noutputs = 1;
 	return 0;
+}
+
+int cs_model_compute(struct cs_model *m, struct cs_error *err)
+{
+	if (start_inputs(m, err) < 0)
+		return -1;
+	struct cs_mark none = { 0, 0 };
+	size_t n = m->nlayers;
+	if (!n)
+		return 0;
+	if (m->explain && !(m->explains = calloc(n, sizeof(*m->explains))))
+		return cs_fail_oom(err, m->layers_mark);
+	uint32_t *order = malloc(n * sizeof(*order));
+	if (!order)
+		return cs_fail_oom(err, none);
+	struct cs_buf explain = { 0 };
+	int rc = cs_graph_order(m, order, err);
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		rc = compute_layer(m, order[k], m->explain ? &explain : NULL, err);
+	cs_buf_free(&explain);
+	free(order);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "cells.h"
 
 /* Decode the code point at s (len bytes left); returns bytes used, at
  * least 1 (an invalid byte reads as U+FFFD). */
@@ -57,9 +58,5 @@ void cs_wrap_rstrip(struct cs_wrap *w, const char *text, size_t width);
 /* Append a wrapped line to b. */
 void cs_buf_wline(struct cs_buf *b, const char *text, const struct cs_wline *l);
 
-/* "1,180,160" */
-const char *cs_format_count(int64_t n, bool commas, char *buf, size_t size);
-/* Keras's readable size: "560.00 B" ("Byte" with keras2 naming). */
-const char *cs_format_bytes(int64_t bytes, const char *byte_unit, char *buf, size_t size);
 
 #endif

@@ -1,14 +1,9 @@
 /*
- * libyaml's events, copied into compact records in a few fixed blocks.
+ * libyaml's events, one at a time, as small records the reader walks.
  *
- * A reader asks for one event at a time.  For a large file the parse runs
- * ahead on a second thread, which calls yaml_parser_parse, copies each
- * event into the next free block and deletes it; the reader only walks the
- * records.  libyaml's own work (most of the time of a load) and ours then
- * overlap on two cores, and every malloc and free of libyaml's stays on the
- * thread that made it.  A small input, or a machine with one core, is
- * parsed on the reader's own thread into the same records, a block at a
- * time, so the reader never sees the difference.
+ * Each call parses the next event on the caller's thread and deletes the
+ * one before, so a record's texts live until the next call; libyaml
+ * already NUL-terminates them.  The library starts no threads.
  */
 #ifndef CS_YAML_EVENTS_H
 #define CS_YAML_EVENTS_H
@@ -30,7 +25,6 @@ struct cs_event {
 				 * terminated; NULL for a scalar longer than
 				 * the longest kept */
 	size_t length;		/* bytes of value (also when it was not kept) */
-	size_t size;		/* bytes of this record in its block */
 };
 
 /* Why the parse failed: libyaml's error, copied (its texts are static). */
@@ -44,23 +38,15 @@ struct cs_parse_error {
 struct cs_events;
 
 /* Scalars longer than this keep only their length (the reader refuses
- * them anyway), so a block never needs to grow past it. */
+ * them anyway). */
 #define CS_EVENTS_MAX_KEPT (1024 * 1024)
 
-/* Files smaller than this are parsed on the reader's thread: starting a
- * thread costs more than it saves.  Tests set it to 0 or SIZE_MAX to force
- * one way or the other. */
-extern size_t cs_events_thread_min_bytes;
-
-/* Events of len bytes in memory (which must outlive the reader), parsed on
- * the caller's thread.  NULL when out of memory. */
+/* Events of len bytes in memory (which must outlive the reader).  NULL
+ * when out of memory. */
 struct cs_events *cs_events_open_string(const unsigned char *data, size_t len);
 
 /* Events of an open file from where it stands, read in libyaml's small
- * buffers; a regular file of cs_events_thread_min_bytes or more (or a pipe)
- * is parsed ahead on a second thread when the process may run on two
- * cores.  The
- * file must stay open and untouched until cs_events_close().  NULL when
+ * buffers.  The file must stay open until cs_events_close().  NULL when
  * out of memory. */
 struct cs_events *cs_events_open_file(FILE *f);
 
@@ -71,7 +57,7 @@ const struct cs_event *cs_events_next(struct cs_events *ev);
 /* The failure behind a YAML_NO_EVENT event. */
 const struct cs_parse_error *cs_events_error(const struct cs_events *ev);
 
-/* Stop the parse (joining its thread) and free everything; NULL is fine. */
+/* Free everything; NULL is fine. */
 void cs_events_close(struct cs_events *ev);
 
 #endif

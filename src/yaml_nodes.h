@@ -65,8 +65,7 @@ struct cs_yreader {
 int cs_yreader_init(struct cs_yreader *r, const unsigned char *data,
 		    size_t len, struct cs_error *err);
 /* Read from an open file instead (from where it stands), in libyaml's own
- * small buffers, so a large file is never held whole (yaml_events.h: a
- * large one is parsed ahead on a second thread). */
+ * small buffers, so a large file is never held whole. */
 int cs_yreader_init_file(struct cs_yreader *r, FILE *f, struct cs_error *err);
 void cs_yreader_close(struct cs_yreader *r);
 

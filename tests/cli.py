@@ -65,6 +65,26 @@ CASES = [
                     "models/lenet5.yaml"], 0, True, None),
     ("flops_overflow_json", ["--format", "json", "tests/cli/huge_macs.yaml"], 0, True, None),
     ("flops_overflow_columns", ["--columns", "name,macs,flops", "tests/cli/huge_macs.yaml"], 0, True, None),
+    # issue 12: what hostile models and mistaken options cannot do
+    ("diff_markdown_escaped", ["diff", "--format", "markdown", "models/seed_scenario1.yaml",
+                               "tests/cli/markdown_names.yaml"], 3, True, None),
+    ("columns_wrapped", ["--columns", "layer,params,kernel", "tests/cli/long_names.yaml"], 0, True, None),
+    ("columns_wrapped_keras2", ["--style", "keras2", "--columns", "name,type,params",
+                                "tests/cli/long_names.yaml"], 0, True, None),
+    ("sweep_macs_overflow", ["--input-shape", "2147483647,2147483647,1", "--input-shape", "8,8,1",
+                             "tests/cli/sum_overflow.yaml"], 0, True, None),
+    ("sweep_macs_overflow_json", ["--format", "json", "--input-shape", "2147483647,2147483647,1",
+                                  "tests/cli/sum_overflow.yaml"], 0, True, None),
+    ("line_length_before_models", ["-l", "12", L5, "tests/cli/dir"], 2, True,
+     "convsummary: line length 12 is out of range for keras3: expected 16 to 10000\n"),
+    ("columns_before_models", ["--format", "json", "--columns", "layer,bogus", "tests/cli/dir"], 2, True,
+     "convsummary: --columns: unknown column 'bogus'"),
+    ("check_with_sweep", ["--check", "tests/models/lenet5.keras3.txt", "--input-shape", "32,32,1", L5], 2, True,
+     "--check compares a summary; a sweep (--input-shape) has none"),
+    ("control_characters", ["tests/cli/control_class.yaml"], 1, True,
+     "tests/cli/control_class.yaml:5:5: error: unknown layer class "
+     "'Dense\\x1b[2J\\x07\\nx.yaml:1:1: error: forged\\x7f\\xc2\\x9b'; expected a Keras layer"),
+    ("control_characters_sweep", ["--input-shape", "4", "tests/cli/control_class.yaml"], 1, True, None),
     ("help", ["--help"], 0, True, None),
     ("version", ["--version"], 0, True, None),
 ]
@@ -84,6 +104,14 @@ def stdin_case(binary):
     p = subprocess.run([binary, "-"], input=b"layers: [Dens]\n", capture_output=True, timeout=60)
     if p.returncode != 1 or not p.stderr.startswith(b"<stdin>:1:10: error: unknown layer class 'Dens'"):
         return f"error from stdin: exit {p.returncode}: {p.stderr!r}"
+    # settings after the layers, from a pipe: read once, as from a file
+    late = (b"layers:\n  - Conv2D: {filters: 5, kernel_size: 3}\n"
+            b"input_shape: [10, 10, 3]\nbatch_size: 4\ndata_format: channels_first\n")
+    p = subprocess.run([binary, "--format", "csv", "-"], input=late, capture_output=True, timeout=60)
+    # channels first: 10 channels of 10x3; (3*3*10 + 1) * 5 = 455
+    want = b"name,type,output_shape,params,trainable_params,non_trainable_params\r\nconv2d,Conv2D,\"(4, 5, 8, 1)\",455,455,0\r\n"
+    if p.returncode != 0 or not p.stdout.startswith(want):
+        return f"settings after layers from stdin: exit {p.returncode}: {p.stdout!r} {p.stderr!r}"
     return None
 
 

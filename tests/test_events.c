@@ -1,7 +1,6 @@
 /* The event stream of yaml_events.c against libyaml's own events, read in
- * every way the reader can be opened (a string; a file on the reader's
- * thread; a file parsed ahead on a second thread), and the loader's
- * refusals of every broken model the same with and without the thread. */
+ * every way the reader can be opened (a string; a file), and the loader's
+ * refusals of every broken model the same from a file and from memory. */
 #include <dirent.h>
 #include <yaml.h>
 
@@ -108,8 +107,8 @@ static void ref_free(struct ref *ref)
 
 /* ---- the three ways of reading, each against the reference ----------------- */
 
-enum way { FROM_STRING, FILE_SAME_THREAD, FILE_AHEAD, NWAYS };
-static const char *const way_names[NWAYS] = { "string", "file", "file, parsed ahead" };
+enum way { FROM_STRING, FROM_FILE, NWAYS };
+static const char *const way_names[NWAYS] = { "string", "file" };
 
 static void expect_stream(const char *text, size_t len, enum way way, const struct ref *ref)
 {
@@ -122,7 +121,6 @@ static void expect_stream(const char *text, size_t len, enum way way, const stru
 		assert_non_null(f);
 		assert_int_equal(fwrite(text, 1, len, f), len);
 		rewind(f);
-		cs_events_thread_min_bytes = way == FILE_AHEAD ? 0 : SIZE_MAX;
 		ev = cs_events_open_file(f);
 	}
 	assert_non_null(ev);
@@ -163,7 +161,6 @@ static void expect_stream(const char *text, size_t len, enum way way, const stru
 	cs_events_close(ev);
 	if (f)
 		fclose(f);
-	cs_events_thread_min_bytes = 256 * 1024;
 }
 
 static void expect_all_ways(const char *text, size_t len)
@@ -270,8 +267,7 @@ static void long_streams(void **state)
 	free(text);
 }
 
-/* The reader stops early: the parse ahead is stopped and joined, nothing
- * leaks (run under valgrind and ASan) and nothing hangs. */
+/* The reader stops early: nothing leaks (run under valgrind and ASan). */
 static void close_early(void **state)
 {
 	(void)state;
@@ -279,7 +275,6 @@ static void close_early(void **state)
 	char *text = long_model(50000, NULL, &len);
 	FILE *f = tmpfile();
 	assert_int_equal(fwrite(text, 1, len, f), len);
-	cs_events_thread_min_bytes = 0;
 	for (size_t stop = 0; stop < 400000; stop = stop * 4 + 1) {
 		rewind(f);
 		struct cs_events *ev = cs_events_open_file(f);
@@ -288,13 +283,12 @@ static void close_early(void **state)
 			assert_int_not_equal(cs_events_next(ev)->type, YAML_NO_EVENT);
 		cs_events_close(ev);
 	}
-	cs_events_thread_min_bytes = 256 * 1024;
 	cs_events_close(NULL);
 	fclose(f);
 	free(text);
 }
 
-/* ---- the loader, with and without the second thread --------------------------- */
+/* ---- the loader, from a file and from memory ---------------------------------- */
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -312,7 +306,7 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* Every broken model: the same refusal, word for word and place for place,
- * read on one thread or two; and each file's events are libyaml's. */
+ * read from the file or from memory; and each file's events are libyaml's. */
 static void broken_models_agree(void **state)
 {
 	(void)state;
@@ -327,18 +321,15 @@ static void broken_models_agree(void **state)
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/%s", broken_dir, de->d_name);
 		struct cs_error one, two;
-		cs_events_thread_min_bytes = SIZE_MAX;
+		size_t len;
+		char *text = slurp(path, &len);
 		cs_model *m1 = cs_model_load_file(path, &one);
-		cs_events_thread_min_bytes = 0;
-		cs_model *m2 = cs_model_load_file(path, &two);
-		cs_events_thread_min_bytes = 256 * 1024;
+		cs_model *m2 = cs_model_load_buffer(text, len, path, &two);
 		if (m1 || m2)
 			fail_msg("%s: a broken model loaded", path);
 		if (strcmp(one.message, two.message) || one.line != two.line || one.column != two.column)
-			fail_msg("%s: %u:%u %s / ahead: %u:%u %s", path, one.line, one.column, one.message,
+			fail_msg("%s: %u:%u %s / from memory: %u:%u %s", path, one.line, one.column, one.message,
 				 two.line, two.column, two.message);
-		size_t len;
-		char *text = slurp(path, &len);
 		expect_all_ways(text, len);
 		free(text);
 		files++;

@@ -1,6 +1,5 @@
 /* The formatters, byte for byte, on small models. */
 #include "helpers.h"
-#include "stripes.h"
 
 static const char scenario3[] =
 	"input_shape: [10, 10, 3]\nlayers:\n  - Conv2D: {filters: 5, kernel_size: 3}\n"
@@ -202,14 +201,13 @@ static size_t count(const char *s, const char *what)
 	return n;
 }
 
-/* The text tables (Keras 3's and the classic one) of a long model written
- * on two threads, a stripe each in turn (stripes.c), are the one-thread
- * tables byte for byte, with and without --explain; a Conv2D row for each
- * convolution. */
-static void text_in_stripes(void **state)
+/* The text tables (Keras 3's and the classic one) of a long model, with
+ * and without --explain: a Conv2D row for each convolution, Keras 3's rule
+ * between every two rows. */
+static void long_text(void **state)
 {
 	(void)state;
-	size_t n = 3 * CS_STRIPE_ROWS + 77;
+	size_t n = 3 * 2048 + 77;
 	char *yaml = long_model(n);
 	size_t convs = 0;
 	for (size_t i = 0; i < n; i++)
@@ -221,46 +219,32 @@ static void text_in_stripes(void **state)
 		cs_model *m = cs_model_load_buffer_opts(yaml, strlen(yaml), "long.yaml", &lo, &err);
 		assert_non_null(m);
 		for (int k = 0; k < 2; k++) {
-			cs_stripes_min_rows = SIZE_MAX;
 			char *one = render(m, styles[k], 0);
-			cs_stripes_min_rows = 0;
-			char *two = render(m, styles[k], 0);
-			cs_stripes_min_rows = 4 * CS_STRIPE_ROWS;
 			assert_non_null(one);
-			assert_non_null(two);
-			assert_string_equal(two, one);
 			assert_int_equal(count(one, " (Conv2D) "), convs);
 			if (k == 0)	/* Keras 3's rule between every two rows */
 				assert_int_equal(count(one, "\n\xE2\x94\x9C"), n - 1);
 			free(one);
-			free(two);
 		}
 		cs_model_destroy(m);
 	}
 	free(yaml);
 }
 
-/* JSON of a long model written on two threads, a stripe each in turn
- * (stripes.c), is the one-thread JSON byte for byte, with and without
- * --explain; every layer is a row, in order. */
-static void json_in_stripes(void **state)
+/* JSON of a long model, with and without --explain: every layer is a row,
+ * in order, and the last row's receptive field is the hand value. */
+static void long_json(void **state)
 {
 	(void)state;
-	size_t n = 3 * CS_STRIPE_ROWS + 77;
+	size_t n = 3 * 2048 + 77;
 	char *yaml = long_model(n);
 	for (int explain = 0; explain < 2; explain++) {
 		struct cs_load_options lo = { .explain = explain };
 		struct cs_error err;
 		cs_model *m = cs_model_load_buffer_opts(yaml, strlen(yaml), "long.yaml", &lo, &err);
 		assert_non_null(m);
-		cs_stripes_min_rows = SIZE_MAX;
 		char *one = render(m, "json", 0);
-		cs_stripes_min_rows = 0;
-		char *two = render(m, "json", 0);
-		cs_stripes_min_rows = 4 * CS_STRIPE_ROWS;
 		assert_non_null(one);
-		assert_non_null(two);
-		assert_string_equal(two, one);
 		assert_int_equal(count(one, "    {\"name\": "), n);
 		assert_int_equal(count(one, "\"name\": \"own_"), (n - 5 + 96) / 97);
 		/* the last row: its receptive field grew by 2 at each convolution */
@@ -275,7 +259,6 @@ static void json_in_stripes(void **state)
 		assert_non_null(strstr(last, rf));
 		assert_non_null(strstr(last, "}\n  ],\n  \"total_params\": "));
 		free(one);
-		free(two);
 		cs_model_destroy(m);
 	}
 	free(yaml);
@@ -285,8 +268,8 @@ int main(void)
 {
 	int rc = RUN_TABLE("format", check_row, rows);
 	const struct CMUnitTest misc[] = { cmocka_unit_test(line_length_limits),
-					   cmocka_unit_test(json_in_stripes),
-					   cmocka_unit_test(text_in_stripes) };
+					   cmocka_unit_test(long_json),
+					   cmocka_unit_test(long_text) };
 	rc |= cmocka_run_group_tests_name("format limits", misc, NULL, NULL);
 	return rc;
 }

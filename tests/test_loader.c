@@ -148,7 +148,7 @@ static void check_error(void **state)
 		cs_model_destroy(m);
 		fail_msg("accepted a model that must be refused");
 	}
-	assert_int_equal(err.status, CS_INVALID);
+	assert_int_equal(err.status, CS_ERR_MODEL);
 	if (!strstr(err.message, r->message))
 		fail_msg("message \"%s\" does not contain \"%s\"", err.message, r->message);
 	assert_int_equal(err.line, r->line);

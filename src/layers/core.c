@@ -70,7 +70,7 @@ static const struct cs_arg_spec spatial_dropout_args[] = {
 };
 
 static const struct cs_arg_spec gaussian_noise_args[] = {
-	CS_FLOAT("stddev", CS_REQUIRED | CS_NONNEG, rate, 0),
+	CS_FLOAT("stddev", CS_REQUIRED | CS_NONNEG, stddev, 0),
 	CS_OTHER("seed"),
 	CS_ARG_END,
 };
@@ -82,8 +82,8 @@ static const struct cs_arg_spec gaussian_dropout_args[] = {
 };
 
 static const struct cs_arg_spec activity_reg_args[] = {
-	CS_FLOAT("l1", CS_NONNEG, rate, 0),
-	CS_FLOAT("l2", CS_NONNEG, max_value, 0),
+	CS_FLOAT("l1", CS_NONNEG, l1, 0),
+	CS_FLOAT("l2", CS_NONNEG, l2, 0),
 	CS_ARG_END,
 };
 
@@ -95,7 +95,7 @@ static const struct cs_arg_spec activation_args[] = {
 static const struct cs_arg_spec relu_args[] = {
 	CS_FLOAT("max_value", CS_NULLABLE | CS_NONNEG, max_value, 0),
 	CS_FLOAT("negative_slope", CS_NONNEG, negative_slope, 0),
-	CS_FLOAT("threshold", 0, rate, 0),
+	CS_FLOAT("threshold", 0, threshold, 0),
 	CS_ARG_END,
 };
 
@@ -106,7 +106,7 @@ static const struct cs_arg_spec leaky_relu_args[] = {
 };
 
 static const struct cs_arg_spec elu_args[] = {
-	CS_FLOAT("alpha", 0, rate, 1.0),
+	CS_FLOAT("alpha", 0, alpha, 1.0),
 	CS_ARG_END,
 };
 
@@ -124,7 +124,7 @@ static const struct cs_arg_spec prelu_args[] = {
 };
 
 static const struct cs_arg_spec masking_args[] = {
-	CS_FLOAT("mask_value", 0, rate, 0),
+	CS_FLOAT("mask_value", 0, mask_value, 0),
 	CS_ARG_END,
 };
 

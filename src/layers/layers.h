@@ -36,8 +36,10 @@ struct cs_padding {
 
 enum cs_data_format { CS_DF_DEFAULT, CS_DF_LAST, CS_DF_FIRST };
 
-/* Every argument any class takes, resolved to typed values.  A class's
- * argument table says which fields it fills. */
+/* Every argument any class takes, resolved to typed values, one field per
+ * argument name (never shared under another name).  A class's argument
+ * table says which fields it fills; a layer's set is stored once per model
+ * (arg_records.c: a new pointer field must be listed there). */
 struct cs_args {
 	/* common to every layer */
 	const char *name;
@@ -59,7 +61,9 @@ struct cs_args {
 
 	/* core */
 	int64_t units, input_dim_embed, output_dim, n, height, width;
-	double rate, max_value, negative_slope;
+	double rate, max_value, negative_slope;	/* Dropout, ReLU, LeakyReLU */
+	double stddev, l1, l2, threshold, alpha, mask_value;	/* GaussianNoise,
+		 * ActivityRegularization, ReLU, ELU, Masking */
 	const char *activation;
 
 	/* reshaping */
@@ -68,6 +72,7 @@ struct cs_args {
 	struct cs_ints target_shape, dims;
 
 	/* normalisation, activations */
+	double epsilon, momentum;
 	int64_t axis;
 	struct cs_ints axes, shared_axes;
 	bool center, scale, rms_scaling;
@@ -139,6 +144,8 @@ enum {
 	CS_CLS_CAUSAL = 1 << 0,		/* padding 'causal' allowed */
 	CS_CLS_EXPLICIT_PAD = 1 << 1,	/* padding: 1 allowed (our extension) */
 	CS_CLS_INPUT = 1 << 2,		/* the Input / InputLayer pseudo-layer */
+	CS_CLS_MERGE = 1 << 3,		/* one or more inputs (the rule checks
+					 * an exact count); else exactly one */
 };
 
 /* How a layer moves its input's spatial grid, for receptive fields. */
@@ -158,7 +165,9 @@ struct cs_infer {
 	const struct cs_layer_class *cls;
 	const struct cs_args *a;
 	int data_format;	/* resolved: CS_DF_LAST or CS_DF_FIRST */
-	const struct cs_shape *in;
+	const struct cs_shape *in;	/* the first input: ins[0] */
+	const struct cs_shape *const *ins;	/* every input, in order */
+	int nin;			/* between the class's min and max */
 	struct cs_shape out;
 	int elem_bytes;		/* bytes of one element of the layer's weights */
 	int64_t trainable;	/* weight elements, before `trainable: false` */
@@ -217,11 +226,13 @@ extern const struct cs_layer_class cs_norm_classes[];
 extern const size_t cs_norm_class_count;
 extern const struct cs_layer_class cs_reshape_classes[];
 extern const size_t cs_reshape_class_count;
+extern const struct cs_layer_class cs_merge_classes[];
+extern const size_t cs_merge_class_count;
 
 /* Argument groups shared by families. */
 extern const struct cs_arg_spec cs_common_args[];
 
-/* Helpers for rules (rules.c is the registry's file). */
+/* Helpers for rules (registry.c). */
 int cs_infer_fail(struct cs_infer *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Add a weight of the given shape (its element count is the product) in

@@ -10,7 +10,7 @@
 #include "layers.h"
 
 #define NORM_WEIGHT_ARGS                 \
-	CS_FLOAT("epsilon", CS_NONNEG, rate, 1e-3), \
+	CS_FLOAT("epsilon", CS_NONNEG, epsilon, 1e-3), \
 	CS_BOOL("center", center, 1),        \
 	CS_BOOL("scale", scale, 1),          \
 	CS_OTHER("beta_initializer"),        \
@@ -22,7 +22,7 @@
 
 static const struct cs_arg_spec batch_norm_args[] = {
 	CS_INT("axis", 0, axis, -1),
-	CS_FLOAT("momentum", 0, max_value, 0.99),
+	CS_FLOAT("momentum", 0, momentum, 0.99),
 	NORM_WEIGHT_ARGS,
 	CS_OTHER("moving_mean_initializer"),
 	CS_OTHER("moving_variance_initializer"),

@@ -1,5 +1,6 @@
 /* The registry of layer classes, and the helpers every shape rule uses. */
 #include "layers.h"
+#include "../cells.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -31,6 +32,7 @@ static const struct {
 	{ cs_core_classes, &cs_core_class_count },
 	{ cs_norm_classes, &cs_norm_class_count },
 	{ cs_reshape_classes, &cs_reshape_class_count },
+	{ cs_merge_classes, &cs_merge_class_count },
 };
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
 
@@ -219,18 +221,7 @@ int cs_resolve_axis(int64_t axis, int rank)
 
 const char *cs_shape_str(const struct cs_shape *s, char *buf, size_t size)
 {
-	size_t at = 0;
-	at += (size_t)snprintf(buf, size, "(");
-	for (int i = 0; i < s->rank && at < size; i++) {
-		if (s->d[i] < 0)
-			at += (size_t)snprintf(buf + at, size - at, "%sNone", i ? ", " : "");
-		else
-			at += (size_t)snprintf(buf + at, size - at, "%s%lld", i ? ", " : "",
-					       (long long)s->d[i]);
-	}
-	if (at < size)
-		snprintf(buf + at, size - at, ")");
-	return buf;
+	return cs_shape_text((size_t)s->rank, s->d, false, buf, size);
 }
 
 void cs_explain(struct cs_infer *c, const char *fmt, ...)

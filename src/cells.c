@@ -1,0 +1,163 @@
+/*
+ * The one home of the texts a summary's cells and values are made of:
+ * counts with thousands separators, sizes in Keras's units, shapes as
+ * Keras and Python print them, and the escaping of JSON strings and of
+ * Markdown.  Every format, the diff, the command line and the rules'
+ * messages use these, so a shape or a name is written one way everywhere.
+ */
+#include "cells.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- numbers ------------------------------------------------------------------ */
+
+const char *cs_format_count(int64_t n, bool commas, char *buf, size_t size)
+{
+	char digits[32];
+	int len;
+	if (n >= 0 && size >= 28) {
+		/* without printf: digits from the right, a comma every three */
+		char *p = digits + sizeof(digits) - 1;
+		*p = '\0';
+		int64_t v = n;
+		int k = 0;
+		do {
+			if (commas && k && k % 3 == 0)
+				*--p = ',';
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+			k++;
+		} while (v);
+		memcpy(buf, p, (size_t)(digits + sizeof(digits) - p));
+		return buf;
+	}
+	len = snprintf(digits, sizeof(digits), "%lld", (long long)n);
+	if (!commas || len <= 3) {
+		snprintf(buf, size, "%s", digits);
+		return buf;
+	}
+	size_t at = 0;
+	int start = digits[0] == '-' ? 1 : 0;
+	if (start && at + 1 < size)
+		buf[at++] = '-';
+	for (int i = start; i < len && at + 1 < size; i++) {
+		if (i > start && (len - i) % 3 == 0)
+			buf[at++] = ',';
+		if (at + 1 < size)
+			buf[at++] = digits[i];
+	}
+	buf[at] = '\0';
+	return buf;
+}
+
+const char *cs_format_bytes(int64_t bytes, const char *byte_unit, char *buf, size_t size)
+{
+	const char *units[] = { byte_unit, "KB", "MB", "GB", "TB", "PB" };
+	double v = (double)bytes;
+	/* Keras divides first and names the unit after: at 1024 PB and beyond
+	 * the value has been divided once more than the unit says */
+	for (size_t i = 0; i < 6; i++) {
+		if (v / 1024 < 1) {
+			snprintf(buf, size, "%.2f %s", v, units[i]);
+			return buf;
+		}
+		v /= 1024;
+	}
+	snprintf(buf, size, "%.2f %s", v, units[5]);
+	return buf;
+}
+
+/* ---- shapes ------------------------------------------------------------------- */
+
+const char *cs_shape_text(size_t rank, const int64_t *dims, bool python_tuple, char *buf, size_t size)
+{
+	size_t at = (size_t)snprintf(buf, size, "(");
+	for (size_t i = 0; i < rank && at < size; i++) {
+		if (dims[i] < 0)
+			at += (size_t)snprintf(buf + at, size - at, "%sNone", i ? ", " : "");
+		else
+			at += (size_t)snprintf(buf + at, size - at, "%s%lld", i ? ", " : "", (long long)dims[i]);
+	}
+	if (at < size)
+		snprintf(buf + at, size - at, python_tuple && rank == 1 ? ",)" : ")");
+	return buf;
+}
+
+void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple)
+{
+	cs_buf_char(b, '(', 1);
+	for (size_t i = 0; i < rank; i++) {
+		if (i)
+			CS_BUF_LIT(b, ", ");
+		if (dims[i] < 0)
+			CS_BUF_LIT(b, "None");
+		else
+			cs_buf_int(b, dims[i]);
+	}
+	if (python_tuple && rank == 1)
+		cs_buf_char(b, ',', 1);
+	cs_buf_char(b, ')', 1);
+}
+
+/* ---- JSON --------------------------------------------------------------------- */
+
+/* The n bytes at s, quoted and escaped. */
+char *cs_put_json_text(char *p, const char *s, size_t n)
+{
+	*p++ = '"';
+	for (const unsigned char *c = (const unsigned char *)s, *end = c + n; c < end; c++) {
+		if (*c == '"' || *c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)*c;
+		} else if (*c < 0x20) {
+			static const char hex[] = "0123456789abcdef";
+			p = CS_PUT_LIT(p, "\\u00");
+			*p++ = hex[*c >> 4];
+			*p++ = hex[*c & 15];
+		} else {
+			*p++ = (char)*c;
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
+void cs_buf_json_string(struct cs_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	char *p = cs_buf_reserve(b, CS_JSON_TEXT_ROOM(n));
+	if (p)
+		cs_buf_commit(b, cs_put_json_text(p, s, n));
+}
+
+char *cs_put_json_shape(char *p, size_t rank, const int64_t *dims)
+{
+	*p++ = '[';
+	for (size_t i = 0; i < rank; i++) {
+		if (i)
+			p = CS_PUT_LIT(p, ", ");
+		p = dims[i] < 0 ? CS_PUT_LIT(p, "null") : cs_put_int(p, dims[i]);
+	}
+	*p++ = ']';
+	return p;
+}
+
+void cs_buf_json_shape(struct cs_buf *b, size_t rank, const int64_t *dims)
+{
+	char *p = cs_buf_reserve(b, CS_JSON_SHAPE_ROOM(rank));
+	if (p)
+		cs_buf_commit(b, cs_put_json_shape(p, rank, dims));
+}
+
+/* ---- Markdown ----------------------------------------------------------------- */
+
+/* Text that Markdown would otherwise read as markup is escaped. */
+void cs_buf_markdown(struct cs_buf *b, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (strchr("|\\`*<>[]", s[i]))
+			CS_BUF_LIT(b, "\\");
+		cs_buf_add(b, s + i, 1);
+	}
+}

@@ -1,0 +1,36 @@
+/* The texts of cells and values, written one way for every output
+ * (cells.c). */
+#ifndef CS_CELLS_H
+#define CS_CELLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* "1,234,567" (or without the commas) into buf, which it returns. */
+const char *cs_format_count(int64_t n, bool commas, char *buf, size_t size);
+/* "136.04 KB": Keras's size of a number of bytes, the smallest unit
+ * byte_unit ("B", or tf.keras 2's "Byte"). */
+const char *cs_format_bytes(int64_t bytes, const char *byte_unit, char *buf, size_t size);
+
+/* "(None, 8, 8, 5)" (an unknown size is None); with python_tuple, a
+ * 1-tuple is "(8,)" as Python prints it.  Cut to size bytes. */
+const char *cs_shape_text(size_t rank, const int64_t *dims, bool python_tuple, char *buf, size_t size);
+void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple);
+
+/* n bytes of s as a JSON string, quoted, with '"', '\\' and control
+ * characters escaped, at p; returns the end.  Room needed: */
+#define CS_JSON_TEXT_ROOM(n) (6 * (n) + 2)
+char *cs_put_json_text(char *p, const char *s, size_t n);
+void cs_buf_json_string(struct cs_buf *b, const char *s);
+/* [null, 8, 8, 5]; room needed: */
+#define CS_JSON_SHAPE_ROOM(rank) (24 * (rank) + 2)
+char *cs_put_json_shape(char *p, size_t rank, const int64_t *dims);
+void cs_buf_json_shape(struct cs_buf *b, size_t rank, const int64_t *dims);
+
+/* len bytes of s with what Markdown would read as markup escaped. */
+void cs_buf_markdown(struct cs_buf *b, const char *s, size_t len);
+
+#endif
