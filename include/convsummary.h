@@ -56,7 +56,8 @@ struct cs_error {
 	char message[1024];
 };
 
-/* Write "file:line:col: error: message\n" (or "file: error: ...") to f. */
+/* Write "file:line:col: error: message\n" (or "file: error: ...") to f,
+ * with control characters in the file name and message escaped. */
 CS_API void cs_error_print(const struct cs_error *err, FILE *f);
 
 typedef struct cs_model cs_model;
@@ -123,15 +124,27 @@ struct cs_totals {
 	int64_t non_trainable_bytes;
 };
 
+/*
+ * The accessors below never fail and never allocate; what they return
+ * (texts, shapes) is owned by the model and lives as long as it does.  An
+ * index out of range is a programming error (not checked), except where a
+ * function says it returns -1.
+ */
+
 /* The model's name ("sequential" unless the file names it). */
 CS_API const char *cs_model_name(const cs_model *m);
-/* The input's shape (batch first) and dtype name. */
+/* The first input's rank (batch included), shape (batch first; CS_NONE
+ * for an unknown size) and dtype name ("float32" unless given). */
 CS_API size_t cs_model_input_rank(const cs_model *m);
 CS_API const int64_t *cs_model_input_dims(const cs_model *m);
 CS_API const char *cs_model_input_dtype(const cs_model *m);
+/* The number of layers: the summary's rows. */
 CS_API size_t cs_model_layer_count(const cs_model *m);
-/* Fill *info for layer i (0 <= i < cs_model_layer_count). */
+/* Fill the caller's *info for layer i (0 <= i < cs_model_layer_count); its
+ * pointers lead into the model or into info->name_buf, so *info must
+ * outlive their use. */
 CS_API void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info);
+/* The model's totals, as the summary's footer gives them. */
 CS_API void cs_model_totals(const cs_model *m, struct cs_totals *t);
 
 /* Where a tensor comes from: the model's input `index`, or the output of
@@ -221,7 +234,7 @@ CS_API int cs_render(const cs_model *m, const char *format,
 	      const struct cs_render_options *opt, FILE *out,
 	      struct cs_error *err);
 
-/* The format names cs_render() knows, NULL-terminated. */
+/* The format names cs_render() knows, NULL-terminated; static storage. */
 CS_API const char *const *cs_format_names(void);
 
 /*
