@@ -19,7 +19,13 @@ def main():
     runs += [[m] for m in sorted(glob.glob("tests/broken/*.yaml"))]
     runs += [["diff", "models/lenet5.yaml", "tests/cli/lenet5_wider.yaml"],
              ["--check", "tests/models/lenet5.keras3.txt", "tests/cli/lenet5_wider.yaml"],
-             ["--max-params", "1k", "models/"]]
+             ["--max-params", "1k", "models/"],
+             # issue 12: wrapped --columns cells, sweeps, escaping
+             ["--columns", "layer,params,kernel", "tests/cli/long_names.yaml"],
+             ["--input-shape", "2147483647,2147483647,1", "--input-shape", "8,8,1", "tests/cli/sum_overflow.yaml"],
+             ["--format", "json", "--input-shape", "8,8,1", "models/lenet5.yaml", "tests/cli/no-such-model.yaml",
+              "tests/cli/control_class.yaml"],
+             ["diff", "--format", "markdown", "models/seed_scenario1.yaml", "tests/cli/markdown_names.yaml"]]
     vg = [valgrind, "--quiet", "--leak-check=full", "--show-leak-kinds=all", "--errors-for-leak-kinds=all",
           "--error-exitcode=99", "--track-origins=yes"]
 
