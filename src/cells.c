@@ -103,11 +103,39 @@ void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool pytho
 /* ---- JSON --------------------------------------------------------------------- */
 
 /* The n bytes at s, quoted and escaped. */
+/* The length of the valid UTF-8 sequence at c (n bytes left), or 0. */
+static size_t utf8_valid(const unsigned char *c, size_t n)
+{
+	size_t len = c[0] >= 0xC2 && c[0] <= 0xDF ? 2 : c[0] >= 0xE0 && c[0] <= 0xEF ? 3
+		     : c[0] >= 0xF0 && c[0] <= 0xF4 ? 4 : 0;
+	if (!len || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((c[i] & 0xC0) != 0x80)
+			return 0;
+	/* no overlong forms, no surrogates, nothing past U+10FFFF */
+	if ((c[0] == 0xE0 && c[1] < 0xA0) || (c[0] == 0xED && c[1] > 0x9F) ||
+	    (c[0] == 0xF0 && c[1] < 0x90) || (c[0] == 0xF4 && c[1] > 0x8F))
+		return 0;
+	return len;
+}
+
 char *cs_put_json_text(char *p, const char *s, size_t n)
 {
 	*p++ = '"';
 	for (const unsigned char *c = (const unsigned char *)s, *end = c + n; c < end; c++) {
-		if (*c == '"' || *c == '\\') {
+		if (*c >= 0x80) {
+			/* JSON is UTF-8: a byte that is not is U+FFFD, the
+			 * replacement character (6 bytes, within the room) */
+			size_t len = utf8_valid(c, (size_t)(end - c));
+			if (!len) {
+				p = CS_PUT_LIT(p, "\\ufffd");
+				continue;
+			}
+			memcpy(p, c, len);
+			p += len;
+			c += len - 1;
+		} else if (*c == '"' || *c == '\\') {
 			*p++ = '\\';
 			*p++ = (char)*c;
 		} else if (*c < 0x20) {

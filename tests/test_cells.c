@@ -1,0 +1,59 @@
+/* cells.c: the texts every output is made of, each row an input and the
+ * exact bytes expected. */
+#include "helpers.h"
+#include "cells.h"
+
+struct row {
+	const char *name;
+	const char *in;
+	const char *json;	/* cs_put_json_text */
+};
+
+static const struct row rows[] = {
+	{ "plain", "conv2d", "\"conv2d\"" },
+	{ "quote_backslash", "a\"b\\c", "\"a\\\"b\\\\c\"" },
+	{ "controls", "a\nb\x1b", "\"a\\u000ab\\u001b\"" },
+	{ "utf8_kept", "caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x98\x84", "\"caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x98\x84\"" },
+	/* not UTF-8: each bad byte is U+FFFD, so the JSON stays valid */
+	{ "invalid_byte", "a\xff" "b", "\"a\\ufffdb\"" },
+	{ "truncated_sequence", "a\xe2\x80", "\"a\\ufffd\\ufffd\"" },
+	{ "overlong", "\xc0\xaf", "\"\\ufffd\\ufffd\"" },
+	{ "surrogate", "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },
+};
+
+static void check_json(void **state)
+{
+	const struct row *r = *state;
+	size_t n = strlen(r->in);
+	char *out = malloc(CS_JSON_TEXT_ROOM(n) + 1);
+	char *end = cs_put_json_text(out, r->in, n);
+	assert_true((size_t)(end - out) <= CS_JSON_TEXT_ROOM(n));
+	*end = '\0';
+	assert_string_equal(out, r->json);
+	free(out);
+}
+
+/* Shapes as Keras and Python print them. */
+static void shapes(void **state)
+{
+	(void)state;
+	char buf[64];
+	const int64_t d[] = { CS_NONE, 8, 8, 5 };
+	assert_string_equal(cs_shape_text(4, d, false, buf, sizeof(buf)), "(None, 8, 8, 5)");
+	assert_string_equal(cs_shape_text(1, d + 1, true, buf, sizeof(buf)), "(8,)");
+	assert_string_equal(cs_shape_text(1, d + 1, false, buf, sizeof(buf)), "(8)");
+	assert_string_equal(cs_shape_text(0, d, true, buf, sizeof(buf)), "()");
+	char json[64];
+	*cs_put_json_shape(json, 4, d) = '\0';
+	assert_string_equal(json, "[null, 8, 8, 5]");
+	assert_string_equal(cs_format_count(1234567, true, buf, sizeof(buf)), "1,234,567");
+	assert_string_equal(cs_format_bytes(139304, "B", buf, sizeof(buf)), "136.04 KB");
+}
+
+int main(void)
+{
+	int rc = RUN_TABLE("cells json", check_json, rows);
+	const struct CMUnitTest misc[] = { cmocka_unit_test(shapes) };
+	rc |= cmocka_run_group_tests_name("cells", misc, NULL, NULL);
+	return rc;
+}
