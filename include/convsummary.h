@@ -50,7 +50,8 @@ enum cs_status {
 
 struct cs_error {
 	enum cs_status status;
-	char file[1024];	/* the file's name as given, possibly cut */
+	char file[1024];	/* the file's name as given; a longer one is cut
+				 * on a character boundary and ends in "..." */
 	unsigned line;		/* 1-based; 0 when the error has no place */
 	unsigned column;	/* 1-based; 0 when the error has no place */
 	char message[1024];
