@@ -46,9 +46,10 @@ void cs_sweep_begin(struct cs_sweep *s, const char *name, const char *shown)
 }
 
 /* The row's input: JSON's key, or the text cell into in. */
-static void row_start(struct cs_sweep *s, const int64_t *sample, size_t rank, struct cs_buf *in)
+static void row_start(struct cs_sweep *s, int64_t batch, const int64_t *sample, size_t rank,
+		      struct cs_buf *in)
 {
-	int64_t shape[CS_SWEEP_RANK + 1] = { CS_NONE };
+	int64_t shape[CS_SWEEP_RANK + 1] = { batch };
 	memcpy(shape + 1, sample, rank * sizeof(shape[0]));
 	cs_buf_shape(in, rank + 1, shape, false);
 	if (s->json) {
@@ -68,7 +69,8 @@ static void row_end(struct cs_sweep *s, struct cs_buf *in)
 void cs_sweep_row(struct cs_sweep *s, const int64_t *sample, size_t rank, const cs_model *m)
 {
 	struct cs_buf *b = s->b, in = { 0 };
-	row_start(s, sample, rank, &in);
+	/* the input with the model's own batch size */
+	row_start(s, cs_model_input_dims(m)[0], sample, rank, &in);
 	size_t n = cs_model_layer_count(m);
 	struct cs_layer_info li;
 	const int64_t *dims;
@@ -117,7 +119,7 @@ void cs_sweep_row(struct cs_sweep *s, const int64_t *sample, size_t rank, const 
 void cs_sweep_fail(struct cs_sweep *s, const int64_t *sample, size_t rank, const struct cs_error *err)
 {
 	struct cs_buf *b = s->b, in = { 0 };
-	row_start(s, sample, rank, &in);
+	row_start(s, CS_NONE, sample, rank, &in);
 	if (s->json) {
 		cs_buf_printf(b, ", \"error\": {\"line\": %u, \"column\": %u, \"message\": ", err->line,
 			      err->column);

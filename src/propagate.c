@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "cells.h"
 #include "checked.h"
 #include "model.h"
 
@@ -63,7 +64,9 @@ cs_ref cs_layer_input(const struct cs_model *m, size_t i, size_t k)
 int cs_layer_set_inputs(struct cs_model *m, size_t i, const cs_ref *refs, size_t n)
 {
 	struct cs_layer *ly = cs_model_at(m, i);
-	if (n == 1 && refs[0] == (i ? (cs_ref)(i - 1) : CS_REF_INPUT)) {
+	/* a merge layer given a list of one is not a chain's single tensor */
+	bool merge = cs_layer_cls(ly)->flags & CS_CLS_MERGE;
+	if (n == 1 && !merge && refs[0] == (i ? (cs_ref)(i - 1) : CS_REF_INPUT)) {
 		ly->in = CS_IN_PREV;
 		return 0;
 	}
@@ -100,14 +103,18 @@ void cs_ref_shape(const struct cs_model *m, cs_ref r, const int64_t **dims, int 
 int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *err)
 {
 	size_t n = m->nlayers;
-	/* the usual case: every layer's inputs come before it in the file */
+	/* every reference names a layer or an input that exists; the usual
+	 * case: every layer's inputs come before it in the file */
 	bool in_order = true;
-	for (size_t i = 0; i < n && in_order; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (cs_model_at(m, i)->in == CS_IN_PREV)
 			continue;
 		size_t k = cs_layer_ninputs(m, i);
 		for (size_t j = 0; j < k; j++) {
 			cs_ref r = cs_layer_input(m, i, j);
+			if ((r & CS_REF_INPUT) ? (r & ~CS_REF_INPUT) >= m->ninputs : r >= n)
+				return cs_fail(err, cs_model_at(m, i)->mark, "input %zu refers to no layer or "
+					       "model input", j + 1);
 			if (!(r & CS_REF_INPUT) && r >= i)
 				in_order = false;
 		}
@@ -226,6 +233,33 @@ static void ref_field(const struct cs_model *m, cs_ref r, struct cs_field *f)
 	*f = op->field;
 }
 
+/* The field coming into layer i from its nin inputs: the first input's,
+ * or for several, the largest field and the largest effective padding on
+ * each axis over the paths in; where the inputs disagree on the effective
+ * stride (or on their axes), none: there is no one grid any more. */
+static void merged_field(const struct cs_model *m, size_t i, size_t nin, struct cs_field *f)
+{
+	ref_field(m, cs_layer_input(m, i, 0), f);
+	for (size_t k = 1; k < nin && f->naxes; k++) {
+		struct cs_field g;
+		ref_field(m, cs_layer_input(m, i, k), &g);
+		if (g.naxes != f->naxes) {
+			f->naxes = 0;
+			return;
+		}
+		for (int a = 0; a < f->naxes; a++) {
+			if (g.j[a] != f->j[a]) {
+				f->naxes = 0;
+				return;
+			}
+			if (g.r[a] > f->r[a])
+				f->r[a] = g.r[a];
+			if (g.p[a] > f->p[a])
+				f->p[a] = g.p[a];
+		}
+	}
+}
+
 /* The field of a layer's output from its input's, by the recurrence in
  * figures.c's header. */
 static void next_field(const struct cs_infer *c, const int64_t *in, int in_rank, int out_rank,
@@ -335,6 +369,16 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 		return cs_fail(err, ly->mark, "%s takes one input, not %zu", cls->name, nin);
 	if (nin < 1)
 		return cs_fail(err, ly->mark, "%s: no inputs; expected one or more", cls->name);
+	if ((cls->flags & CS_CLS_MERGE) && ly->in == CS_IN_PREV) {
+		/* a chain hands a merge one tensor, not a list (Keras's Merge.build) */
+		const int64_t *dims;
+		int rank;
+		char shape[512];
+		cs_ref_shape(m, cs_layer_input(m, i, 0), &dims, &rank);
+		return cs_fail(err, ly->mark, "%s: a merge layer should be called on a list of inputs; "
+			       "received input_shape=%s (not a list of shapes)", cls->name,
+			       cs_shape_text((size_t)rank, dims, true, shape, sizeof(shape)));
+	}
 	struct inputs in;	/* not zeroed: its shapes are filled as needed */
 	in.heap = NULL;
 	in.heap_ptr = NULL;
@@ -399,14 +443,16 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 	ly->flags = (c.bias_adds ? CS_LF_BIAS : 0) | (c.data_format == CS_DF_FIRST ? CS_LF_CHANNELS_FIRST : 0);
 	ly->rank = (uint8_t)c.out.rank;
 
-	/* the receptive field, from the first input's */
+	/* the receptive field, from its inputs' */
 	cs_ref first = cs_layer_input(m, i, 0);
 	struct cs_field field;
-	ref_field(m, first, &field);
+	merged_field(m, i, nin, &field);
 	next_field(&c, c.in->d, c.in->rank, c.out.rank, &field);
 
-	bool mixed = c.trainable_bytes != c.trainable * c.elem_bytes ||
-		     c.non_trainable_bytes != c.non_trainable * c.elem_bytes;
+	int64_t tb, ntb;
+	bool mixed = __builtin_mul_overflow(c.trainable, (int64_t)c.elem_bytes, &tb) ||
+		     __builtin_mul_overflow(c.non_trainable, (int64_t)c.elem_bytes, &ntb) ||
+		     tb != c.trainable_bytes || ntb != c.non_trainable_bytes;
 	const struct cs_layer *src = first & CS_REF_INPUT ? NULL : cs_model_at(m, first);
 	const struct cs_op *src_op = src && src->spatial != CS_SP_GLOBAL ? cs_model_op(m, src) : NULL;
 	bool own = mixed || c.macs || c.other_ops ||

@@ -12,7 +12,8 @@
 
 struct node {
 	const char *cls;
-	int64_t units;		/* Dense only */
+	int64_t units;		/* Dense's units, Conv1D's filters */
+	int64_t kernel;		/* Conv1D: its kernel, padding same */
 	int nin;
 	cs_ref in[3];
 };
@@ -26,46 +27,57 @@ struct row {
 	int64_t params;		/* the model's total */
 	const char *error;	/* or the message, at the layer's line */
 	unsigned error_line;
+	double rf;		/* the last layer's receptive field; 0: not checked */
 };
 
 static const struct row rows[] = {
 	/* a residual connection: Dense(8) keeps (4, 8); the sum too;
 	 * 8*8 + 8 = 72 */
-	{ "add_residual", 2, { { "Dense", 8, 1, { IN } }, { "Add", 0, 2, { IN, 0 } } },
-	  { 0, 1 }, { "(None, 4, 8)", "(None, 4, 8)" }, 72, NULL, 0 },
+	{ "add_residual", 2, { { "Dense", 8, 0, 1, { IN } }, { "Add", 0, 0, 2, { IN, 0 } } },
+	  { 0, 1 }, { "(None, 4, 8)", "(None, 4, 8)" }, 72, NULL, 0, 0 },
 	/* a 1 takes the other size: (4, 8) + (4, 1) = (4, 8); 8 + 1 = 9 */
-	{ "add_broadcast_one", 2, { { "Dense", 1, 1, { IN } }, { "Add", 0, 2, { IN, 0 } } },
-	  { 0, 1 }, { "(None, 4, 1)", "(None, 4, 8)" }, 9, NULL, 0 },
+	{ "add_broadcast_one", 2, { { "Dense", 1, 0, 1, { IN } }, { "Add", 0, 0, 2, { IN, 0 } } },
+	  { 0, 1 }, { "(None, 4, 1)", "(None, 4, 8)" }, 9, NULL, 0, 0 },
 	/* ranks aligned on the right: (8) with (4, 8) gives (4, 8) */
 	{ "add_lower_rank", 2,
-	  { { "GlobalAveragePooling1D", 0, 1, { IN } }, { "Add", 0, 2, { 0, IN } } },
-	  { 0, 1 }, { "(None, 8)", "(None, 4, 8)" }, 0, NULL, 0 },
+	  { { "GlobalAveragePooling1D", 0, 0, 1, { IN } }, { "Add", 0, 0, 2, { 0, IN } } },
+	  { 0, 1 }, { "(None, 8)", "(None, 4, 8)" }, 0, NULL, 0, 0 },
 	/* one input is allowed, as in Keras */
-	{ "add_one_input", 1, { { "Add", 0, 1, { IN } } }, { 0 }, { "(None, 4, 8)" }, 0, NULL, 0 },
+	{ "add_one_input", 1, { { "Add", 0, 0, 1, { IN } } }, { 0 }, { "(None, 4, 8)" }, 0, NULL, 0, 0 },
 	/* a diamond: two branches merged, then the input again */
 	{ "diamond", 4,
-	  { { "Dense", 8, 1, { IN } }, { "Dense", 8, 1, { IN } }, { "Add", 0, 2, { 0, 1 } },
-	    { "Multiply", 0, 2, { 2, IN } } },
-	  { 0, 1, 2, 3 }, { "(None, 4, 8)", "(None, 4, 8)", "(None, 4, 8)", "(None, 4, 8)" }, 144, NULL, 0 },
+	  { { "Dense", 8, 0, 1, { IN } }, { "Dense", 8, 0, 1, { IN } }, { "Add", 0, 0, 2, { 0, 1 } },
+	    { "Multiply", 0, 0, 2, { 2, IN } } },
+	  { 0, 1, 2, 3 }, { "(None, 4, 8)", "(None, 4, 8)", "(None, 4, 8)", "(None, 4, 8)" }, 144, NULL, 0, 0 },
 	/* listed out of order: the Dense (line 2) is computed first */
-	{ "order_reversed", 2, { { "ReLU", 0, 1, { 1 } }, { "Dense", 5, 1, { IN } } },
-	  { 1, 0 }, { "(None, 4, 5)", "(None, 4, 5)" }, 45, NULL, 0 },
+	{ "order_reversed", 2, { { "ReLU", 0, 0, 1, { 1 } }, { "Dense", 5, 0, 1, { IN } } },
+	  { 1, 0 }, { "(None, 4, 5)", "(None, 4, 5)" }, 45, NULL, 0, 0 },
 	/* a chain of three given backwards */
 	{ "order_chain_backwards", 3,
-	  { { "Dense", 2, 1, { 1 } }, { "Dense", 3, 1, { 2 } }, { "Dense", 4, 1, { IN } } },
-	  { 2, 1, 0 }, { "(None, 4, 2)", "(None, 4, 3)", "(None, 4, 4)" }, 36 + 15 + 8, NULL, 0 },
+	  { { "Dense", 2, 0, 1, { 1 } }, { "Dense", 3, 0, 1, { 2 } }, { "Dense", 4, 0, 1, { IN } } },
+	  { 2, 1, 0 }, { "(None, 4, 2)", "(None, 4, 3)", "(None, 4, 4)" }, 36 + 15 + 8, NULL, 0, 0 },
+	/* a merge's receptive field is the largest over its inputs, in any
+	 * order: a same-padded Conv1D of 3 and the input itself give 3 */
+	{ "merge_field_conv_second", 2, { { "Conv1D", 8, 3, 1, { IN } }, { "Add", 0, 0, 2, { IN, 0 } } },
+	  { 0, 1 }, { "(None, 4, 8)", "(None, 4, 8)" }, 3 * 8 * 8 + 8, NULL, 0, 3 },
+	{ "merge_field_conv_first", 2, { { "Conv1D", 8, 3, 1, { IN } }, { "Add", 0, 0, 2, { 0, IN } } },
+	  { 0, 1 }, { "(None, 4, 8)", "(None, 4, 8)" }, 3 * 8 * 8 + 8, NULL, 0, 3 },
 	/* refusals */
-	{ "add_incompatible", 2, { { "Dense", 3, 1, { IN } }, { "Add", 0, 2, { IN, 0 } } },
+	{ "reference_past_the_layers", 1, { { "ReLU", 0, 0, 1, { 5 } } }, { 0 }, { NULL }, 0,
+	  "input 1 refers to no layer or model input", 1, 0 },
+	{ "reference_past_the_inputs", 2, { { "ReLU", 0, 0, 1, { IN } }, { "Add", 0, 0, 2, { 0, IN | 3 } } },
+	  { 0 }, { NULL }, 0, "input 2 refers to no layer or model input", 2, 0 },
+	{ "add_incompatible", 2, { { "Dense", 3, 0, 1, { IN } }, { "Add", 0, 0, 2, { IN, 0 } } },
 	  { 0, 1 }, { NULL }, 0,
-	  "Add 'add': inputs have incompatible shapes: received shapes (4, 8) and (4, 3)", 2 },
-	{ "subtract_three", 1, { { "Subtract", 0, 3, { IN, IN, IN } } }, { 0 }, { NULL }, 0,
+	  "Add 'add': inputs have incompatible shapes: received shapes (4, 8) and (4, 3)", 2, 0 },
+	{ "subtract_three", 1, { { "Subtract", 0, 0, 3, { IN, IN, IN } } }, { 0 }, { NULL }, 0,
 	  "Subtract 'subtract': a Subtract layer should be called on exactly 2 inputs; received "
-	  "input_shape=[(None, 4, 8), (None, 4, 8), (None, 4, 8)]", 1 },
-	{ "dense_two_inputs", 1, { { "Dense", 2, 2, { IN, IN } } }, { 0 }, { NULL }, 0,
-	  "Dense takes one input, not 2", 1 },
-	{ "cycle", 2, { { "ReLU", 0, 1, { 1 } }, { "ReLU", 0, 1, { 0 } } }, { 0 }, { NULL }, 0,
+	  "input_shape=[(None, 4, 8), (None, 4, 8), (None, 4, 8)]", 1, 0 },
+	{ "dense_two_inputs", 1, { { "Dense", 2, 0, 2, { IN, IN } } }, { 0 }, { NULL }, 0,
+	  "Dense takes one input, not 2", 1, 0 },
+	{ "cycle", 2, { { "ReLU", 0, 0, 1, { 1 } }, { "ReLU", 0, 0, 1, { 0 } } }, { 0 }, { NULL }, 0,
 	  "this layer's inputs depend on its own output (a cycle); expected every input to come "
-	  "from an earlier layer or a model input", 1 },
+	  "from an earlier layer or a model input", 1, 0 },
 };
 
 static cs_model *build(const struct row *r)
@@ -89,6 +101,11 @@ static cs_model *build(const struct row *r)
 		struct cs_args a;
 		cs_args_defaults(cls, &a);
 		a.units = n->units;
+		if (n->kernel) {
+			a.filters = n->units;
+			a.kernel_size[0] = n->kernel;
+			a.padding.mode = CS_PAD_SAME;
+		}
 		assert_int_equal(cs_model_intern_args(m, cls, &a, &ly->args), 0);
 		assert_int_equal(cs_layer_set_inputs(m, (size_t)i, n->in, (size_t)n->nin), 0);
 	}
@@ -127,6 +144,12 @@ static void check_graph(void **state)
 	struct cs_totals t;
 	cs_model_totals(m, &t);
 	assert_int_equal(t.trainable_params + t.non_trainable_params, r->params);
+	if (r->rf) {
+		struct cs_figures f;
+		assert_int_equal(cs_model_layer_figures(m, (size_t)r->nlayers - 1, &f), 0);
+		assert_int_equal(f.naxes, 1);
+		assert_true(f.receptive_field[0] == r->rf);
+	}
 	cs_model_destroy(m);
 }
 

@@ -65,18 +65,30 @@ static int infer_elementwise(struct cs_infer *c)
 		return cs_infer_fail(c, "a Subtract layer should be called on exactly 2 inputs; received "
 				     "input_shape=[%s]", list);
 	}
+	/* the known batch sizes must agree (Keras's Merge.build) */
+	int64_t batch = CS_NONE;
+	for (int k = 0; k < c->nin; k++) {
+		int64_t b = c->ins[k]->d[0];
+		if (b < 0)
+			continue;
+		if (batch >= 0 && b != batch) {
+			char list[1024];
+			size_t at = 0;
+			for (int j = 0; j < c->nin && at < sizeof(list); j++) {
+				char s[256];
+				at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s", j ? ", " : "",
+						       cs_shape_str(c->ins[j], s, sizeof(s)));
+			}
+			return cs_infer_fail(c, "cannot merge tensors with different batch sizes; got "
+					     "tensors with shapes [%s]", list);
+		}
+		batch = b;
+	}
 	struct cs_shape out;
 	cs_shape_copy(&out, c->ins[0]);
-	int64_t batch = c->ins[0]->d[0];
-	for (int k = 1; k < c->nin; k++) {
+	for (int k = 1; k < c->nin; k++)
 		if (broadcast(c, &out, c->ins[k]) < 0)
 			return -1;
-		int64_t b = c->ins[k]->d[0];
-		if (batch < 0)
-			batch = b;
-		else if (b >= 0 && b != batch)
-			batch = CS_NONE;	/* two known batch sizes: none */
-	}
 	out.d[0] = batch;
 	cs_shape_copy(&c->out, &out);
 	/* per output element: one operation per input after the first, and
