@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE	/* madvise, MADV_HUGEPAGE */
 #include "model.h"
 
 #include <ctype.h>
@@ -5,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct cs_model *cs_model_new(void)
 {
@@ -14,6 +16,35 @@ struct cs_model *cs_model_new(void)
 	cs_arena_init(&m->arena);
 	m->batch_size = CS_NONE;
 	return m;
+}
+
+#define BLOCK_BYTES ((size_t)2 << 20)
+#define SMALL_CHUNKS 2	/* chunks of their own, for small models */
+
+/* A chunk of bytes from c's current block, or a new block. */
+static void *chunk_from_block(struct cs_chunks *c, size_t bytes)
+{
+	if (c->block_left < bytes) {
+		if ((c->nblocks & (c->nblocks - 1)) == 0) {
+			void **nb = realloc(c->blocks, (c->nblocks ? 2 * c->nblocks : 1) * sizeof(*nb));
+			if (!nb)
+				return NULL;
+			c->blocks = nb;
+		}
+		void *b = NULL;
+		if (posix_memalign(&b, BLOCK_BYTES, BLOCK_BYTES) != 0)
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		madvise(b, BLOCK_BYTES, MADV_HUGEPAGE);	/* a hint: fine if refused */
+#endif
+		c->blocks[c->nblocks++] = b;
+		c->block = b;
+		c->block_left = BLOCK_BYTES;
+	}
+	void *chunk = c->block;
+	c->block += bytes;
+	c->block_left -= bytes;
+	return chunk;
 }
 
 void *cs_chunks_add(struct cs_chunks *c, size_t size)
@@ -26,7 +57,11 @@ void *cs_chunks_add(struct cs_chunks *c, size_t size)
 				return NULL;
 			c->v = nv;
 		}
-		c->v[k] = malloc(CS_CHUNK * size);
+		size_t bytes = CS_CHUNK * size;
+		if (k < SMALL_CHUNKS || bytes > BLOCK_BYTES / 4)
+			c->v[k] = malloc(bytes);
+		else
+			c->v[k] = chunk_from_block(c, bytes);
 		if (!c->v[k])
 			return NULL;
 		c->nchunks = k + 1;
@@ -38,8 +73,14 @@ void *cs_chunks_add(struct cs_chunks *c, size_t size)
 
 void cs_chunks_free(struct cs_chunks *c)
 {
+	/* the chunks of their own; past the small ones, all are in blocks
+	 * when any is (an instance's items have one size) */
 	for (size_t k = 0; k < c->nchunks; k++)
-		free(c->v[k]);
+		if (k < SMALL_CHUNKS || !c->nblocks)
+			free(c->v[k]);
+	for (size_t b = 0; b < c->nblocks; b++)
+		free(c->blocks[b]);
+	free(c->blocks);
 	free(c->v);
 	memset(c, 0, sizeof(*c));
 }

@@ -99,6 +99,13 @@ struct cs_arg_record {
 struct cs_chunks {
 	void **v;
 	size_t nchunks, n;
+	/* the third chunk on is cut from 2 MiB blocks the kernel may back
+	 * with one huge page each: a long model's records then cost a few
+	 * page faults instead of one every 4 KiB */
+	char *block;
+	size_t block_left;
+	void **blocks;
+	size_t nblocks;
 };
 
 /* A new zeroed item of size bytes at the end; NULL when out of memory. */
