@@ -103,20 +103,22 @@ void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool pytho
 /* ---- JSON --------------------------------------------------------------------- */
 
 /* The n bytes at s, quoted and escaped. */
-/* The length of the valid UTF-8 sequence at c (n bytes left), or 0. */
-static size_t utf8_valid(const unsigned char *c, size_t n)
+size_t cs_utf8_valid(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	size_t len = c[0] >= 0xC2 && c[0] <= 0xDF ? 2 : c[0] >= 0xE0 && c[0] <= 0xEF ? 3
-		     : c[0] >= 0xF0 && c[0] <= 0xF4 ? 4 : 0;
+	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+		     : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
 	if (!len || len > n)
 		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((c[i] & 0xC0) != 0x80)
+	uint32_t c = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
 			return 0;
-	/* no overlong forms, no surrogates, nothing past U+10FFFF */
-	if ((c[0] == 0xE0 && c[1] < 0xA0) || (c[0] == 0xED && c[1] > 0x9F) ||
-	    (c[0] == 0xF0 && c[1] < 0x90) || (c[0] == 0xF4 && c[1] > 0x8F))
-		return 0;
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (c < least[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;	/* overlong, out of range, or a surrogate */
+	*cp = c;
 	return len;
 }
 
@@ -127,7 +129,8 @@ char *cs_put_json_text(char *p, const char *s, size_t n)
 		if (*c >= 0x80) {
 			/* JSON is UTF-8: a byte that is not is U+FFFD, the
 			 * replacement character (6 bytes, within the room) */
-			size_t len = utf8_valid(c, (size_t)(end - c));
+			uint32_t cp;
+			size_t len = cs_utf8_valid(c, (size_t)(end - c), &cp);
 			if (!len) {
 				p = CS_PUT_LIT(p, "\\ufffd");
 				continue;

@@ -20,6 +20,11 @@ const char *cs_format_bytes(int64_t bytes, const char *byte_unit, char *buf, siz
 const char *cs_shape_text(size_t rank, const int64_t *dims, bool python_tuple, char *buf, size_t size);
 void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple);
 
+/* The length of the valid UTF-8 sequence at s (n > 0 bytes left), with its
+ * code point in *cp; 0 when it is not valid (overlong, a surrogate, past
+ * U+10FFFF, cut short). */
+size_t cs_utf8_valid(const unsigned char *s, size_t n, uint32_t *cp);
+
 /* n bytes of s as a JSON string, quoted, with '"', '\\' and control
  * characters escaped, at p; returns the end.  Room needed: */
 #define CS_JSON_TEXT_ROOM(n) (6 * (n) + 2)

@@ -1,6 +1,7 @@
 #include "diag.h"
 
 #include "buf.h"
+#include "cells.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -67,20 +68,9 @@ static size_t printable(const unsigned char *s, size_t n)
 {
 	if (s[0] < 0x80)
 		return s[0] >= 0x20 && s[0] != 0x7F;
-	size_t len = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
-		     : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
-	if (!len || len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	uint32_t cp = s[0] & (0x7F >> len);
-	for (size_t i = 1; i < len; i++)
-		cp = cp << 6 | (s[i] & 0x3F);
-	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	if (cp < least[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp <= 0x9F)
-		return 0;	/* overlong, out of range, a surrogate, or C1 */
-	return len;
+	uint32_t cp = 0;
+	size_t len = cs_utf8_valid(s, n, &cp);
+	return len && cp > 0x9F ? len : 0;	/* a C1 control is escaped too */
 }
 
 void cs_buf_escaped(struct cs_buf *b, const char *s, size_t len)

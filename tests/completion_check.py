@@ -21,15 +21,8 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
-
-
-def check(ok, what):
-    global failures
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures += 1
-    return ok
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, failures  # noqa: E402
 
 
 def bash_complete(script, words, cwd, path):
@@ -186,8 +179,8 @@ def main():
     skipped = {"bash": test_bash, "zsh": test_zsh, "fish": test_fish}[shell](convsummary, root)
     if skipped:
         return skipped
-    print("%d failed" % failures)
-    return 1 if failures else 0
+    print("%d failed" % failures())
+    return 1 if failures() else 0
 
 
 if __name__ == "__main__":

@@ -11,14 +11,8 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
-
-
-def check(ok, what):
-    global failures
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures += 1
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, failures  # noqa: E402
 
 
 def run(*argv):
@@ -84,8 +78,8 @@ def main():
     r = run(totals)
     check(r.returncode == 2 and r.stderr.startswith("usage:"), "no argument: usage, exit 2")
 
-    print("%d failed" % failures)
-    return 1 if failures else 0
+    print("%d failed" % failures())
+    return 1 if failures() else 0
 
 
 if __name__ == "__main__":

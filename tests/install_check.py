@@ -18,15 +18,8 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
-
-
-def check(ok, what):
-    global failures
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures += 1
-    return ok
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, failures  # noqa: E402
 
 
 def run(argv, **kw):
@@ -188,8 +181,8 @@ def main():
                 check(os.path.join(libdir, soname) in r.stdout, "ldd: the staged " + soname)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print("%d failed" % failures)
-    return 1 if failures else 0
+    print("%d failed" % failures())
+    return 1 if failures() else 0
 
 
 if __name__ == "__main__":

@@ -51,37 +51,35 @@ static int broadcast(struct cs_infer *c, struct cs_shape *out, const struct cs_s
 	return 0;
 }
 
+/* The inputs' shapes as Keras lists them: "(None, 8), (None, 8)". */
+static const char *input_shapes(const struct cs_infer *c, char *list, size_t size)
+{
+	size_t at = 0;
+	list[0] = '\0';
+	for (int k = 0; k < c->nin && at < size; k++) {
+		char s[256];
+		at += (size_t)snprintf(list + at, size - at, "%s%s", k ? ", " : "",
+				       cs_shape_str(c->ins[k], s, sizeof(s)));
+	}
+	return list;
+}
+
 static int infer_elementwise(struct cs_infer *c)
 {
+	char list[1024];
 	bool subtract = !strcmp(c->cls->name, "Subtract");
-	if (subtract && c->nin != 2) {
-		char list[1024];
-		size_t at = 0;
-		for (int k = 0; k < c->nin && at < sizeof(list); k++) {
-			char s[256];
-			at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s", k ? ", " : "",
-					       cs_shape_str(c->ins[k], s, sizeof(s)));
-		}
+	if (subtract && c->nin != 2)
 		return cs_infer_fail(c, "a Subtract layer should be called on exactly 2 inputs; received "
-				     "input_shape=[%s]", list);
-	}
+				     "input_shape=[%s]", input_shapes(c, list, sizeof(list)));
 	/* the known batch sizes must agree (Keras's Merge.build) */
 	int64_t batch = CS_NONE;
 	for (int k = 0; k < c->nin; k++) {
 		int64_t b = c->ins[k]->d[0];
 		if (b < 0)
 			continue;
-		if (batch >= 0 && b != batch) {
-			char list[1024];
-			size_t at = 0;
-			for (int j = 0; j < c->nin && at < sizeof(list); j++) {
-				char s[256];
-				at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s", j ? ", " : "",
-						       cs_shape_str(c->ins[j], s, sizeof(s)));
-			}
+		if (batch >= 0 && b != batch)
 			return cs_infer_fail(c, "cannot merge tensors with different batch sizes; got "
-					     "tensors with shapes [%s]", list);
-		}
+					     "tensors with shapes [%s]", input_shapes(c, list, sizeof(list)));
 		batch = b;
 	}
 	struct cs_shape out;
