@@ -4,9 +4,11 @@
 #define CS_COLUMNS_H
 
 #include "convsummary.h"
+#include "table.h"
 #include "textwrap.h"
 
-#define CS_MAX_COLUMNS 24
+/* a --columns table is written by the table engine: one limit for both */
+#define CS_MAX_COLUMNS CS_TABLE_MAX_COLUMNS
 
 /* The widest a --columns text column gets, in display cells: a wider cell
  * wraps at spaces, and a word wider than that is cut with "…" (README,

@@ -12,7 +12,6 @@
 #include "table.h"
 
 struct cell_pass {
-	struct cs_buf cell;
 	size_t width[CS_MAX_COLUMNS];
 };
 
