@@ -148,11 +148,14 @@ CS_API void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *in
 /* The model's totals, as the summary's footer gives them. */
 CS_API void cs_model_totals(const cs_model *m, struct cs_totals *t);
 
-/* Where a tensor comes from: the model's input `index`, or the output of
- * layer `index`. */
+/* Where a tensor comes from: the model's input `index`, or output `output`
+ * of call `call` of the layer in row `index` (calls counted from 0 over
+ * all of that layer's calls, as Keras's "Connected to" counts them). */
 struct cs_tensor {
 	int is_input;
 	size_t index;
+	size_t call;
+	size_t output;
 };
 
 /* One of the model's inputs, valid as long as the model is. */
@@ -172,9 +175,31 @@ CS_API void cs_model_input(const cs_model *m, size_t k, struct cs_input_info *in
 CS_API size_t cs_model_output_count(const cs_model *m);
 CS_API struct cs_tensor cs_model_output(const cs_model *m, size_t k);
 
-/* The inputs of layer i, in the order its rule takes them. */
+/* The inputs of row i's first call in the model, in the order its rule
+ * takes them. */
 CS_API size_t cs_model_layer_input_count(const cs_model *m, size_t i);
 CS_API struct cs_tensor cs_model_layer_input(const cs_model *m, size_t i, size_t k);
+
+/*
+ * The graph.  A Functional model (model-format-graphs.md) prints its
+ * inputs as InputLayer rows and its rows in Keras's depth order; a
+ * Sequential model is a chain whose input has no row.
+ */
+CS_API int cs_model_is_functional(const cs_model *m);
+/* The row of input k, or SIZE_MAX when inputs have no rows (Sequential). */
+CS_API size_t cs_model_input_row(const cs_model *m, size_t k);
+/* The calls of row i's layer that belong to the model, in call order (an
+ * InputLayer row has one call without inputs); call c's number among
+ * all the layer's calls, and its input tensors. */
+CS_API size_t cs_model_layer_call_count(const cs_model *m, size_t i);
+CS_API size_t cs_model_layer_call_number(const cs_model *m, size_t i, size_t c);
+CS_API size_t cs_model_layer_call_input_count(const cs_model *m, size_t i, size_t c);
+CS_API struct cs_tensor cs_model_layer_call_input(const cs_model *m, size_t i, size_t c, size_t k);
+/* Row i's outputs (of its last call): most layers have one, the shape in
+ * cs_layer_info; a nested model may have several.  Returns output k's
+ * rank (batch included) and sets *dims (batch first). */
+CS_API size_t cs_model_layer_output_count(const cs_model *m, size_t i);
+CS_API size_t cs_model_layer_output(const cs_model *m, size_t i, size_t k, const int64_t **dims);
 
 /*
  * The audit's findings (README, "--audit"), with the audit load option:

@@ -179,7 +179,7 @@ void cs_model_input(const cs_model *m, size_t k, struct cs_input_info *info)
 
 static struct cs_tensor tensor_of(cs_ref r)
 {
-	struct cs_tensor t = { (r & CS_REF_INPUT) != 0, r & ~CS_REF_INPUT };
+	struct cs_tensor t = { (r & CS_REF_INPUT) != 0, r & ~CS_REF_INPUT, 0, 0 };
 	return t;
 }
 
@@ -201,6 +201,60 @@ size_t cs_model_layer_input_count(const cs_model *m, size_t i)
 struct cs_tensor cs_model_layer_input(const cs_model *m, size_t i, size_t k)
 {
 	return tensor_of(cs_layer_input(m, i, k));
+}
+
+int cs_model_is_functional(const cs_model *m)
+{
+	(void)m;
+	return 0;
+}
+
+size_t cs_model_input_row(const cs_model *m, size_t k)
+{
+	(void)m;
+	(void)k;
+	return SIZE_MAX;
+}
+
+size_t cs_model_layer_call_count(const cs_model *m, size_t i)
+{
+	(void)m;
+	(void)i;
+	return 1;
+}
+
+size_t cs_model_layer_call_number(const cs_model *m, size_t i, size_t c)
+{
+	(void)m;
+	(void)i;
+	return c;
+}
+
+size_t cs_model_layer_call_input_count(const cs_model *m, size_t i, size_t c)
+{
+	(void)c;
+	return cs_model_layer_input_count(m, i);
+}
+
+struct cs_tensor cs_model_layer_call_input(const cs_model *m, size_t i, size_t c, size_t k)
+{
+	(void)c;
+	return cs_model_layer_input(m, i, k);
+}
+
+size_t cs_model_layer_output_count(const cs_model *m, size_t i)
+{
+	(void)m;
+	(void)i;
+	return 1;
+}
+
+size_t cs_model_layer_output(const cs_model *m, size_t i, size_t k, const int64_t **dims)
+{
+	const struct cs_layer *ly = cs_model_at(m, i);
+	(void)k;
+	*dims = ly->dims;
+	return ly->rank;
 }
 
 size_t cs_model_layer_count(const cs_model *m)
