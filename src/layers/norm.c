@@ -185,7 +185,12 @@ static int infer_unit_norm(struct cs_infer *c)
  * "(1, 2)", "()". */
 static const char *axis_tuple(const struct cs_ints *axes, char *buf, size_t size)
 {
-	return cs_shape_text(axes->n, axes->v, true, buf, size);
+	size_t at = (size_t)snprintf(buf, size, "(");
+	for (size_t i = 0; i < axes->n && at < size; i++)
+		at += (size_t)snprintf(buf + at, size - at, "%s%lld", i ? ", " : "", (long long)axes->v[i]);
+	if (at < size)
+		snprintf(buf + at, size - at, axes->n == 1 ? ",)" : ")");
+	return buf;
 }
 
 /* Keras's checks of mean and variance given as values (its __init__ and
