@@ -92,6 +92,10 @@ CASES = [
      0, True, None),
     ("normalisation_forms_explain", ["--explain", "tests/cli/normalisation_forms.yaml"], 0, True, None),
     ("padding_1d_explain", ["--explain", "tests/cli/padding_1d.yaml"], 0, True, None),
+    ("preprocessing_normalization_explain", ["--explain", "tests/cli/preprocessing_normalization.yaml"], 0,
+     True, None),
+    ("preprocessing_normalization_columns", ["--columns", "layer,params,other_ops",
+                                             "tests/cli/preprocessing_normalization.yaml"], 0, True, None),
     ("help", ["--help"], 0, True, None),
     ("version", ["--version"], 0, True, None),
 ]

@@ -268,7 +268,7 @@ static int infer_normalization(struct cs_infer *c)
 		return -1;
 	char p[256];
 	const char *each = n ? cs_product_str(kept, n, p, sizeof(p)) : "1";
-	cs_explain(c, "params = %s + %s + 1 = %lld  (mean, variance and count: non-trainable)", each, each,
+	cs_explain(c, "params = %s + %s + 1 = %lld  (non-trainable mean, variance, count)", each, each,
 		   (long long)c->non_trainable);
 	return 0;
 }
