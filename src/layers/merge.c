@@ -190,6 +190,10 @@ static int infer_concatenate(struct cs_infer *c)
 			return cs_infer_fail(c, "the concatenated size overflows 64 bits");
 	}
 	explain_concat(c, at);
+	/* side by side on another axis than the last (the channels), the
+	 * inputs' grids no longer line up: no receptive field after it */
+	if (at != rank - 1)
+		c->spatial = CS_SP_RESET;
 	return 0;	/* a copy: no arithmetic */
 mismatch:
 	return cs_infer_fail(c, "a Concatenate layer requires inputs with matching shapes except for the "
@@ -273,6 +277,7 @@ static int infer_dot(struct cs_infer *c)
 	c->out.rank = 0;
 	append_without(&c->out, x, 0, at[0]);
 	append_without(&c->out, &y_rest, 1, -1);
+	c->spatial = CS_SP_RESET;	/* axes summed away: no grid to follow */
 	bool lone_batch = c->out.rank == 1;
 	if (lone_batch)
 		c->out.d[c->out.rank++] = 1;
@@ -300,7 +305,8 @@ static int infer_dot(struct cs_infer *c)
 	cs_explain(c, "output: %s + %s -> %s  (the first without axis %d, the second without axis %d and "
 		   "its batch%s)", cs_shape_text((size_t)left.rank, left.d, true, a, sizeof(a)),
 		   cs_shape_text((size_t)y_rest.rank - 1, y_rest.d + 1, true, b, sizeof(b)),
-		   cs_shape_str(&c->out, o, sizeof(o)), at[0], at[1], lone_batch ? "; only the batch left: a 1 added" : "");
+		   cs_shape_str(&c->out, o, sizeof(o)), at[0], at[1],
+		   lone_batch ? "; only the batch left: a 1 added" : "");
 	if (c->macs > 0) {
 		char e[256];
 		cs_explain(c, "macs = %s * %lld = %lld", cs_product_str(c->out.d + 1, c->out.rank - 1, e, sizeof(e)),
