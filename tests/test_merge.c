@@ -91,7 +91,7 @@ static const struct row rows[] = {
 	/* ---- Dot ---- */
 	/* merge_layers's dot: 8 products summed, then (batch, 1) */
 	{ "dot_2d", DOT1(1), 2, { S2(N, 8), S2(N, 8) }, "(None, 1)", NULL, 8, 0, 0,
-	  "sums 8 products per output element: axis 1 of (None, 8) with axis 1 of (None, 8)", true },
+	  "sums 8 products per output element: axis 1 of (None, 8), axis 1 of (None, 8)", true },
 	/* merge_layers's dot_3d: (4, 8) . (1, 8) over the 8s: (4, 1), 4*1*8 */
 	{ "dot_3d_pair", DOT(2, 2), 2, { S3(N, 4, 8), S3(N, 1, 8) }, "(None, 4, 1)", NULL, 32, 0, 0, NULL, true },
 	/* a negative integer wraps around each input's rank: 2 and 1 */

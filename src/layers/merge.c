@@ -294,7 +294,7 @@ static int infer_dot(struct cs_infer *c)
 
 	char a[256], b[256], o[256];
 	if (dx >= 0)
-		cs_explain(c, "sums %lld products per output element: axis %d of %s with axis %d of %s", (long long)dx,
+		cs_explain(c, "sums %lld products per output element: axis %d of %s, axis %d of %s", (long long)dx,
 			   at[0], x_text, at[1], y_text);
 	else
 		cs_explain(c, "sums over axis %d of %s with axis %d of %s, of unknown size", at[0], x_text, at[1],
@@ -302,11 +302,11 @@ static int infer_dot(struct cs_infer *c)
 	struct cs_shape left;
 	left.rank = 0;
 	append_without(&left, x, 0, at[0]);
-	cs_explain(c, "output: %s + %s -> %s  (the first without axis %d, the second without axis %d and "
-		   "its batch%s)", cs_shape_text((size_t)left.rank, left.d, true, a, sizeof(a)),
+	/* the first without its axis, plus the second without its axis and
+	 * its batch */
+	cs_explain(c, "output = %s + %s = %s%s", cs_shape_text((size_t)left.rank, left.d, true, a, sizeof(a)),
 		   cs_shape_text((size_t)y_rest.rank - 1, y_rest.d + 1, true, b, sizeof(b)),
-		   cs_shape_str(&c->out, o, sizeof(o)), at[0], at[1],
-		   lone_batch ? "; only the batch left: a 1 added" : "");
+		   cs_shape_str(&c->out, o, sizeof(o)), lone_batch ? "  (a 1 added to a lone batch)" : "");
 	if (c->macs > 0) {
 		char e[256];
 		cs_explain(c, "macs = %s * %lld = %lld", cs_product_str(c->out.d + 1, c->out.rank - 1, e, sizeof(e)),
