@@ -192,6 +192,11 @@ APPLICATION_TOTALS = [
      " Total params: 5,330,571 (20.33 MB)\n"
      " Trainable params: 5,288,548 (20.17 MB)\n"
      " Non-trainable params: 42,023 (164.15 KB)\n"),
+    # 58 Concatenate layers on axis 3
+    ("tests/functional/densenet121.yaml", 429,
+     " Total params: 8,062,504 (30.76 MB)\n"
+     " Trainable params: 7,978,856 (30.44 MB)\n"
+     " Non-trainable params: 83,648 (326.75 KB)\n"),
 ]
 
 
