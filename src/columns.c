@@ -330,7 +330,7 @@ void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, co
 		cs_buf_printf(b, "%sTotal %s: %s (%s per sample; %s)%s\n", prefix, torch ? "mult-adds" : "MACs",
 			      cs_format_si(macs, n, sizeof(n)), cs_format_count(macs, true, s, sizeof(s)),
 			      torch ? "torchinfo's convention: bias additions included"
-				    : "multiply-accumulates of convolutions and Dense, bias excluded", suffix);
+				    : "multiply-accumulates of convolutions, Dense and Dot, bias excluded", suffix);
 	if (cs_flops(macs) >= 0)
 		cs_buf_printf(b, "%sTotal FLOPs: %s (2 per %s)%s\n", prefix, cs_format_si(cs_flops(macs), n, sizeof(n)),
 			      torch ? "mult-add" : "MAC", suffix);
