@@ -111,7 +111,7 @@ static int infer_elementwise(struct cs_infer *c)
 	 * Average's division */
 	c->elem_ops = c->nin - 1 + !strcmp(c->cls->name, "Average");
 	/* say so when an input was broadcast to the output's shape */
-	for (int k = 0; k < c->nin; k++) {
+	for (int k = 0; c->explain && k < c->nin; k++) {
 		const struct cs_shape *in = c->ins[k];
 		if (in->rank != out.rank || memcmp(in->d + 1, out.d + 1, (size_t)(out.rank - 1) * sizeof(int64_t))) {
 			char list[1024], o[256];
