@@ -49,25 +49,6 @@ static char *put_axes(char *p, const double *v, int n)
 	return p;
 }
 
-/* A row's output shape, or the list of its several. */
-static void json_shapes(struct cs_buf *b, const cs_model *m, size_t row, const struct cs_layer_info *li)
-{
-	size_t n = cs_model_layer_output_count(m, row);
-	if (n == 1) {
-		cs_buf_json_shape(b, li->rank, li->dims);
-		return;
-	}
-	cs_buf_char(b, '[', 1);
-	for (size_t k = 0; k < n; k++) {
-		const int64_t *dims;
-		size_t rank = cs_model_layer_output(m, row, k, &dims);
-		if (k)
-			CS_BUF_LIT(b, ", ");
-		cs_buf_json_shape(b, rank, dims);
-	}
-	cs_buf_char(b, ']', 1);
-}
-
 /* A list of references as JSON strings. */
 static void json_tensor(struct cs_buf *b, const cs_model *m, struct cs_tensor t, struct cs_buf *tmp)
 {
@@ -105,7 +86,7 @@ static void layer(struct cs_buf *b, const cs_model *m, size_t row, const struct 
 	p = put_string(p, li->class_name);
 	p = CS_PUT_LIT(p, ", \"output_shape\": ");
 	cs_buf_commit(b, p);
-	json_shapes(b, m, row, li);
+	cs_buf_row_shapes(b, m, row, CS_SHAPE_JSON, false);
 	p = cs_buf_reserve(b, 512 + 3 * 32 * (size_t)f->naxes);
 	if (!p)
 		return;
