@@ -81,4 +81,4 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	return 0;
 }
 
-const struct cs_formatter cs_format_keras2 = { "keras2", 65, 10, render };
+const struct cs_formatter cs_format_keras2 = { "keras2", 65, 10, render, NULL };

@@ -110,4 +110,4 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	return 0;
 }
 
-const struct cs_formatter cs_format_keras3 = { "keras3", 76, 16, render };
+const struct cs_formatter cs_format_keras3 = { "keras3", 76, 16, render, NULL };

@@ -257,6 +257,17 @@ size_t cs_model_layer_output(const cs_model *m, size_t i, size_t k, const int64_
 	return ly->rank;
 }
 
+const char *cs_model_layer_dtype(const cs_model *m, size_t i)
+{
+	const struct cs_args *a = cs_layer_args(m, cs_model_at(m, i));
+	return a->dtype ? a->dtype : m->dtype_policy ? m->dtype_policy : "float32";
+}
+
+const char *cs_model_layer_activation(const cs_model *m, size_t i)
+{
+	return cs_layer_args(m, cs_model_at(m, i))->activation;
+}
+
 size_t cs_model_layer_count(const cs_model *m)
 {
 	return m->nlayers;
