@@ -1,9 +1,12 @@
 /*
  * A Graphviz digraph of the model (README, "Pictures"): a node per row of
  * the summary, labelled as plot_model(show_shapes=True,
- * show_layer_names=True) labels it (an HTML-like table: the name in bold
- * and the class on black, then the input and output shapes), and an edge
- * per input tensor of each call.  Written row by row, as the text table is:
+ * show_layer_names=True) labels it (an HTML-like table: name and class
+ * on black, then the input and output shapes), and an edge per input
+ * tensor of each call.  Each cell is one run of text: Graphviz measures
+ * text with its own font metrics, and a viewer's font is often wider, so
+ * runs side by side (plot_model's bold name, then the plain class) would
+ * overlap.  Written row by row, as the text table is:
  * a node's edges follow it, and every edge starts at a node already drawn.
  */
 #include "format.h"
@@ -11,8 +14,9 @@
 #include "diag.h"
 #include "picture.h"
 
-/* A DOT quoted string: '"' and '\' escaped (the name is the graph's ID,
- * shown nowhere but in an SVG's <title>). */
+/* A DOT quoted string: '"' and '\' escaped.  It is the graph's ID, shown
+ * only in an SVG's <title>, where DOT keeps an escaped backslash doubled:
+ * that is the price of a name that cannot end the string early. */
 static void quoted(struct cs_buf *b, const char *s)
 {
 	struct cs_buf e = { 0 };
@@ -41,14 +45,10 @@ static void title(struct cs_buf *b, const struct cs_pic_node *n, int width)
 	CS_BUF_LIT(b, "<tr><td");
 	if (width > 1)
 		cs_buf_printf(b, " colspan=\"%d\"", width);
-	CS_BUF_LIT(b, " bgcolor=\"black\"><font color=\"white\">");
-	if (n->bold.len) {
-		CS_BUF_LIT(b, "<b>");
-		text(b, n, n->bold);
-		CS_BUF_LIT(b, "</b>");
-	}
+	CS_BUF_LIT(b, " bgcolor=\"black\"><font color=\"white\"><b>");
+	text(b, n, n->bold);
 	text(b, n, n->plain);
-	CS_BUF_LIT(b, "</font></td></tr>");
+	CS_BUF_LIT(b, "</b></font></td></tr>");
 }
 
 static void cell(struct cs_buf *b, const struct cs_pic_node *n, const struct cs_pic_item *it, int span)
@@ -65,9 +65,7 @@ static void cell(struct cs_buf *b, const struct cs_pic_node *n, const struct cs_
 		cs_buf_str(b, it->key);
 		CS_BUF_LIT(b, ": ");
 	}
-	CS_BUF_LIT(b, "<b>");
 	text(b, n, it->value);
-	CS_BUF_LIT(b, "</b>");
 	if (it->tone != CS_PIC_PLAIN)
 		CS_BUF_LIT(b, "</font>");
 	CS_BUF_LIT(b, "</td>");

@@ -25,6 +25,8 @@ static const char style[] =
 	"ul.totals { list-style: none; padding: 0; }\n"
 	"figure.diagram { margin: 1em 0; }\n"
 	"figure.diagram svg { max-width: 100%; height: auto; }\n"
+	/* the fonts whose widths Graphviz measured the labels with */
+	"figure.diagram svg text { font-family: Arial, \"Liberation Sans\", Helvetica, sans-serif; }\n"
 	"@media print {\n"
 	"  body { margin: 0; max-width: none; }\n"
 	"  th { background: none; }\n"

@@ -5,8 +5,9 @@
  *
  * A node's text is a quoted string in which Mermaid reads "#NNN;" as the
  * character NNN; every character that could end the string or be read as
- * markup (quotes, brackets, braces, <, >, &, #, backslash, backquote, |) is written
- * that way, so any name is safe.
+ * markup, a statement's end or a comment (quotes, brackets, braces, <, >,
+ * &, #, backslash, backquote, |, ;, %) is written that way, so any name is
+ * safe.
  */
 #include "format.h"
 
@@ -16,7 +17,7 @@ static void text(struct cs_buf *b, const char *s, size_t len)
 {
 	size_t from = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (!strchr("\"#&<>[]{}|\\`", s[i]) || !s[i])
+		if (!strchr("\"#&<>[]{}|\\`;%", s[i]) || !s[i])
 			continue;
 		cs_buf_add(b, s + from, i - from);
 		cs_buf_printf(b, "#%d;", (unsigned char)s[i]);
