@@ -97,6 +97,12 @@ static bool run(const char *path, long at, struct outputs *o)
 			fail_msg("allocation %ld failed: status %d, %s", at, err.status, err.message);
 	} else {
 		for (const char *const *f = cs_format_names(); *f; f++) {
+			/* svg and html lay the picture out with Graphviz, whose
+			 * own allocations are not ours to fail, for tens of
+			 * milliseconds a run: what they are made from, the DOT,
+			 * is failed here allocation by allocation */
+			if (!strcmp(*f, "svg") || !strcmp(*f, "html"))
+				continue;
 			for (int columns = 0; columns < 2; columns++) {
 				struct cs_render_options opt = { .columns = "name,params,macs,rf,kernel" };
 				char *s = NULL;
