@@ -77,8 +77,36 @@ void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f)
 
 int cs_model_layer_figures(const cs_model *m, size_t i, struct cs_figures *f)
 {
-	if (i >= m->nlayers)
+	if (i >= cs_model_layer_count(m))
 		return -1;
-	cs_layer_figures(m, i, f);
+	size_t e = cs_model_row_entry(m, i);
+	if (e == SIZE_MAX) {
+		memset(f, 0, sizeof(*f));	/* an input: no work */
+		return 0;
+	}
+	cs_layer_figures(m, e, f);
+	const struct cs_graph *g = m->graph;
+	if (!g)
+		return 0;
+	/* a shared layer works once a call: its costs add up over its calls
+	 * in the model; its field is its last call's */
+	uint32_t from = g->first_call[i], to = g->first_call[i + 1];
+	if (to - from < 2 && (to == from || g->calls[from] == e))
+		return 0;
+	cs_layer_figures(m, g->calls[from], f);
+	struct cs_figures sum = *f, one;
+	for (uint32_t c = from + 1; c < to; c++) {
+		cs_layer_figures(m, g->calls[c], &one);
+		sum.macs = add_known(sum.macs, one.macs);
+		sum.mult_adds = add_known(sum.mult_adds, one.mult_adds);
+		sum.other_ops = add_known(sum.other_ops, one.other_ops);
+		sum.activation_bytes = add_known(sum.activation_bytes, one.activation_bytes);
+		sum.naxes = one.naxes;
+		memcpy(sum.receptive_field, one.receptive_field, sizeof(one.receptive_field));
+		memcpy(sum.effective_stride, one.effective_stride, sizeof(one.effective_stride));
+		memcpy(sum.effective_padding, one.effective_padding, sizeof(one.effective_padding));
+	}
+	sum.flops = cs_flops(sum.macs);
+	*f = sum;
 	return 0;
 }

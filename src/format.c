@@ -64,6 +64,9 @@ int cs_render(const cs_model *m, const char *format,
 		return cs_fail_status(err, CS_ERR_ARGUMENT, none,
 				      "line length %d is out of range for %s: expected %d to %d",
 				      L, f->name, f->min_line_length, CS_MAX_LINE_LENGTH);
+	const char *why = f->check_line_length && !(opt && opt->columns) ? f->check_line_length(m, L) : NULL;
+	if (why)
+		return cs_fail_status(err, CS_ERR_ARGUMENT, none, "line length %d: %s", L, why);
 	/* the summary streams out through a 64 KiB buffer */
 	struct cs_columns cols;
 	if (opt && opt->columns) {
@@ -75,10 +78,10 @@ int cs_render(const cs_model *m, const char *format,
 	int rc;
 	if (f->picture) {
 		/* made whole in memory: a failure writes nothing */
-		char why[512];
-		if (f->picture(m, opt, opt && opt->columns ? &cols : NULL, &b, why, sizeof(why)) < 0) {
+		char reason[512];
+		if (f->picture(m, opt, opt && opt->columns ? &cols : NULL, &b, reason, sizeof(reason)) < 0) {
 			cs_buf_free(&b);
-			return cs_fail_status(err, CS_ERR_ARGUMENT, none, "%s", why);
+			return cs_fail_status(err, CS_ERR_ARGUMENT, none, "%s", reason);
 		}
 		b.sink = out;
 		rc = 0;

@@ -22,6 +22,8 @@ struct cs_formatter {
 	 * be made */
 	int (*picture)(const cs_model *m, const struct cs_render_options *opt,
 		       const struct cs_columns *cols, struct cs_buf *out, char *why, size_t size);
+	/* NULL, or why this model cannot be printed at that line length */
+	const char *(*check_line_length)(const cs_model *m, int line_length);
 };
 
 /* The text table of --columns (format_columns.c). */

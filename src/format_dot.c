@@ -142,4 +142,4 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	return cs_render_dot(m, opt, cols, b);
 }
 
-const struct cs_formatter cs_format_dot = { "dot", 0, 0, render, NULL };
+const struct cs_formatter cs_format_dot = { "dot", 0, 0, render, NULL, NULL };

@@ -1,7 +1,7 @@
 /*
  * One self-contained HTML page for a documentation site (README,
- * "Pictures"): the model's name, the summary table (Keras's three columns,
- * or --columns'), the totals, the figures beyond Keras, and the picture as
+ * "Pictures"): the model's name, the summary table (Keras's columns, with
+ * "Connected to" for a graph, or --columns'), the totals, the figures beyond Keras, and the picture as
  * inline SVG.  No scripts, no fonts or styles from elsewhere; a print
  * style keeps the table and the picture on paper.  Built without
  * Graphviz, the page says where the picture would be and how to draw it.
@@ -118,7 +118,8 @@ static int picture(const cs_model *m, const struct cs_render_options *opt,
 	const struct cs_columns *table = cols;
 	if (!table) {
 		char unused[128];
-		cs_columns_parse("layer,output_shape,params", &own, unused, sizeof(unused));
+		cs_columns_parse(cs_model_has_connections(m) ? "layer,output_shape,params,connected_to"
+				 : "layer,output_shape,params", &own, unused, sizeof(unused));
 		table = &own;
 	}
 	CS_BUF_LIT(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -156,4 +157,4 @@ static int picture(const cs_model *m, const struct cs_render_options *opt,
 	return 0;
 }
 
-const struct cs_formatter cs_format_html = { "html", 0, 0, NULL, picture };
+const struct cs_formatter cs_format_html = { "html", 0, 0, NULL, picture, NULL };

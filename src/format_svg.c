@@ -107,4 +107,4 @@ static int picture(const cs_model *m, const struct cs_render_options *opt,
 	return cs_render_svg(m, opt, cols, out, why, size);
 }
 
-const struct cs_formatter cs_format_svg = { "svg", 0, 0, NULL, picture };
+const struct cs_formatter cs_format_svg = { "svg", 0, 0, NULL, picture, NULL };

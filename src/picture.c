@@ -109,10 +109,11 @@ static size_t input_shape(const void *ctx, size_t k, const int64_t **dims)
 }
 
 /* --columns: layer, name and type make the title; the others are items,
- * a line each, as a table's row reads. */
-static void column_items(struct cs_pic_node *n, const cs_model *m, const struct cs_layer_info *li,
-			 const struct cs_figures *f, const struct cs_render_options *opt,
-			 const struct cs_columns *cols)
+ * a line each, as a table's row reads.  row is SIZE_MAX for a Sequential
+ * model's input, whose shape is li's and which has no connections. */
+static void column_items(struct cs_pic_node *n, const cs_model *m, size_t row,
+			 const struct cs_layer_info *li, const struct cs_figures *f,
+			 const struct cs_render_options *opt, const struct cs_columns *cols)
 {
 	bool name = false, type = false;
 	for (int c = 0; c < cols->n; c++) {
@@ -138,7 +139,14 @@ static void column_items(struct cs_pic_node *n, const cs_model *m, const struct 
 		if (!strcmp(col, "layer") || !strcmp(col, "name") || !strcmp(col, "type"))
 			continue;
 		cell.len = 0;
-		cs_column_cell(cols->id[c], m, li, f, opt, false, &cell);
+		if (row != SIZE_MAX)
+			cs_column_cell(cols->id[c], m, row, li, f, opt, false, &cell);
+		else if (!strcmp(col, "output_shape"))
+			cs_buf_shape(&cell, li->rank, li->dims, false);
+		else if (!strcmp(col, "connected_to"))
+			CS_BUF_LIT(&cell, "-");
+		else
+			cs_column_cell(cols->id[c], m, row, li, f, opt, false, &cell);
 		item_text(n, cs_column_header(cols->id[c]), n->nlines, cell.s ? cell.s : "", cell.len);
 	}
 	if (cell.failed)
@@ -173,7 +181,7 @@ void cs_pic_row(struct cs_pic_node *n, const cs_model *m, size_t i,
 	if (cols) {
 		struct cs_figures f;
 		cs_model_layer_figures(m, i, &f);
-		column_items(n, m, &li, &f, opt, cols);
+		column_items(n, m, i, &li, &f, opt, cols);
 		return;
 	}
 	n->bold = text(n, li.name, strlen(li.name));
@@ -210,7 +218,7 @@ void cs_pic_input(struct cs_pic_node *n, const cs_model *m, size_t k,
 		li.class_name = "InputLayer";
 		li.rank = in.rank;
 		li.dims = in.dims;
-		column_items(n, m, &li, &f, opt, cols);
+		column_items(n, m, SIZE_MAX, &li, &f, opt, cols);
 		return;
 	}
 	n->bold = text(n, in.name, strlen(in.name));

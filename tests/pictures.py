@@ -37,6 +37,9 @@ GOLDENS = [
     ("columns.dot", ["--format", "dot", "--columns", "layer,params,macs,rf,kernel", "models/mnist_cnn.yaml"]),
     ("columns.mermaid", ["--format", "mermaid", "--columns", "name,output_shape,params_percent",
                          "models/mnist_cnn.yaml"]),
+    ("inception_block.dot", ["--format", "dot", "tests/functional/inception_block.yaml"]),
+    ("merge_layers.mermaid", ["--format", "mermaid", "tests/functional/merge_layers.yaml"]),
+    ("unet_small.html", ["--format", "html", "tests/functional/unet_small.yaml"]),
     ("columns.html", ["--format", "html", "--columns", "layer,output_shape,params,macs,rf",
                       "models/mnist_cnn.yaml"]),
 ]
