@@ -38,13 +38,22 @@ static void text(struct cs_buf *b, const struct cs_pic_node *n, struct cs_pic_te
 	cs_buf_xml(b, cs_pic_at(n, t), t.len);
 }
 
+/* without printf: the DOT is written at the text table's pace */
+static void colspan(struct cs_buf *b, int span)
+{
+	if (span <= 1)
+		return;
+	CS_BUF_LIT(b, " colspan=\"");
+	cs_buf_int(b, span);
+	CS_BUF_LIT(b, "\"");
+}
+
 static void title(struct cs_buf *b, const struct cs_pic_node *n, int width)
 {
 	if (!n->bold.len && !n->plain.len)
 		return;
 	CS_BUF_LIT(b, "<tr><td");
-	if (width > 1)
-		cs_buf_printf(b, " colspan=\"%d\"", width);
+	colspan(b, width);
 	CS_BUF_LIT(b, " bgcolor=\"black\"><font color=\"white\"><b>");
 	text(b, n, n->bold);
 	text(b, n, n->plain);
@@ -55,8 +64,7 @@ static void cell(struct cs_buf *b, const struct cs_pic_node *n, const struct cs_
 {
 	static const char *const tones[] = { "", " bgcolor=\"forestgreen\"", " bgcolor=\"firebrick\"" };
 	CS_BUF_LIT(b, "<td");
-	if (span > 1)
-		cs_buf_printf(b, " colspan=\"%d\"", span);
+	colspan(b, span);
 	cs_buf_str(b, tones[it->tone]);
 	CS_BUF_LIT(b, ">");
 	if (it->tone != CS_PIC_PLAIN)
