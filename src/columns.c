@@ -87,6 +87,11 @@ const char *cs_column_header(int id)
 	return columns[id].header;
 }
 
+const char *cs_column_name(int id)
+{
+	return columns[id].name;
+}
+
 bool cs_column_right(int id)
 {
 	return columns[id].right;

@@ -206,4 +206,4 @@ static const char *check_line_length(const cs_model *m, int L)
 	return NULL;
 }
 
-const struct cs_formatter cs_format_keras2 = { "keras2", 65, 10, render, check_line_length };
+const struct cs_formatter cs_format_keras2 = { "keras2", 65, 10, render, NULL, check_line_length };

@@ -150,4 +150,4 @@ static const char *check_line_length(const cs_model *m, int L)
 	return NULL;
 }
 
-const struct cs_formatter cs_format_keras3 = { "keras3", 76, 16, render, check_line_length };
+const struct cs_formatter cs_format_keras3 = { "keras3", 76, 16, render, NULL, check_line_length };

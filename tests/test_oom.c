@@ -85,6 +85,7 @@ static void piece(struct outputs *o, long at, const char *what, int rc, struct c
  * Whatever was written without an error must be what the run without a
  * failure wrote: never a quietly shortened summary. */
 static cs_model *changed;	/* the model with a layer inserted, to diff with */
+static bool pictures;		/* also the DOT and Mermaid pictures */
 
 static bool run(const char *path, long at, struct outputs *o)
 {
@@ -98,6 +99,13 @@ static bool run(const char *path, long at, struct outputs *o)
 			fail_msg("allocation %ld failed: status %d, %s", at, err.status, err.message);
 	} else {
 		for (const char *const *f = cs_format_names(); *f; f++) {
+			/* svg and html lay the picture out with Graphviz, whose
+			 * own allocations are not ours to fail, for tens of
+			 * milliseconds a run: what they are made from, the DOT,
+			 * is failed here allocation by allocation */
+			if (!strcmp(*f, "svg") || !strcmp(*f, "html") ||
+			    (!pictures && (!strcmp(*f, "dot") || !strcmp(*f, "mermaid"))))
+				continue;
 			for (int columns = 0; columns < 2; columns++) {
 				struct cs_render_options opt = { .columns = "name,params,macs,rf,kernel" };
 				char *s = NULL;
@@ -177,16 +185,19 @@ static void small_model(void **state)
 {
 	(void)state;
 	char *path = write_model(model, 0);
+	pictures = true;
 	every_allocation(path);
 	remove(path);
 }
 
 /* A model long enough that the layer records, names and texts grow past
- * their first chunks. */
+ * their first chunks.  The pictures, whose buffers are the text table's
+ * (failed on the small model), would only make it longer. */
 static void long_model(void **state)
 {
 	(void)state;
 	char *path = write_model(model, 1034);
+	pictures = false;
 	every_allocation(path);
 	remove(path);
 }
