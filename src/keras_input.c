@@ -1,0 +1,166 @@
+/*
+ * Which reader a model file needs, from its content (not its name):
+ *   a zip (PK\3\4)                     -> a .keras archive: its config.json
+ *   a JSON object with a class_name    -> a Keras config
+ *   anything else                      -> our YAML, read as it is
+ */
+#include "keras_input.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keras_archive.h"
+#include "model.h"
+
+static int read_all(FILE *f, char **out, size_t *len, struct cs_error *err)
+{
+	struct cs_mark none = { 0, 0 };
+	size_t cap = 64 * 1024, n = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		if (n == cap) {
+			char *more = cap < SIZE_MAX / 4 ? realloc(buf, cap * 2 + 1) : NULL;
+			if (!more)
+				break;
+			buf = more;
+			cap *= 2;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				free(buf);
+				return cs_fail_status(err, CS_ERR_IO, none, "cannot read: %s", strerror(errno));
+			}
+			buf[n] = '\0';
+			*out = buf;
+			*len = n;
+			return 0;
+		}
+	}
+	free(buf);
+	return cs_fail_oom(err, none);
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* A parsed config (j, freed here) into YAML. */
+static int convert_tree(struct cs_keras_input *in, struct cs_json *j, const char *header,
+			struct cs_error *err)
+{
+	int rc = 0;
+	if (!cs_keras_is_config(j->root)) {
+		struct cs_mark start = cs_json_mark(j, j->root);
+		rc = cs_fail(err, start.line ? start : (struct cs_mark){ 1, 1 },
+			     "expected a Keras model config (an object with \"class_name\": "
+			     "\"Sequential\", \"Functional\" or \"Model\")");
+	}
+	if (rc == 0)
+		rc = cs_keras_to_yaml(j, header, &in->yaml, err);
+	cs_json_free(j);
+	if (rc < 0)
+		return -1;
+	in->converted = 1;
+	in->data = in->yaml.text;
+	in->len = in->yaml.len;
+	return 1;
+}
+
+static int convert(struct cs_keras_input *in, const char *json, size_t len, const char *header,
+		   struct cs_error *err)
+{
+	struct cs_json j;
+	if (cs_json_parse(&j, json, len, err) < 0) {
+		cs_json_free(&j);
+		return -1;
+	}
+	return convert_tree(in, &j, header, err);
+}
+
+static int from_archive(struct cs_keras_input *in, const char *data, size_t len, const char *header,
+			struct cs_error *err)
+{
+	char *config;
+	size_t clen;
+	if (cs_keras_archive_read(data, len, &config, &clen, in->version, sizeof(in->version), err) < 0)
+		return -1;
+	/* errors from here on are in the archive's config.json */
+	char where[sizeof(err->file) + 16];
+	snprintf(where, sizeof(where), "%s:config.json", err->file);
+	cs_error_set_file(err, where);
+	char line[1200];
+	if (header && in->version[0]) {
+		snprintf(line, sizeof(line), "%s (Keras %s)", header, in->version);
+		header = line;
+	}
+	int rc = convert(in, config, clen, header, err);
+	free(config);
+	return rc;
+}
+
+int cs_keras_input_open(struct cs_keras_input *in, FILE *f, const char *data, size_t len,
+			const char *header, struct cs_error *err)
+{
+	memset(in, 0, sizeof(*in));
+	if (f) {
+		int c = getc(f);
+		if (c == EOF)
+			return 0;
+		if (ungetc(c, f) == EOF || !strchr("{P \t\r\n", c))
+			return 0;
+		if (read_all(f, &in->bytes, &in->len, err) < 0)
+			return -1;
+		data = in->bytes;
+		len = in->len;
+	}
+	in->data = data;
+	in->len = len;
+	if (cs_keras_is_archive(data, len))
+		return from_archive(in, data, len, header, err);
+	const char *p = skip_space(data, data + len);
+	if (p < data + len && *p == '{') {
+		/* JSON that is a Keras config; JSON that is not, or a YAML flow
+		 * mapping, is our YAML.  Python's json writes keys quoted, so
+		 * `{"` that does not parse is broken JSON, not YAML. */
+		struct cs_json j;
+		struct cs_error jerr = *err;
+		int parsed = cs_json_parse(&j, data, len, &jerr) == 0;
+		const char *q = skip_space(p + 1, data + len);
+		if (parsed && cs_keras_is_config(j.root))
+			return convert_tree(in, &j, header, err);
+		cs_json_free(&j);
+		if (!parsed && (jerr.status == CS_ERR_MEMORY || (q < data + len && *q == '"'))) {
+			*err = jerr;
+			return -1;
+		}
+	}
+	return in->bytes ? 1 : 0;
+}
+
+void cs_keras_input_remap(const struct cs_keras_input *in, struct cs_error *err)
+{
+	if (!in->converted || !err->line)
+		return;
+	struct cs_mark at = { err->line, err->column };
+	at = cs_keras_yaml_origin(&in->yaml, at);
+	err->line = at.line;
+	err->column = at.column;
+}
+
+void cs_keras_input_apply(const struct cs_keras_input *in, struct cs_model *m)
+{
+	memcpy(m->keras_version, in->version, sizeof(m->keras_version));
+}
+
+void cs_keras_input_close(struct cs_keras_input *in)
+{
+	free(in->bytes);
+	cs_keras_yaml_free(&in->yaml);
+	memset(in, 0, sizeof(*in));
+}
