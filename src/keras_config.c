@@ -278,6 +278,8 @@ static const char *dtype_name(const json_t *v)
 /* Whether a value is what the argument is without it. */
 static int is_default(const struct cs_arg_spec *s, const json_t *v)
 {
+	if (s->flags & CS_REQUIRED)
+		return 0;
 	if (json_is_null(v))
 		return 1;
 	switch (s->type) {

@@ -7,6 +7,8 @@
 #include "keras_input.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,4 +165,61 @@ void cs_keras_input_close(struct cs_keras_input *in)
 	free(in->bytes);
 	cs_keras_yaml_free(&in->yaml);
 	memset(in, 0, sizeof(*in));
+}
+
+const char *cs_model_keras_version(const cs_model *m)
+{
+	return m->keras_version[0] ? m->keras_version : NULL;
+}
+
+int cs_keras_convert_file(const char *path, char **yaml, size_t *len, struct cs_error *err)
+{
+	struct cs_error dummy;
+	struct cs_mark none = { 0, 0 };
+	if (!err)
+		err = &dummy;
+	memset(err, 0, sizeof(*err));
+	*yaml = NULL;
+	*len = 0;
+	bool in = !strcmp(path, "-");
+	cs_error_set_file(err, in ? "<stdin>" : path);
+	FILE *f = in ? stdin : fopen(path, "rb");
+	if (!f)
+		return cs_fail_status(err, CS_ERR_IO, none, "cannot open: %s", strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (!in)
+			fclose(f);
+		return cs_fail_status(err, CS_ERR_IO, none, "is a directory; expected a model file");
+	}
+	/* the header names the file without its directories */
+	const char *base = in ? "<stdin>" : strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char header[1100];
+	snprintf(header, sizeof(header), "Converted by convsummary from %s", base);
+	struct cs_keras_input kin;
+	int rc = cs_keras_input_open(&kin, f, NULL, 0, header, err);
+	if (!in)
+		fclose(f);
+	if (rc >= 0 && !kin.converted)
+		rc = cs_fail(err, none, "not a Keras model: expected a .keras archive or a Keras "
+			     "config (the JSON of model.to_json())");
+	if (rc >= 0) {
+		/* loaded once, so that what is written is known to summarise */
+		struct cs_error check;
+		cs_model *m = cs_model_load_buffer(kin.data, kin.len, err->file, &check);
+		if (!m) {
+			cs_keras_input_remap(&kin, &check);
+			memcpy(check.file, err->file, sizeof(check.file));
+			*err = check;
+			rc = -1;
+		}
+		cs_model_destroy(m);
+	}
+	if (rc >= 0) {
+		*yaml = kin.yaml.text;
+		*len = kin.yaml.len;
+		kin.yaml.text = NULL;
+	}
+	cs_keras_input_close(&kin);
+	return rc < 0 ? -1 : 0;
 }
