@@ -8,6 +8,10 @@
  *       -Db_sanitize=address,undefined -Db_lundef=false
  *   ninja -C build-fuzz fuzz/fuzz_model
  *   build-fuzz/fuzz/fuzz_model -dict=fuzz/yaml.dict -max_total_time=600 CORPUS models tests
+ *
+ * The loader recognises Keras's own files by content, so the same target
+ * reaches the JSON reader, the Keras config mapping and the zip reader:
+ * seed it with tests/keras (configs and an archive) and use fuzz/keras.dict.
  */
 #include <stdint.h>
 #include <stdio.h>
