@@ -316,21 +316,39 @@ static int is_default(const struct cs_arg_spec *s, const json_t *v)
 	}
 }
 
-/* An argument's value: a tuple of equal sizes as one number, as people
- * write it (kernel_size: 3); anything else as it is. */
+/* Whether v is a list (of lists, with pairs) whose integers are all equal
+ * to the first one found, which goes in *first. */
+static int all_same(const json_t *v, int nested, const json_t **first)
+{
+	if (!json_is_array(v) || !json_array_size(v))
+		return 0;
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		const json_t *x = json_array_get(v, i);
+		if (nested) {
+			if (!all_same(x, 0, first))
+				return 0;
+		} else {
+			if (!json_is_integer(x))
+				return 0;
+			if (!*first)
+				*first = x;
+			else if (json_integer_value(x) != json_integer_value(*first))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* An argument's value: a tuple of equal sizes (or ZeroPadding's and
+ * Cropping's equal pairs) as one number, as people write it
+ * (kernel_size: 3, padding: 1); anything else as it is. */
 static void put_arg(struct writer *w, const struct cs_arg_spec *s, const json_t *v)
 {
-	if (s->type == CS_ARG_TUPLE && json_is_array(v) && json_array_size(v)) {
-		const json_t *x0 = json_array_get(v, 0);
-		int same = json_is_integer(x0);
-		for (size_t i = 1; same && i < json_array_size(v); i++) {
-			const json_t *x = json_array_get(v, i);
-			same = json_is_integer(x) && json_integer_value(x) == json_integer_value(x0);
-		}
-		if (same) {
-			put_int(w, (long long)json_integer_value(x0));
-			return;
-		}
+	const json_t *first = NULL;
+	if ((s->type == CS_ARG_TUPLE && all_same(v, 0, &first)) ||
+	    (s->type == CS_ARG_PAIRS && all_same(v, 1, &first))) {
+		put_int(w, (long long)json_integer_value(first));
+		return;
 	}
 	put_json(w, v);
 }
