@@ -146,15 +146,8 @@ static void scan_value(struct scan *s, json_t *v)
 	}
 }
 
-int cs_json_valid(const char *data, size_t len)
-{
-	json_error_t e;
-	json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
-	json_decref(v);
-	return v != NULL;
-}
-
-int cs_json_parse(struct cs_json *j, const char *data, size_t len, struct cs_error *err)
+int cs_json_parse(struct cs_json *j, const char *data, size_t len, int places,
+		  struct cs_error *err)
 {
 	json_error_t e;
 	memset(j, 0, sizeof(*j));
@@ -168,6 +161,8 @@ int cs_json_parse(struct cs_json *j, const char *data, size_t len, struct cs_err
 			at.column = 1;
 		return cs_fail(err, at, "invalid JSON: %s", e.text);
 	}
+	if (!places)
+		return 0;
 	struct scan s = { j, 0, data, data + len, { 1, 1 }, 0 };
 	scan_value(&s, j->root);
 	if (s.oom) {

@@ -18,14 +18,14 @@ struct cs_json {
 
 /*
  * Parse len bytes of JSON text into j->root (duplicate keys refused, depth
- * bounded by jansson's 2048) and note where each value and object key
- * starts.  Returns 0, or -1 with *err set at the place of the syntax error
+ * bounded by jansson's 2048) and, with places, note where each value and
+ * object key starts (without, cs_json_mark() knows nothing: the noting
+ * costs more than the parse on a big file, and only errors need it).
+ * Returns 0, or -1 with *err set at the place of the syntax error
  * (CS_ERR_MEMORY when memory ran out).  Free with cs_json_free() either way.
  */
-int cs_json_parse(struct cs_json *j, const char *data, size_t len, struct cs_error *err);
-
-/* Whether data parses as JSON at all (no places kept, nothing reported). */
-int cs_json_valid(const char *data, size_t len);
+int cs_json_parse(struct cs_json *j, const char *data, size_t len, int places,
+		  struct cs_error *err);
 
 /*
  * Where a value (a json_t *) or an object key (the pointer that

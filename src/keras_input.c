@@ -52,20 +52,43 @@ static const char *skip_space(const char *p, const char *end)
 	return p;
 }
 
-/* A parsed config (j, freed here) into YAML. */
-static int convert_tree(struct cs_keras_input *in, struct cs_json *j, const char *header,
-			struct cs_error *err)
+/*
+ * Conversion runs without places first: noting where each of a big
+ * config's values starts costs more than the rest of the reading (a
+ * 20,000-layer config has millions of values).  Places are needed only
+ * for an error, and the conversion is deterministic, so an error converts
+ * again with places (the same YAML, now with its spans) to say where.
+ */
+
+/* The config in->json into *y, with or without places. */
+static int convert_once(const struct cs_keras_input *in, struct cs_json *j, int places,
+			struct cs_keras_yaml *y, struct cs_error *err)
 {
-	int rc = 0;
+	memset(y, 0, sizeof(*y));
+	if (!j->root && cs_json_parse(j, in->json, in->json_len, places, err) < 0)
+		return -1;
 	if (!cs_keras_is_config(j->root)) {
 		struct cs_mark start = cs_json_mark(j, j->root);
-		rc = cs_fail(err, start.line ? start : (struct cs_mark){ 1, 1 },
-			     "expected a Keras model config (an object with \"class_name\": "
-			     "\"Sequential\", \"Functional\" or \"Model\")");
+		if (!start.line && places)
+			start = (struct cs_mark){ 1, 1 };	/* null, true, false */
+		return cs_fail(err, start,
+			       "expected a Keras model config (an object with \"class_name\": "
+			       "\"Sequential\", \"Functional\" or \"Model\")");
 	}
-	if (rc == 0)
-		rc = cs_keras_to_yaml(j, header, &in->yaml, err);
+	return cs_keras_to_yaml(j, in->header[0] ? in->header : NULL, y, err);
+}
+
+/* The config in->json (j: its tree without places, or empty) into YAML. */
+static int convert(struct cs_keras_input *in, struct cs_json *j, struct cs_error *err)
+{
+	int rc = convert_once(in, j, 0, &in->yaml, err);
 	cs_json_free(j);
+	if (rc < 0 && err->status == CS_ERR_MODEL && !err->line) {
+		struct cs_keras_yaml again;
+		convert_once(in, j, 1, &again, err);
+		cs_json_free(j);
+		cs_keras_yaml_free(&again);
+	}
 	if (rc < 0)
 		return -1;
 	in->converted = 1;
@@ -74,42 +97,30 @@ static int convert_tree(struct cs_keras_input *in, struct cs_json *j, const char
 	return 1;
 }
 
-static int convert(struct cs_keras_input *in, const char *json, size_t len, const char *header,
-		   struct cs_error *err)
+static int from_archive(struct cs_keras_input *in, const char *data, size_t len, struct cs_error *err)
 {
-	struct cs_json j;
-	if (cs_json_parse(&j, json, len, err) < 0) {
-		cs_json_free(&j);
+	if (cs_keras_archive_read(data, len, &in->config, &in->json_len, in->version,
+				  sizeof(in->version), err) < 0)
 		return -1;
-	}
-	return convert_tree(in, &j, header, err);
-}
-
-static int from_archive(struct cs_keras_input *in, const char *data, size_t len, const char *header,
-			struct cs_error *err)
-{
-	char *config;
-	size_t clen;
-	if (cs_keras_archive_read(data, len, &config, &clen, in->version, sizeof(in->version), err) < 0)
-		return -1;
+	in->json = in->config;
 	/* errors from here on are in the archive's config.json */
 	char where[sizeof(err->file) + 16];
 	snprintf(where, sizeof(where), "%s:config.json", err->file);
 	cs_error_set_file(err, where);
-	char line[1200];
-	if (header && in->version[0]) {
-		snprintf(line, sizeof(line), "%s (Keras %s)", header, in->version);
-		header = line;
+	if (in->header[0] && in->version[0]) {
+		size_t n = strlen(in->header);
+		snprintf(in->header + n, sizeof(in->header) - n, " (Keras %s)", in->version);
 	}
-	int rc = convert(in, config, clen, header, err);
-	free(config);
-	return rc;
+	struct cs_json j = { 0 };
+	return convert(in, &j, err);
 }
 
 int cs_keras_input_open(struct cs_keras_input *in, FILE *f, const char *data, size_t len,
 			const char *header, struct cs_error *err)
 {
 	memset(in, 0, sizeof(*in));
+	if (header)
+		snprintf(in->header, sizeof(in->header), "%s", header);
 	if (f) {
 		int c = getc(f);
 		if (c == EOF)
@@ -124,7 +135,7 @@ int cs_keras_input_open(struct cs_keras_input *in, FILE *f, const char *data, si
 	in->data = data;
 	in->len = len;
 	if (cs_keras_is_archive(data, len))
-		return from_archive(in, data, len, header, err);
+		return from_archive(in, data, len, err);
 	const char *p = skip_space(data, data + len);
 	if (p < data + len && *p == '{') {
 		/* JSON that is a Keras config; JSON that is not, or a YAML flow
@@ -132,10 +143,12 @@ int cs_keras_input_open(struct cs_keras_input *in, FILE *f, const char *data, si
 		 * `{"` that does not parse is broken JSON, not YAML. */
 		struct cs_json j;
 		struct cs_error jerr = *err;
-		int parsed = cs_json_parse(&j, data, len, &jerr) == 0;
+		int parsed = cs_json_parse(&j, data, len, 0, &jerr) == 0;
 		const char *q = skip_space(p + 1, data + len);
+		in->json = data;
+		in->json_len = len;
 		if (parsed && cs_keras_is_config(j.root))
-			return convert_tree(in, &j, header, err);
+			return convert(in, &j, err);
 		cs_json_free(&j);
 		if (!parsed && (jerr.status == CS_ERR_MEMORY || (q < data + len && *q == '"'))) {
 			*err = jerr;
@@ -149,8 +162,15 @@ void cs_keras_input_remap(const struct cs_keras_input *in, struct cs_error *err)
 {
 	if (!in->converted || !err->line)
 		return;
-	struct cs_mark at = { err->line, err->column };
-	at = cs_keras_yaml_origin(&in->yaml, at);
+	/* the same YAML once more, now with the places of what it came from */
+	struct cs_json j = { 0 };
+	struct cs_keras_yaml placed;
+	struct cs_error scratch = *err;
+	struct cs_mark at = { 0, 0 };
+	if (convert_once(in, &j, 1, &placed, &scratch) == 0)
+		at = cs_keras_yaml_origin(&placed, (struct cs_mark){ err->line, err->column });
+	cs_keras_yaml_free(&placed);
+	cs_json_free(&j);
 	err->line = at.line;
 	err->column = at.column;
 }
@@ -163,6 +183,7 @@ void cs_keras_input_apply(const struct cs_keras_input *in, struct cs_model *m)
 void cs_keras_input_close(struct cs_keras_input *in)
 {
 	free(in->bytes);
+	free(in->config);
 	cs_keras_yaml_free(&in->yaml);
 	memset(in, 0, sizeof(*in));
 }

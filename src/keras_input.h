@@ -15,8 +15,12 @@ struct cs_keras_input {
 	const char *data;	/* the YAML to read (with a return of 1) */
 	size_t len;
 	int converted;		/* data is YAML converted from Keras's JSON */
-	struct cs_keras_yaml yaml;
+	struct cs_keras_yaml yaml;	/* without places (see keras_input.c) */
+	const char *json;	/* the config it came from, kept for errors */
+	size_t json_len;
+	char *config;		/* an archive's config.json */
 	char version[32];	/* the archive's Keras version, or "" */
+	char header[1200];	/* the YAML's first comment, or "" */
 };
 
 /*

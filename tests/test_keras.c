@@ -105,7 +105,7 @@ static void test_row(void **state)
 	struct cs_error err = { 0 };
 	struct cs_json j;
 	struct cs_keras_yaml y = { 0 };
-	int rc = cs_json_parse(&j, r->json, strlen(r->json), &err);
+	int rc = cs_json_parse(&j, r->json, strlen(r->json), 1, &err);
 	assert_int_equal(rc, 0);
 	rc = cs_keras_to_yaml(&j, NULL, &y, &err);
 	if (r->yaml) {
@@ -130,7 +130,7 @@ static void test_places(void **state)
 	static const char text[] = "{\"a\": \"\\ud83d\\ude04\",\n \"b\": [1, {\"c\": 2.5}]}";
 	struct cs_error err = { 0 };
 	struct cs_json j;
-	assert_int_equal(cs_json_parse(&j, text, sizeof(text) - 1, &err), 0);
+	assert_int_equal(cs_json_parse(&j, text, sizeof(text) - 1, 1, &err), 0);
 	assert_string_equal(json_string_value(json_object_get(j.root, "a")), "\xF0\x9F\x98\x84");
 	struct cs_mark m = cs_json_key_mark(&j, j.root, "b");
 	assert_int_equal(m.line, 2);
