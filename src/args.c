@@ -213,6 +213,13 @@ static bool is_bool_text(const char *t, bool *v)
 	return false;
 }
 
+int cs_node_bool(const struct cs_node *n, const char *what, bool *out, struct cs_error *err)
+{
+	if (n->kind != CS_NODE_SCALAR || !n->u.scalar.plain || !is_bool_text(n->u.scalar.text, out))
+		return cs_fail(err, n->mark, "%s: expected true or false", what);
+	return 0;
+}
+
 /* A plain scalar that reads as a decimal integer. */
 static bool scalar_int(const struct cs_node *n, long long *v, bool *range)
 {

@@ -77,8 +77,13 @@ void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f)
 
 int cs_model_layer_figures(const cs_model *m, size_t i, struct cs_figures *f)
 {
-	if (i >= m->nlayers)
+	if (i >= cs_model_layer_count(m))
 		return -1;
-	cs_layer_figures(m, i, f);
+	size_t e = cs_model_row_entry(m, i);
+	if (e == SIZE_MAX) {
+		memset(f, 0, sizeof(*f));	/* an input: no work */
+		return 0;
+	}
+	cs_layer_figures(m, e, f);
 	return 0;
 }

@@ -60,5 +60,5 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	return 0;
 }
 
-const struct cs_formatter cs_format_markdown = { "markdown", 0, 0, render };
+const struct cs_formatter cs_format_markdown = { "markdown", 0, 0, render, NULL };
 
