@@ -140,6 +140,7 @@ struct cs_graph {
 	uint32_t *last_entry;	/* per row: the layer's last call (any model) */
 	uint32_t *input_row;	/* per input: its row, or UINT32_MAX */
 	uint32_t *entry_row;	/* per entry: its layer's row, or UINT32_MAX */
+	uint8_t *input_used;	/* per input: some output depends on it */
 	bool four_columns;	/* Keras's 4-column layout (Connected to) */
 	bool multiple;		/* unused */
 };
