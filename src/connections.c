@@ -84,10 +84,38 @@ void cs_buf_rich_render(struct cs_buf *b, const char *s, size_t len)
 	plain(b, s + from, len - from);
 }
 
+void cs_buf_rich_escape(struct cs_buf *b, const char *s, size_t len)
+{
+	size_t from = 0, start = b->len;
+	for (size_t p = 0; p < len; p++) {
+		if (s[p] != '\\' && s[p] != '[')
+			continue;
+		size_t q = p;
+		while (q < len && s[q] == '\\')
+			q++;
+		size_t end = tag_end(s, len, q);
+		if (!end)
+			continue;
+		/* backslashes doubled, then one to escape the tag */
+		cs_buf_add(b, s + from, p - from);
+		cs_buf_char(b, '\\', 2 * (q - p) + 1);
+		cs_buf_add(b, s + q, end - q);
+		from = p = end;
+		p--;
+	}
+	cs_buf_add(b, s + from, len - from);
+	size_t n = b->len - start;
+	const char *t = b->s ? b->s + start : "";
+	if (n && t[n - 1] == '\\' && !(n > 1 && t[n - 2] == '\\'))
+		cs_buf_char(b, '\\', 1);
+}
+
 void cs_buf_rich_name(struct cs_buf *b, const char *name)
 {
-	size_t n = strlen(name);
-	cs_buf_add(b, name, n);
-	if (n && name[n - 1] == '\\' && !(n > 1 && name[n - 2] == '\\'))
-		cs_buf_char(b, '\\', 1);
+	struct cs_buf t = { 0 };
+	cs_buf_rich_escape(&t, name, strlen(name));
+	cs_buf_rich_render(b, t.s ? t.s : "", t.len);
+	if (t.failed)
+		b->failed = true;
+	cs_buf_free(&t);
 }

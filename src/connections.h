@@ -22,8 +22,11 @@ void cs_buf_reference(struct cs_buf *b, const cs_model *m, struct cs_tensor t);
  * `[x...]` vanish, `\[` is a bracket, backslashes before a tag halve. */
 void cs_buf_rich_render(struct cs_buf *b, const char *s, size_t len);
 
-/* A name as Keras 3's name column and title show it: rich's escape then
- * render, which only adds a backslash to a name ending in one. */
+/* rich's escape(): a backslash before each tag-like `[...]` (doubling
+ * those before it), and one more at the end of a text ending in one. */
+void cs_buf_rich_escape(struct cs_buf *b, const char *s, size_t len);
+
+/* A name as Keras 3's title shows it: escaped, then rendered. */
 void cs_buf_rich_name(struct cs_buf *b, const char *name);
 
 #endif

@@ -87,10 +87,13 @@ static void rows(const cs_model *m, struct cs_table *t, size_t L, struct cs_buf 
 		char num[32];
 		cs_model_layer(m, i, &li);
 		cs_table_clear(t);
-		cs_buf_rich_name(&t->text[0], li.name);
-		CS_BUF_LIT(&t->text[0], " (");
-		cs_buf_str(&t->text[0], li.class_name);
-		CS_BUF_LIT(&t->text[0], ")");
+		/* escape(name) + " (" + escape(class) + ")", rendered as markup */
+		refs.len = 0;
+		cs_buf_rich_escape(&refs, li.name, strlen(li.name));
+		CS_BUF_LIT(&refs, " (");
+		cs_buf_rich_escape(&refs, li.class_name, strlen(li.class_name));
+		CS_BUF_LIT(&refs, ")");
+		cs_buf_rich_render(&t->text[0], refs.s, refs.len);
 		shape_cell(&t->text[1], m, i, &li);
 		if (t->ncols == 4) {
 			/* the references pass through rich's markup unescaped */
