@@ -698,6 +698,11 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err)
 		rc = compute_layer(m, order[k], m->explain ? &explain : NULL, err);
 	cs_buf_free(&explain);
 	free(order);
+	/* Keras builds a sub-model with inputs of its own where it is
+	 * defined, so its mistakes count even if nothing calls it */
+	for (size_t k = 0; rc == 0 && k < m->nsubs; k++)
+		if (!m->subs[k]->computed && m->subs[k]->ninputs)
+			rc = cs_model_compute(m->subs[k], err);
 	if (rc == 0 && m->functional)
 		rc = cs_graph_rows(m, err);
 	if (rc == 0)
