@@ -297,6 +297,30 @@ CS_API int cs_diff(const cs_model *old_model, const char *old_label,
 	    const cs_model *new_model, const char *new_label,
 	    const char *format, FILE *out, int *differ, struct cs_error *err);
 
+/*
+ * Keras's own files.  cs_model_load_file() and the others read them too,
+ * recognised by content: a zip is a .keras archive (its config.json; the
+ * weights are never read), a JSON object with a "class_name" is a Keras
+ * config (model.to_json()), anything else is our YAML.  Errors point into
+ * the JSON ("model.keras:config.json" inside an archive, whose file name
+ * cs_error.file then carries).
+ */
+
+/*
+ * Convert the Keras archive or config at path ("-": the standard input)
+ * into our YAML: names kept, the arguments that change a shape or a count
+ * (plus trainable and dtype), graph keys for a Functional model, and a
+ * first comment line saying where it came from.  The YAML is loaded once
+ * to check it, so it summarises exactly as the file does.  Returns 0 with
+ * *yaml (NUL-terminated, *len bytes; the caller frees it with free()), or
+ * -1 with *err filled in (CS_ERR_MODEL also when the file is not Keras's).
+ */
+CS_API int cs_keras_convert_file(const char *path, char **yaml, size_t *len, struct cs_error *err);
+
+/* The Keras version that saved the model's .keras archive (its
+ * metadata.json), or NULL when the model came from elsewhere. */
+CS_API const char *cs_model_keras_version(const cs_model *m);
+
 #ifdef __cplusplus
 }
 #endif

@@ -187,6 +187,10 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	bool torch = opt && opt->torchinfo;
 	CS_BUF_LIT(b, "{\n  \"name\": ");
 	cs_buf_json_string(b, cs_model_name(m));
+	if (cs_model_keras_version(m)) {	/* read from a .keras archive */
+		CS_BUF_LIT(b, ",\n  \"keras_version\": ");
+		cs_buf_json_string(b, cs_model_keras_version(m));
+	}
 	CS_BUF_LIT(b, ",\n  \"input_shape\": ");
 	cs_buf_json_shape(b, cs_model_input_rank(m), cs_model_input_dims(m));
 	CS_BUF_LIT(b, ",\n  \"dtype\": ");

@@ -23,6 +23,7 @@
 static const char usage_text[] =
 	"usage: convsummary [options] MODEL.yaml|DIR ...\n"
 	"       convsummary diff [--format text|markdown|json] OLD.yaml NEW.yaml\n"
+	"       convsummary convert MODEL.keras|MODEL.json   (Keras's own file -> our YAML)\n"
 	"\n"
 	"Print what Keras's model.summary() prints for each model: every layer's\n"
 	"output shape and parameter count, and the totals.  A directory stands for\n"
@@ -134,7 +135,21 @@ static int usage_error(FILE *err, const char *fmt, const char *arg)
 static void print_error(FILE *f, const struct cs_error *err, const char *path)
 {
 	const char *file = !err->file[0] ? NULL : !strcmp(path, "-") ? "<stdin>" : path;
+	/* an error inside a .keras archive names the entry: FILE:config.json */
+	static const char entry[] = ":config.json";
+	size_t n = strlen(err->file), k = sizeof(entry) - 1;
+	char *inside = NULL;
+	if (file && n > k && !strcmp(err->file + n - k, entry) &&
+	    (strlen(file) < k || strcmp(file + strlen(file) - k, entry))) {
+		inside = malloc(strlen(file) + k + 1);
+		if (inside) {
+			strcpy(inside, file);
+			strcat(inside, entry);
+			file = inside;
+		}
+	}
 	cs_error_print_as(err, file, f);
+	free(inside);
 }
 
 /* The output went out whole: help, version, a diff.  2 when it did not. */
@@ -637,7 +652,9 @@ static int collect(FILE *err, char **args, int n, struct model_file **files, int
 			while (!oom && (e = readdir(d))) {
 				size_t len = strlen(e->d_name);
 				bool yaml = (len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) ||
-					    (len > 4 && !strcmp(e->d_name + len - 4, ".yml"));
+					    (len > 4 && !strcmp(e->d_name + len - 4, ".yml")) ||
+					    (len > 6 && !strcmp(e->d_name + len - 6, ".keras")) ||
+					    (len > 5 && !strcmp(e->d_name + len - 5, ".json"));
 				if (!yaml || e->d_name[0] == '.')
 					continue;
 				named++;
@@ -657,7 +674,7 @@ static int collect(FILE *err, char **args, int n, struct model_file **files, int
 			closedir(d);
 			qsort(v + from, (size_t)(count - from), sizeof(*v), by_name);
 			if (!named) {
-				say(err, "%s: no *.yaml files in this directory", args[i]);
+				say(err, "%s: no *.yaml, *.keras or *.json files in this directory", args[i]);
 				status = CS_EXIT_USAGE;
 			}
 			continue;
@@ -734,6 +751,40 @@ static int diff_command(int argc, char **argv, FILE *out, FILE *errf)
 	if (rc < 0)
 		return cs_exit_status(err.status);
 	return flushed(out, errf, differ ? CS_EXIT_CHECK : CS_EXIT_OK);
+}
+
+/* convsummary convert MODEL: a Keras archive or config as our YAML, on
+ * stdout only when the whole of it converted and loads. */
+static int convert_command(int argc, char **argv, FILE *out, FILE *errf)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_text, out);
+			return flushed(out, errf, CS_EXIT_OK);
+		}
+		fprintf(errf, "Try 'convsummary --help' for more information.\n");
+		return CS_EXIT_USAGE;
+	}
+	if (argc - optind != 1)
+		return usage_error(errf, "%s", "convert: expected one model file (a .keras archive or "
+				   "a Keras JSON config)");
+	const char *path = argv[optind];
+	struct cs_error err;
+	char *yaml;
+	size_t len;
+	if (cs_keras_convert_file(path, &yaml, &len, &err) < 0) {
+		print_error(errf, &err, path);
+		return cs_exit_status(err.status);
+	}
+	fwrite(yaml, 1, len, out);
+	free(yaml);
+	return flushed(out, errf, CS_EXIT_OK);
 }
 
 enum {
@@ -837,6 +888,8 @@ int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 {
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return diff_command(argc - 1, argv + 1, out, errf);
+	if (argc > 1 && !strcmp(argv[1], "convert"))
+		return convert_command(argc - 1, argv + 1, out, errf);
 
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },

@@ -202,11 +202,33 @@ static void long_model(void **state)
 	remove(path);
 }
 
+/* A Keras config (model.to_json()): the JSON places, the conversion to
+ * YAML and the error-free path through the same loader.  jansson's own
+ * allocations are not ours to fail (its library is not wrapped). */
+static void keras_config(void **state)
+{
+	(void)state;
+	char *path = write_model(
+		"{\"class_name\": \"Sequential\", \"config\": {\"name\": \"oom\", \"layers\": [\n"
+		"  {\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, 32, 32, 3], "
+		"\"dtype\": \"float32\", \"name\": \"input_layer\"}},\n"
+		"  {\"class_name\": \"Conv2D\", \"config\": {\"name\": \"c\", \"filters\": 8, "
+		"\"kernel_size\": [3, 3], \"padding\": \"same\", \"activation\": \"relu\", "
+		"\"kernel_initializer\": {\"class_name\": \"GlorotUniform\", \"config\": {\"seed\": null}}}},\n"
+		"  {\"class_name\": \"GlobalAveragePooling2D\", \"config\": {\"name\": \"gap\"}},\n"
+		"  {\"class_name\": \"Dense\", \"config\": {\"name\": \"\\ud83d\\ude04\", \"units\": 10, "
+		"\"dtype\": {\"class_name\": \"DTypePolicy\", \"config\": {\"name\": \"mixed_float16\"}}}}]}}\n",
+		0);
+	every_allocation(path);
+	remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(small_model),
 		cmocka_unit_test(long_model),
+		cmocka_unit_test(keras_config),
 	};
 	return cmocka_run_group_tests_name("out of memory at every allocation", tests, NULL, NULL);
 }
