@@ -15,6 +15,13 @@ const char *cs_tensor_name(const cs_model *m, struct cs_tensor t, struct cs_laye
  * tensors), written as `name[c][o]` separated by sep; none: nothing. */
 size_t cs_buf_connections(struct cs_buf *b, const cs_model *m, size_t row, const char *sep);
 
+/* Row i's output shape as the formats write it: its one output's, or
+ * `[` the shapes joined by ", " `]` for several (always a list with
+ * as_list, as tf.keras 2 prints an InputLayer's). */
+enum cs_shape_style { CS_SHAPE_KERAS, CS_SHAPE_PYTHON, CS_SHAPE_JSON };
+void cs_buf_row_shapes(struct cs_buf *b, const cs_model *m, size_t row, enum cs_shape_style style,
+		       bool as_list);
+
 /* One reference. */
 void cs_buf_reference(struct cs_buf *b, const cs_model *m, struct cs_tensor t);
 

@@ -551,7 +551,7 @@ int cs_graph_finish(struct cs_model *m, struct cs_graph_decls *g, struct cs_name
 	for (size_t k = 0; k < m->nsubs; k++) {
 		uint32_t scratch;
 		const struct cs_model *s = m->subs[k];
-		if (rs.sub_first[k] != NONE && !s->functional && !s->ninputs) {
+		if (rs.sub_first[k] != NONE && !s->functional && !s->ninputs && !s->has_input) {
 			struct cs_mark at = cs_model_at(m, rs.sub_first[k])->mark;
 			if (cs_names_auto(names, cs_input_stem(), at, &scratch, err) < 0 ||
 			    cs_names_auto(names, cs_functional_stem, at, &scratch, err) < 0)
