@@ -298,13 +298,13 @@ void cs_figure_totals_end(struct cs_figure_totals *t)
 		t->mult_adds = -1;
 }
 
-/* " (--batch-size, over the file's batch_size of 2)": where the batch
- * comes from, when the option overrides what the file says. */
+/* "--batch-size, over the file's batch_size of 2" when the option
+ * overrides a different batch size of the file; else NULL. */
 static const char *batch_override(const struct cs_figure_totals *t, char *buf, size_t size)
 {
 	if (t->file_batch < 0 || t->file_batch == t->batch)
-		return "";
-	snprintf(buf, size, ": --batch-size, over the file's batch_size of %lld", (long long)t->file_batch);
+		return NULL;
+	snprintf(buf, size, "--batch-size, over the file's batch_size of %lld", (long long)t->file_batch);
 	return buf;
 }
 
@@ -319,11 +319,9 @@ void cs_torchinfo_footer(const cs_model *m, const struct cs_render_options *opt,
 	cs_figure_totals_start(m, opt, &ft);
 	cs_model_torchinfo(m, ft.batch, &t);
 	const char *source = batch_override(&ft, why, sizeof(why));
-	if (!*source)
+	if (!source)
 		source = opt->batch_size > 0 ? "--batch-size" : ft.file_batch >= 0 ? "the file's batch_size"
 			 : "no batch size given";
-	else
-		source += 2;	/* past ": " */
 	cs_buf_printf(b, "%storchinfo's figures for a batch of %lld (%s):%s\n", prefix, (long long)ft.batch,
 		      source, suffix);
 	cs_buf_torchinfo_line(b, prefix, "Total mult-adds", t.mult_adds, false, suffix);
@@ -374,10 +372,11 @@ void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, co
 		cs_buf_printf(b, "%sOther ops: %s (bias adds, activations, pooling, normalisation)%s\n", prefix,
 			      cs_format_si(t.other_ops, n, sizeof(n)), suffix);
 	char why[96];
+	const char *override = batch_override(&t, why, sizeof(why));
 	if (t.activation_bytes >= 0)
-		cs_buf_printf(b, "%sActivation memory: %s (every layer's output, batch of %lld%s)%s\n", prefix,
+		cs_buf_printf(b, "%sActivation memory: %s (every layer's output, batch of %lld%s%s)%s\n", prefix,
 			      cs_format_bytes(t.activation_bytes, "B", n, sizeof(n)), (long long)t.batch,
-			      batch_override(&t, why, sizeof(why)), suffix);
+			      override ? ": " : "", override ? override : "", suffix);
 	else
 		cs_buf_printf(b, "%sActivation memory: unknown (an output size is None)%s\n", prefix, suffix);
 	cs_buf_printf(b, "%sParameter memory: %s%s\n", prefix,
