@@ -161,6 +161,7 @@ struct cs_tensor {
 /* One of the model's inputs, valid as long as the model is. */
 struct cs_input_info {
 	const char *name;	/* Keras's InputLayer name ("input_layer") */
+	char name_buf[32];	/* where an automatic name is written */
 	size_t rank;		/* batch included */
 	const int64_t *dims;	/* batch first; CS_NONE unknown */
 	const char *dtype;
@@ -186,6 +187,9 @@ CS_API struct cs_tensor cs_model_layer_input(const cs_model *m, size_t i, size_t
  * Sequential model is a chain whose input has no row.
  */
 CS_API int cs_model_is_functional(const cs_model *m);
+/* Whether Keras's summary of the model has a "Connected to" column: a
+ * Functional model that branches, merges or shares a layer. */
+CS_API int cs_model_has_connections(const cs_model *m);
 /* The row of input k, or SIZE_MAX when inputs have no rows (Sequential). */
 CS_API size_t cs_model_input_row(const cs_model *m, size_t k);
 /* The calls of row i's layer that belong to the model, in call order (an

@@ -48,6 +48,7 @@ int cs_args_set(const struct cs_layer_class *cls, const struct cs_arg_spec *spec
 /* Scalar readers shared with the model loader. */
 int cs_node_int(const struct cs_node *n, const char *what, int64_t *out,
 		struct cs_error *err);
+int cs_node_bool(const struct cs_node *n, const char *what, bool *out, struct cs_error *err);
 int cs_node_string(const struct cs_node *n, const char *what, const char **out,
 		   struct cs_error *err);
 /* A list of sizes (0 or more, or null for None), as input_shape. */

@@ -68,16 +68,6 @@ static int64_t torch_params(const struct cs_model *m, const struct cs_layer *ly)
 	return n;
 }
 
-/* The bytes of those parameters. */
-static int64_t torch_param_bytes(const struct cs_model *m, const struct cs_layer *ly, int64_t n)
-{
-	if (ly->flags & CS_LF_BYTES) {
-		const struct cs_op *bytes = cs_model_op_bytes(m, ly);
-		return add_known(bytes->macs, bytes->other_ops);
-	}
-	return mul_known(n, ly->weight_bytes);
-}
-
 /* The positions one sample's output gives each parameter: the product of
  * dims[from..to), -1 when one is unknown. */
 static int64_t positions(const struct cs_layer *ly, int from, int to)
@@ -102,17 +92,53 @@ static int64_t torch_mult_adds(const struct cs_layer *ly, int64_t params)
 	return params;
 }
 
+/* One entry (a call) for one sample: its mult-adds, its output bytes when
+ * it has parameters, and their bytes.  A sub-model's call is its layers'. */
+struct torch_entry {
+	int64_t mult_adds, output_bytes, param_bytes;
+};
+
+static void torch_entry(const struct cs_model *m, const struct cs_layer *ly, struct torch_entry *t)
+{
+	if (ly->flags & CS_LF_MODEL) {
+		struct cs_torchinfo sub;
+		cs_model_torchinfo(m->subs[ly->args], 1, &sub);
+		t->mult_adds = sub.mult_adds;
+		t->output_bytes = sub.forward_backward_bytes < 0 ? -1 : sub.forward_backward_bytes / 2;
+		t->param_bytes = sub.params_bytes;
+		return;
+	}
+	int64_t n = torch_params(m, ly);
+	t->mult_adds = torch_mult_adds(ly, n);
+	t->output_bytes = n ? mul_known(elements(ly), ly->act_bytes) : 0;
+	if (ly->flags & CS_LF_BYTES) {
+		const struct cs_op *bytes = cs_model_op_bytes(m, ly);
+		t->param_bytes = add_known(bytes->macs, bytes->other_ops);
+	} else {
+		t->param_bytes = mul_known(n, ly->weight_bytes);
+	}
+}
+
 void cs_model_torchinfo(const cs_model *m, int64_t batch, struct cs_torchinfo *t)
 {
 	int64_t mult_adds = 0, outputs = 0, params = 0, inputs = 0;
-	for (size_t i = 0; i < m->nlayers; i++) {
-		const struct cs_layer *ly = cs_model_at(m, i);
-		int64_t n = torch_params(m, ly);
-		if (!n)
-			continue;
-		mult_adds = add_known(mult_adds, torch_mult_adds(ly, n));
-		outputs = add_known(outputs, mul_known(elements(ly), ly->act_bytes));
-		params = add_known(params, torch_param_bytes(m, ly, n));
+	const struct cs_graph *g = m->graph;
+	struct torch_entry e;
+	for (size_t i = 0; i < cs_model_layer_count(m); i++) {
+		size_t first = cs_model_row_entry(m, i);
+		if (first == SIZE_MAX)
+			continue;	/* an input */
+		/* the weights once; the work and the outputs of every call in
+		 * the model (torchinfo's rows of a module called again) */
+		torch_entry(m, cs_model_at(m, first), &e);
+		params = add_known(params, e.param_bytes);
+		uint32_t from = g ? g->first_call[i] : 0, to = g ? g->first_call[i + 1] : 1;
+		for (uint32_t c = from; c < to; c++) {
+			if (g)
+				torch_entry(m, cs_model_at(m, g->calls[c]), &e);
+			mult_adds = add_known(mult_adds, e.mult_adds);
+			outputs = add_known(outputs, e.output_bytes);
+		}
 	}
 	for (size_t k = 0; k < cs_model_input_count(m); k++) {
 		struct cs_input_info in;
@@ -139,7 +165,9 @@ void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f)
 	int64_t out = elements(ly);
 	f->macs = own ? own->macs : 0;
 	f->flops = cs_flops(f->macs);
-	f->mult_adds = torch_mult_adds(ly, torch_params(m, ly));
+	struct torch_entry te;
+	torch_entry(m, ly, &te);
+	f->mult_adds = te.mult_adds;
 	f->other_ops = add_known(own ? own->other_ops : 0, mul_known(ly->elem_ops, out));
 	f->activation_bytes = mul_known(out, ly->act_bytes);
 	f->kernel_rank = 0;
@@ -162,8 +190,36 @@ void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f)
 
 int cs_model_layer_figures(const cs_model *m, size_t i, struct cs_figures *f)
 {
-	if (i >= m->nlayers)
+	if (i >= cs_model_layer_count(m))
 		return -1;
-	cs_layer_figures(m, i, f);
+	size_t e = cs_model_row_entry(m, i);
+	if (e == SIZE_MAX) {
+		memset(f, 0, sizeof(*f));	/* an input: no work */
+		return 0;
+	}
+	cs_layer_figures(m, e, f);
+	const struct cs_graph *g = m->graph;
+	if (!g)
+		return 0;
+	/* a shared layer works once a call: its costs add up over its calls
+	 * in the model; its field is its last call's */
+	uint32_t from = g->first_call[i], to = g->first_call[i + 1];
+	if (to - from < 2 && (to == from || g->calls[from] == e))
+		return 0;
+	cs_layer_figures(m, g->calls[from], f);
+	struct cs_figures sum = *f, one;
+	for (uint32_t c = from + 1; c < to; c++) {
+		cs_layer_figures(m, g->calls[c], &one);
+		sum.macs = add_known(sum.macs, one.macs);
+		sum.mult_adds = add_known(sum.mult_adds, one.mult_adds);
+		sum.other_ops = add_known(sum.other_ops, one.other_ops);
+		sum.activation_bytes = add_known(sum.activation_bytes, one.activation_bytes);
+		sum.naxes = one.naxes;
+		memcpy(sum.receptive_field, one.receptive_field, sizeof(one.receptive_field));
+		memcpy(sum.effective_stride, one.effective_stride, sizeof(one.effective_stride));
+		memcpy(sum.effective_padding, one.effective_padding, sizeof(one.effective_padding));
+	}
+	sum.flops = cs_flops(sum.macs);
+	*f = sum;
 	return 0;
 }

@@ -63,6 +63,9 @@ int cs_render(const cs_model *m, const char *format,
 		return cs_fail_status(err, CS_ERR_ARGUMENT, none,
 				      "line length %d is out of range for %s: expected %d to %d",
 				      L, f->name, f->min_line_length, CS_MAX_LINE_LENGTH);
+	const char *why = f->check_line_length && !(opt && opt->columns) ? f->check_line_length(m, L) : NULL;
+	if (why)
+		return cs_fail_status(err, CS_ERR_ARGUMENT, none, "line length %d: %s", L, why);
 	/* the summary streams out through a 64 KiB buffer */
 	struct cs_columns cols;
 	if (opt && opt->columns) {

@@ -17,6 +17,8 @@ struct cs_formatter {
 	int min_line_length;
 	int (*render)(const cs_model *m, int line_length, const struct cs_render_options *opt,
 		      const struct cs_columns *cols, struct cs_buf *out);
+	/* NULL, or why this model cannot be printed at that line length */
+	const char *(*check_line_length)(const cs_model *m, int line_length);
 };
 
 /* The text table of --columns (format_columns.c). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "columns.h"
+#include "connections.h"
 #include "format.h"
 
 /* The writers below fill room reserved in the buffer: at most
@@ -48,9 +49,51 @@ static char *put_axes(char *p, const double *v, int n)
 	return p;
 }
 
+/* A row's output shape, or the list of its several. */
+static void json_shapes(struct cs_buf *b, const cs_model *m, size_t row, const struct cs_layer_info *li)
+{
+	size_t n = cs_model_layer_output_count(m, row);
+	if (n == 1) {
+		cs_buf_json_shape(b, li->rank, li->dims);
+		return;
+	}
+	cs_buf_char(b, '[', 1);
+	for (size_t k = 0; k < n; k++) {
+		const int64_t *dims;
+		size_t rank = cs_model_layer_output(m, row, k, &dims);
+		if (k)
+			CS_BUF_LIT(b, ", ");
+		cs_buf_json_shape(b, rank, dims);
+	}
+	cs_buf_char(b, ']', 1);
+}
+
+/* A list of references as JSON strings. */
+static void json_tensor(struct cs_buf *b, const cs_model *m, struct cs_tensor t, struct cs_buf *tmp)
+{
+	tmp->len = 0;
+	cs_buf_reference(tmp, m, t);
+	cs_buf_char(tmp, '\0', 1);
+	cs_buf_json_string(b, tmp->failed ? "" : tmp->s);
+}
+
+/* A Functional row's "inputs": its Connected-to references. */
+static void row_inputs(struct cs_buf *b, const cs_model *m, size_t row, struct cs_buf *tmp)
+{
+	CS_BUF_LIT(b, ", \"inputs\": [");
+	size_t n = 0;
+	for (size_t c = 0, nc = cs_model_layer_call_count(m, row); c < nc; c++)
+		for (size_t k = 0, nk = cs_model_layer_call_input_count(m, row, c); k < nk; k++) {
+			if (n++)
+				CS_BUF_LIT(b, ", ");
+			json_tensor(b, m, cs_model_layer_call_input(m, row, c, k), tmp);
+		}
+	cs_buf_char(b, ']', 1);
+}
+
 /* One layer, on one line: a changed layer is a changed line in a diff. */
-static void layer(struct cs_buf *b, const struct cs_layer_info *li, const struct cs_figures *f,
-		  int64_t macs)
+static void layer(struct cs_buf *b, const cs_model *m, size_t row, const struct cs_layer_info *li,
+		  const struct cs_figures *f, int64_t macs)
 {
 	char *p = cs_buf_reserve(b, 512 + string_room(li->name) + string_room(li->class_name) +
 				 24 * li->rank + 3 * 32 * (size_t)f->naxes);
@@ -61,7 +104,11 @@ static void layer(struct cs_buf *b, const struct cs_layer_info *li, const struct
 	p = CS_PUT_LIT(p, ", \"type\": ");
 	p = put_string(p, li->class_name);
 	p = CS_PUT_LIT(p, ", \"output_shape\": ");
-	p = cs_put_json_shape(p, li->rank, li->dims);
+	cs_buf_commit(b, p);
+	json_shapes(b, m, row, li);
+	p = cs_buf_reserve(b, 512 + 3 * 32 * (size_t)f->naxes);
+	if (!p)
+		return;
 	p = CS_PUT_LIT(p, ", \"params\": ");
 	p = cs_put_int(p, li->trainable_params + li->non_trainable_params);
 	p = CS_PUT_LIT(p, ", \"trainable_params\": ");
@@ -109,6 +156,8 @@ static void rows(const cs_model *m, size_t n, bool torch, struct cs_figure_total
 		 struct cs_buf *b)
 {
 	struct cs_figures f;
+	struct cs_buf tmp = { 0 };
+	bool graph = cs_model_is_functional(m);
 	for (size_t i = 0; i < n; i++) {
 		struct cs_layer_info li;
 		cs_model_layer(m, i, &li);
@@ -118,11 +167,39 @@ static void rows(const cs_model *m, size_t n, bool torch, struct cs_figure_total
 		int64_t macs = f.macs;
 		if (torch && (f.mult_adds < 0 || __builtin_mul_overflow(f.mult_adds, totals->batch, &macs)))
 			macs = -1;
-		layer(b, &li, &f, macs);
+		layer(b, m, i, &li, &f, macs);
+		if (graph)
+			row_inputs(b, m, i, &tmp);
 		if (li.explain)
 			explain(b, li.explain);
 		cs_buf_str(b, i + 1 < n ? "},\n" : "}\n");
 	}
+	if (tmp.failed)
+		b->failed = true;
+	cs_buf_free(&tmp);
+}
+
+/* A Functional model's inputs and outputs, as references. */
+static void model_ends(struct cs_buf *b, const cs_model *m)
+{
+	struct cs_buf tmp = { 0 };
+	CS_BUF_LIT(b, ",\n  \"inputs\": [");
+	for (size_t k = 0, n = cs_model_input_count(m); k < n; k++) {
+		struct cs_tensor t = { 1, k, 0, 0 };
+		if (k)
+			CS_BUF_LIT(b, ", ");
+		json_tensor(b, m, t, &tmp);
+	}
+	CS_BUF_LIT(b, "],\n  \"outputs\": [");
+	for (size_t k = 0, n = cs_model_output_count(m); k < n; k++) {
+		if (k)
+			CS_BUF_LIT(b, ", ");
+		json_tensor(b, m, cs_model_output(m, k), &tmp);
+	}
+	cs_buf_char(b, ']', 1);
+	if (tmp.failed)
+		b->failed = true;
+	cs_buf_free(&tmp);
 }
 
 static int render(const cs_model *m, int L, const struct cs_render_options *opt,
@@ -137,6 +214,8 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_buf_json_shape(b, cs_model_input_rank(m), cs_model_input_dims(m));
 	CS_BUF_LIT(b, ",\n  \"dtype\": ");
 	cs_buf_json_string(b, cs_model_input_dtype(m));
+	if (cs_model_is_functional(m))
+		model_ends(b, m);
 	size_t n = cs_model_layer_count(m);
 	cs_buf_str(b, n ? ",\n  \"layers\": [\n" : ",\n  \"layers\": [],\n");
 	struct cs_figure_totals ft;
@@ -198,5 +277,5 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	return 0;
 }
 
-const struct cs_formatter cs_format_json = { "json", 0, 0, render };
+const struct cs_formatter cs_format_json = { "json", 0, 0, render, NULL };
 

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "connections.h"
 #include "table.h"
 
 /* --explain: the layer's arithmetic in rows as wide as the table. */
@@ -45,7 +46,9 @@ static void title(struct cs_buf *b, const char *name, size_t console_width)
 {
 	struct cs_buf t = { 0 };
 	struct cs_wrap w = { 0 };
-	cs_buf_printf(&t, "Model: \"%s\"", name);
+	CS_BUF_LIT(&t, "Model: \"");
+	cs_buf_rich_name(&t, name);
+	CS_BUF_LIT(&t, "\"");
 	cs_wrap_text(&w, t.s ? t.s : "", t.len, console_width, CS_WRAP_FOLD);
 	for (size_t i = 0; i < w.n; i++) {
 		cs_buf_wline(b, t.s, &w.v[i]);
@@ -57,18 +60,48 @@ static void title(struct cs_buf *b, const char *name, size_t console_width)
 	cs_buf_free(&t);
 }
 
+/* Row i's shape: its one output's, or the list of several. */
+static void shape_cell(struct cs_buf *b, const cs_model *m, size_t i, const struct cs_layer_info *li)
+{
+	size_t n = cs_model_layer_output_count(m, i);
+	if (n == 1) {
+		cs_buf_shape(b, li->rank, li->dims, false);
+		return;
+	}
+	cs_buf_char(b, '[', 1);
+	for (size_t k = 0; k < n; k++) {
+		const int64_t *dims;
+		size_t rank = cs_model_layer_output(m, i, k, &dims);
+		if (k)
+			CS_BUF_LIT(b, ", ");
+		cs_buf_shape(b, rank, dims, false);
+	}
+	cs_buf_char(b, ']', 1);
+}
+
 static void rows(const cs_model *m, struct cs_table *t, size_t L, struct cs_buf *b)
 {
+	struct cs_buf refs = { 0 };
 	for (size_t i = 0, n = cs_model_layer_count(m); i < n; i++) {
 		struct cs_layer_info li;
 		char num[32];
 		cs_model_layer(m, i, &li);
 		cs_table_clear(t);
-		cs_buf_str(&t->text[0], li.name);
-		CS_BUF_LIT(&t->text[0], " (");
-		cs_buf_str(&t->text[0], li.class_name);
-		CS_BUF_LIT(&t->text[0], ")");
-		cs_buf_shape(&t->text[1], li.rank, li.dims, false);
+		/* escape(name) + " (" + escape(class) + ")", rendered as markup */
+		refs.len = 0;
+		cs_buf_rich_escape(&refs, li.name, strlen(li.name));
+		CS_BUF_LIT(&refs, " (");
+		cs_buf_rich_escape(&refs, li.class_name, strlen(li.class_name));
+		CS_BUF_LIT(&refs, ")");
+		cs_buf_rich_render(&t->text[0], refs.s, refs.len);
+		shape_cell(&t->text[1], m, i, &li);
+		if (t->ncols == 4) {
+			/* the references pass through rich's markup unescaped */
+			refs.len = 0;
+			if (!cs_buf_connections(&refs, m, i, ", "))
+				cs_buf_char(&refs, '-', 1);
+			cs_buf_rich_render(&t->text[3], refs.s, refs.len);
+		}
 		cs_buf_str(&t->text[2], cs_format_count(li.trainable_params + li.non_trainable_params,
 							true, num, sizeof(num)));
 		if (i)
@@ -77,6 +110,9 @@ static void rows(const cs_model *m, struct cs_table *t, size_t L, struct cs_buf 
 		if (li.explain)
 			explain(b, li.explain, L);
 	}
+	if (refs.failed)
+		b->failed = true;
+	cs_buf_free(&refs);
 }
 
 static int render(const cs_model *m, int L, const struct cs_render_options *opt,
@@ -84,21 +120,32 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 {
 	if (cols)
 		return cs_render_columns(m, opt, cols, true, b);
-	/* Keras's column positions: 45% and 80% of the line */
 	struct cs_table t;
 	memset(&t, 0, sizeof(t));
 	t.style = CS_TABLE_BOX;
-	t.ncols = 3;
-	size_t stop1 = (size_t)L * 45 / 100, stop2 = (size_t)L * 80 / 100;
-	t.width[0] = stop1 - 3;
-	t.width[1] = stop2 - stop1 - 4;
-	t.width[2] = (size_t)L - stop2 - 3;
+	if (cs_model_has_connections(m)) {
+		/* Keras's 4 columns at 30%, 56% and 74% of the line; rich takes
+		 * back the 13 cells of padding and borders as 3, 3, 4, 3 */
+		size_t s1 = (size_t)L * 30 / 100, s2 = (size_t)L * 56 / 100, s3 = (size_t)L * 74 / 100;
+		t.ncols = 4;
+		t.width[0] = s1 - 3;
+		t.width[1] = s2 - s1 - 3;
+		t.width[2] = s3 - s2 - 4;
+		t.width[3] = (size_t)L - s3 - 3;
+	} else {
+		/* Keras's column positions: 45% and 80% of the line */
+		size_t stop1 = (size_t)L * 45 / 100, stop2 = (size_t)L * 80 / 100;
+		t.ncols = 3;
+		t.width[0] = stop1 - 3;
+		t.width[1] = stop2 - stop1 - 4;
+		t.width[2] = (size_t)L - stop2 - 3;
+	}
 	t.right[2] = true;
 	size_t console = L > 80 ? (size_t)L : 80;
 
 	title(b, cs_model_name(m), console);
 	cs_table_rule(b, &t, CS_RULE_TOP);
-	static const char *const headers[] = { "Layer (type)", "Output Shape", "Param #" };
+	static const char *const headers[] = { "Layer (type)", "Output Shape", "Param #", "Connected to" };
 	for (int c = 0; c < t.ncols; c++)
 		cs_buf_str(&t.text[c], headers[c]);
 	cs_table_row(b, &t, true);
@@ -111,4 +158,16 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	return 0;
 }
 
-const struct cs_formatter cs_format_keras3 = { "keras3", 76, 16, render };
+/* Keras raises "Insufficient console width" when a column is under 4. */
+static const char *check_line_length(const cs_model *m, int L)
+{
+	if (!cs_model_has_connections(m))
+		return NULL;
+	int s1 = L * 30 / 100, s2 = L * 56 / 100, s3 = L * 74 / 100;
+	if (s1 < 4 || s2 - s1 < 4 || s3 - s2 < 4 || L - s3 < 4)
+		return "Keras raises \"Insufficient console width to print summary\" for a "
+		       "4-column summary this narrow; expected 19 or 21 and more";
+	return NULL;
+}
+
+const struct cs_formatter cs_format_keras3 = { "keras3", 76, 16, render, check_line_length };

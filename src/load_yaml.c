@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 
 #include "args.h"
+#include "load_graph.h"
 #include "model.h"
 #include "names.h"
 #include "yaml_nodes.h"
@@ -50,10 +51,13 @@ struct loader {
 	struct cs_mark first_mark;
 	struct cs_args args;		/* the layer being read */
 	struct cs_names names;		/* Keras's naming, and its uniqueness */
+	struct cs_graph_decls *g;	/* the graph keys of the model being read */
+	bool sub;			/* reading a sub-model (models:) */
 };
 
 static const char *const top_keys[] = {
-	"name", "input_shape", "batch_size", "dtype", "dtype_policy", "data_format", "layers",
+	"name", "input_shape", "batch_size", "dtype", "dtype_policy", "data_format",
+	"inputs", "outputs", "models", "trainable", "layers",
 };
 #define NTOP_KEYS (sizeof(top_keys) / sizeof(top_keys[0]))
 
@@ -130,7 +134,30 @@ struct layer_args {
 	unsigned given_line[32];	/* and on which line, for the first 32 */
 	uint8_t given_idx[32];
 	size_t ngiven;
+	struct cs_ref_text *refs;	/* its `inputs`, if given */
+	size_t nrefs;
+	const char *call;		/* a `call` entry: what it calls */
+	struct cs_mark call_mark;
 };
+
+/* A graph key is seen: the model is Functional. */
+static void graph_key(struct loader *l, struct cs_mark at)
+{
+	if (!l->g->graph) {
+		l->g->graph = true;
+		l->g->graph_mark = at;
+	}
+}
+
+/* A layer's `inputs` value. */
+static int layer_inputs(struct loader *l, struct layer_args *la, const struct cs_node *v,
+			struct cs_mark key_mark)
+{
+	if (la->refs)
+		return cs_fail(l->err, key_mark, "duplicate key 'inputs'");
+	graph_key(l, key_mark);
+	return cs_graph_read_refs(v, "inputs", &l->m->arena, &la->refs, &la->nrefs, l->err);
+}
 
 static int unknown_arg(struct loader *l, const struct cs_layer_class *cls, const char *key,
 		       struct cs_mark at)
@@ -252,20 +279,49 @@ static int take_input(struct loader *l, const struct layer_args *la)
 	return set_input(l, la->mark, &a->input_shape);
 }
 
+/* A `call` entry: a layer or sub-model called again, resolved once the
+ * whole model is read. */
+static int finish_call(struct loader *l, struct layer_args *la)
+{
+	struct cs_model *m = l->m;
+	if (m->nlayers >= CS_MAX_ENTRIES)
+		return cs_fail(l->err, la->mark, "more than %u layers", CS_MAX_ENTRIES);
+	l->first_layer = false;
+	struct cs_layer *ly = cs_model_add_layer(m);
+	if (!ly)
+		return oom(l, la->mark);
+	ly->mark = la->mark;
+	ly->in = CS_IN_PREV;
+	ly->flags = CS_LF_CALL;
+	if (cs_graph_pend(l->g, (uint32_t)(m->nlayers - 1), la->refs, la->refs ? (uint32_t)la->nrefs : UINT32_MAX,
+			  la->call, la->call_mark) < 0)
+		return oom(l, la->mark);
+	return 0;
+}
+
 /* A layer whose class and arguments are read: check, name, record. */
 static int finish_layer(struct loader *l, struct layer_args *la)
 {
+	if (la->call)
+		return finish_call(l, la);
+	if (la->refs && (la->cls->flags & CS_CLS_INPUT))
+		return cs_fail(l->err, la->refs[0].mark, "Input: an input takes no `inputs`; expected "
+			       "its shape only");
 	if (check_required(l, la) < 0 || take_input(l, la) < 0)
 		return -1;
 	bool first = l->first_layer;
 	l->first_layer = false;
 	if (first)
 		l->first_mark = la->mark;
-	if (la->cls->flags & CS_CLS_INPUT)
+	if (la->cls->flags & CS_CLS_INPUT) {
+		if (la->a->name && !(l->g->input_name = cs_arena_strdup(&l->m->arena, la->a->name)))
+			return oom(l, la->mark);
+		l->g->input_name_mark = la->mark;
 		return 0;
+	}
 	struct cs_model *m = l->m;
-	if (m->nlayers >= CS_REF_INPUT - 1)
-		return cs_fail(l->err, la->mark, "more than %u layers", (unsigned)(CS_REF_INPUT - 2));
+	if (m->nlayers >= CS_MAX_ENTRIES)
+		return cs_fail(l->err, la->mark, "more than %u layers", CS_MAX_ENTRIES);
 	struct cs_layer *ly = cs_model_add_layer(m);
 	if (!ly)
 		return oom(l, la->mark);
@@ -274,7 +330,12 @@ static int finish_layer(struct loader *l, struct layer_args *la)
 	ly->in = CS_IN_PREV;	/* a chain: the layer before */
 	if (cs_names_layer(&l->names, m, ly, la->a->name, l->err) < 0)
 		return -1;
+	if (ly->name)
+		cs_names_set_target(&l->names, ly->name, m, m->nlayers - 1);
 	if (cs_model_intern_args(m, la->cls, la->a, &ly->args) < 0)
+		return oom(l, la->mark);
+	if (la->refs && cs_graph_pend(l->g, (uint32_t)(m->nlayers - 1), la->refs, (uint32_t)la->nrefs,
+				      NULL, la->mark) < 0)
 		return oom(l, la->mark);
 	return 0;
 }
@@ -287,6 +348,9 @@ static int start_args(struct loader *l, struct layer_args *la, const struct cs_l
 	la->mark = mark;
 	memset(la->given, 0, sizeof(la->given));
 	la->ngiven = 0;
+	la->refs = NULL;
+	la->nrefs = 0;
+	la->call = NULL;
 	la->a = &l->args;
 	cs_args_defaults_of(la->table, la->a);
 	return 0;
@@ -315,6 +379,16 @@ static int read_args(struct loader *l, struct layer_args *la, int depth, bool sk
 			return -1;
 		if (skip_type && !strcmp(key.u.scalar.text, "type"))
 			return cs_fail(l->err, key.mark, "duplicate key 'type'");
+		if (key.u.scalar.plain && !strcmp(key.u.scalar.text, "inputs")) {
+			struct cs_mark km = key.mark;
+			struct cs_node *v;
+			if (cs_yreader_next(r) < 0)
+				return -1;
+			r->depth = depth;
+			if (cs_yreader_node(r, &l->scratch, &v) < 0 || layer_inputs(l, la, v, km) < 0)
+				return -1;
+			continue;
+		}
 		/* the key's text dies with its event: look it up now */
 		const struct cs_arg_spec *s = arg_key(l, la, key.u.scalar.text, key.u.scalar.len, key.mark);
 		if (!s || cs_yreader_next(r) < 0)
@@ -333,6 +407,35 @@ static int read_args(struct loader *l, struct layer_args *la, int depth, bool sk
 	return cs_yreader_next(r);
 }
 
+/* `- call: NAME` with an optional `inputs:`, as a node tree. */
+static int call_from_node(struct loader *l, const struct cs_node *n)
+{
+	struct layer_args la;
+	char buf[64];
+	memset(&la, 0, sizeof(la));
+	la.mark = n->mark;
+	for (size_t i = 0; i < n->u.map.n; i++) {
+		const struct cs_node *k = n->u.map.pairs[i].key, *v = n->u.map.pairs[i].value;
+		if (!strcmp(k->u.scalar.text, "call")) {
+			if (v->kind != CS_NODE_SCALAR || cs_node_is_null(v))
+				return cs_fail(l->err, v->mark, "call: expected the name of a layer above or "
+					       "of a sub-model, got %s", cs_node_describe(v, buf, sizeof(buf)));
+			la.call = cs_arena_strndup(&l->m->arena, v->u.scalar.text, v->u.scalar.len);
+			if (!la.call)
+				return oom(l, v->mark);
+			la.call_mark = v->mark;
+		} else if (!strcmp(k->u.scalar.text, "inputs")) {
+			if (layer_inputs(l, &la, v, k->mark) < 0)
+				return -1;
+		} else {
+			return cs_fail(l->err, k->mark, "a `call` entry takes only `inputs`, not '%s'",
+				       k->u.scalar.text);
+		}
+	}
+	graph_key(l, la.call_mark);
+	return finish_call(l, &la);
+}
+
 /* The general form of an item, as a node tree: used when the item is not
  * `- Class: {...}`, `- type: Class ...` or `- Class`. */
 static int layer_from_node(struct loader *l, const struct cs_node *n)
@@ -344,6 +447,8 @@ static int layer_from_node(struct loader *l, const struct cs_node *n)
 		cls_node = n;
 		break;
 	case CS_NODE_MAP:
+		if (!cs_node_get(n, "type") && cs_node_get(n, "call"))
+			return call_from_node(l, n);
 		if ((cls_node = cs_node_get(n, "type"))) {
 			args = n;
 		} else if (n->u.map.n == 1) {
@@ -375,6 +480,11 @@ static int layer_from_node(struct loader *l, const struct cs_node *n)
 		const struct cs_node *k = args->u.map.pairs[i].key;
 		if (args == n && !strcmp(k->u.scalar.text, "type"))
 			continue;
+		if (!strcmp(k->u.scalar.text, "inputs")) {
+			if (layer_inputs(l, &la, args->u.map.pairs[i].value, k->mark) < 0)
+				return -1;
+			continue;
+		}
 		if (set_arg(l, &la, k->u.scalar.text, k->u.scalar.len, k->mark, args->u.map.pairs[i].value) < 0)
 			return -1;
 	}
@@ -501,6 +611,78 @@ static int parse_layers(struct loader *l)
 
 /* ---- the top level ------------------------------------------------------------ */
 
+/* The top-level `inputs:` list: keras.Input's arguments, one each. */
+static int parse_inputs(struct loader *l, const struct cs_node *key, const struct cs_node *v)
+{
+	struct cs_model *m = l->m;
+	char buf[64];
+	graph_key(l, key->mark);
+	if (v->kind != CS_NODE_SEQ || !v->u.seq.n)
+		return cs_fail(l->err, v->mark, "inputs: expected a list of inputs such as "
+			       "`- {name: image, shape: [32, 32, 3]}`, got %s", cs_node_describe(v, buf, sizeof(buf)));
+	struct cs_input_decl *d = cs_arena_alloc(&m->arena, v->u.seq.n * sizeof(*d));
+	if (!d)
+		return oom(l, v->mark);
+	for (size_t i = 0; i < v->u.seq.n; i++) {
+		const struct cs_node *it = v->u.seq.items[i];
+		d[i] = (struct cs_input_decl){ NULL, { NULL, 0 }, CS_UNSET, NULL, it->mark };
+		if (it->kind != CS_NODE_MAP)
+			return cs_fail(l->err, it->mark, "inputs: expected a mapping such as "
+				       "{name: image, shape: [32, 32, 3]}, got %s", cs_node_describe(it, buf, sizeof(buf)));
+		bool has_shape = false;
+		for (size_t j = 0; j < it->u.map.n; j++) {
+			const struct cs_node *k = it->u.map.pairs[j].key, *val = it->u.map.pairs[j].value;
+			const char *kt = k->u.scalar.text;
+			const char *t;
+			if (!strcmp(kt, "shape")) {
+				struct cs_ints sh;
+				if (cs_node_shape(val, "shape", &sh, &l->scratch, l->err) < 0)
+					return -1;
+				d[i].shape.n = sh.n;
+				d[i].shape.v = cs_arena_alloc(&m->arena, (sh.n + 1) * sizeof(int64_t));
+				if (!d[i].shape.v)
+					return oom(l, val->mark);
+				memcpy(d[i].shape.v, sh.v, sh.n * sizeof(int64_t));
+				has_shape = true;
+			} else if (!strcmp(kt, "name")) {
+				if (cs_node_string(val, "name", &t, l->err) < 0 ||
+				    check_name(l, val->mark, t, "input name") < 0)
+					return -1;
+				if (!(d[i].name = cs_arena_strdup(&m->arena, t)))
+					return oom(l, val->mark);
+			} else if (!strcmp(kt, "batch_size")) {
+				int64_t b = CS_NONE;
+				if (!cs_node_is_null(val)) {
+					if (cs_node_int(val, "batch_size", &b, l->err) < 0)
+						return -1;
+					if (b < 0)
+						return cs_fail(l->err, val->mark, "batch_size: expected 0 or more, "
+							       "or null, got %lld", (long long)b);
+				}
+				d[i].batch_size = b;
+			} else if (!strcmp(kt, "dtype")) {
+				if (cs_node_string(val, "dtype", &t, l->err) < 0)
+					return -1;
+				if (!cs_dtype_bytes(t))
+					return cs_fail(l->err, val->mark, "dtype: unknown dtype '%s'; expected "
+						       "float32, float16, int32, ...", t);
+				if (!(d[i].dtype = cs_arena_strdup(&m->arena, t)))
+					return oom(l, val->mark);
+			} else {
+				return cs_fail(l->err, k->mark, "inputs: unknown key '%s'; expected name, shape, "
+					       "batch_size or dtype", kt);
+			}
+		}
+		if (!has_shape)
+			return cs_fail(l->err, it->mark, "inputs: missing required key 'shape'");
+	}
+	l->g->decls = d;
+	l->g->ndecls = v->u.seq.n;
+	l->g->decls_given = true;
+	l->g->decls_mark = key->mark;
+	return 0;
+}
+
 static int parse_top_value(struct loader *l, const struct cs_node *key, const struct cs_node *v)
 {
 	struct cs_model *m = l->m;
@@ -560,37 +742,153 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 		m->data_format = df;
 		return 0;
 	}
+	if (!strcmp(k, "inputs"))
+		return parse_inputs(l, key, v);
+	if (!strcmp(k, "outputs")) {
+		graph_key(l, key->mark);
+		l->g->outs_given = true;
+		l->g->outs_mark = key->mark;
+		return cs_graph_read_refs(v, "outputs", &m->arena, &l->g->outs, &l->g->nouts, l->err);
+	}
+	if (!strcmp(k, "trainable")) {
+		bool t;
+		if (cs_node_bool(v, "trainable", &t, l->err) < 0)
+			return -1;
+		m->frozen = !t;
+		return 0;
+	}
 	if (!strcmp(k, "class_name") || !strcmp(k, "config"))
 		return cs_fail(l->err, key->mark, "a Keras config (class_name/config) is not supported yet; "
 			       "expected convsummary's model format (name, input_shape, layers)");
-	if (!strcmp(k, "inputs") || !strcmp(k, "outputs") || !strcmp(k, "models"))
-		return cs_fail(l->err, key->mark, "'%s': Functional models are not supported yet; "
-			       "expected a Sequential model (name, input_shape, layers)", k);
 	const char *near = cs_closest(k, top_keys, NTOP_KEYS);
 	if (near)
 		return cs_fail(l->err, key->mark, "unknown key '%s'; did you mean '%s'?", k, near);
 	return cs_fail(l->err, key->mark, "unknown key '%s'; expected one of name, input_shape, "
-		       "batch_size, dtype, dtype_policy, data_format, layers", k);
+		       "batch_size, dtype, dtype_policy, data_format, inputs, outputs, models, "
+		       "trainable, layers", k);
 }
 
-static int parse_model(struct loader *l)
+static int parse_model_map(struct loader *l, struct cs_mark top);
+
+/* The keys a sub-model may not have: the key is its name, and the
+ * file-wide settings are the file's. */
+static bool file_only_key(const char *k)
+{
+	return !strcmp(k, "name") || !strcmp(k, "data_format") || !strcmp(k, "dtype_policy") ||
+	       !strcmp(k, "models");
+}
+
+/* The model just read made whole: its graph resolved, its name. */
+static int finish_model(struct loader *l)
+{
+	struct cs_model *m = l->m;
+	struct cs_graph_decls *g = l->g;
+	if (g->decls_given && (m->has_input || g->input_name_mark.line))
+		return cs_fail(l->err, g->decls_mark, "the inputs are given twice (also at line %u); "
+			       "expected either `inputs:` or one input_shape / Input",
+			       m->has_input ? m->input_mark.line : g->input_name_mark.line);
+	if (cs_graph_finish(m, g, &l->names, l->err) < 0)
+		return -1;
+	uint32_t k;
+	struct cs_mark at = m->layers_mark;
+	if (l->sub && !m->functional && m->has_input)
+		return cs_names_auto(&l->names, cs_functional_stem, at, &k, l->err);	/* built at once */
+	if (!l->sub && m->functional && !m->name) {
+		if (cs_names_auto(&l->names, cs_functional_stem, at, &m->name_auto, l->err) < 0)
+			return -1;
+		char buf[32];
+		if (m->name_auto)
+			snprintf(buf, sizeof(buf), "functional_%u", m->name_auto);
+		else
+			snprintf(buf, sizeof(buf), "functional");
+		if (!(m->name = cs_arena_strdup(&m->arena, buf)))
+			return oom(l, at);
+	}
+	return 0;
+}
+
+/* `models:`, a mapping from name to model, each read like a file. */
+static int parse_models(struct loader *l, const struct cs_node *key)
 {
 	struct cs_yreader *r = &l->r;
-	if (cs_yreader_begin(r) < 0)
-		return -1;
+	struct cs_model *m = l->m;
+	graph_key(l, key->mark);
+	if (m->nlayers || l->first_layer)
+		return cs_fail(l->err, key->mark, "models: expected before `layers:` (Keras builds "
+			       "sub-models first, and automatic names follow that order)");
 	if (r->event->type != YAML_MAPPING_START_EVENT) {
 		struct cs_node *v;
 		char buf[64];
 		if (cs_yreader_node(r, &l->scratch, &v) < 0)
 			return -1;
-		if (cs_node_is_null(v))
-			return cs_fail(l->err, v->mark, "the file has no model: expected a mapping with a 'layers' list");
-		return cs_fail(l->err, v->mark, "expected a mapping with a 'layers' list at the top, got %s",
+		return cs_fail(l->err, v->mark, "models: expected a mapping from names to models, got %s",
 			       cs_node_describe(v, buf, sizeof(buf)));
 	}
-	struct cs_mark top = cs_yreader_mark(r);
 	if (cs_yreader_next(r) < 0)
 		return -1;
+	while (r->event->type != YAML_MAPPING_END_EVENT) {
+		struct cs_node *name;
+		r->depth = 2;
+		if (cs_yreader_node(r, &l->scratch, &name) < 0)
+			return -1;
+		if (name->kind != CS_NODE_SCALAR)
+			return cs_fail(l->err, name->mark, "models: expected a sub-model's name as the key");
+		if (check_name(l, name->mark, name->u.scalar.text, "sub-model name") < 0)
+			return -1;
+		for (size_t i = 0; i < m->nsubs; i++)
+			if (!strcmp(m->subs[i]->name, name->u.scalar.text))
+				return cs_fail(l->err, name->mark, "duplicate sub-model '%s'", name->u.scalar.text);
+		struct cs_model **subs = realloc(m->subs, (m->nsubs + 1) * sizeof(*subs));
+		if (!subs)
+			return oom(l, name->mark);
+		m->subs = subs;
+		struct cs_model *sub = cs_model_new();
+		if (!sub)
+			return oom(l, name->mark);
+		m->subs[m->nsubs++] = sub;
+		sub->name = cs_arena_strdup(&sub->arena, name->u.scalar.text);
+		if (!sub->name)
+			return oom(l, name->mark);
+		sub->layers_mark = name->mark;
+		if (r->event->type != YAML_MAPPING_START_EVENT) {
+			struct cs_node *v;
+			char buf[64];
+			if (cs_yreader_node(r, &l->scratch, &v) < 0)
+				return -1;
+			return cs_fail(l->err, v->mark, "models: %s: expected a model (a mapping with "
+				       "'layers'), got %s", sub->name, cs_node_describe(v, buf, sizeof(buf)));
+		}
+		/* read it as a model of its own, then carry on with this one */
+		struct cs_graph_decls g = { 0 }, *saved_g = l->g;
+		bool saved_first = l->first_layer, saved_sub = l->sub;
+		struct cs_mark saved_mark = l->first_mark;
+		l->m = sub;
+		l->g = &g;
+		l->sub = true;
+		l->first_layer = false;
+		struct cs_mark top = cs_yreader_mark(r);
+		int rc = cs_yreader_next(r);
+		if (rc == 0)
+			rc = parse_model_map(l, top);
+		if (rc == 0)
+			rc = finish_model(l);
+		cs_graph_decls_free(&g);
+		l->m = m;
+		l->g = saved_g;
+		l->sub = saved_sub;
+		l->first_layer = saved_first;
+		l->first_mark = saved_mark;
+		if (rc < 0)
+			return -1;
+	}
+	r->depth = 1;
+	return cs_yreader_next(r);
+}
+
+/* A model's keys, up to the end of its mapping (whose start is read). */
+static int parse_model_map(struct loader *l, struct cs_mark top)
+{
+	struct cs_yreader *r = &l->r;
 	bool seen[NTOP_KEYS] = { false };
 	unsigned seen_line[NTOP_KEYS] = { 0 };
 	while (r->event->type != YAML_MAPPING_END_EVENT) {
@@ -609,9 +907,16 @@ static int parse_model(struct loader *l)
 			seen[i] = true;
 			seen_line[i] = key->mark.line;
 		}
+		if (l->sub && file_only_key(key->u.scalar.text))
+			return cs_fail(l->err, key->mark, "a sub-model cannot set '%s'%s", key->u.scalar.text,
+				       !strcmp(key->u.scalar.text, "name") ? ": its key under `models:` is its name"
+				       : ": it is the file's");
 		if (!strcmp(key->u.scalar.text, "layers")) {
 			l->m->layers_mark = key->mark;
 			if (parse_layers(l) < 0)
+				return -1;
+		} else if (!strcmp(key->u.scalar.text, "models")) {
+			if (parse_models(l, key) < 0)
 				return -1;
 		} else {
 			struct cs_node *v;
@@ -622,7 +927,26 @@ static int parse_model(struct loader *l)
 	}
 	if (!seen[NTOP_KEYS - 1])
 		return cs_fail(l->err, top, "missing 'layers': expected a list of layers");
-	if (cs_yreader_next(r) < 0)
+	return cs_yreader_next(r);
+}
+
+static int parse_model(struct loader *l)
+{
+	struct cs_yreader *r = &l->r;
+	if (cs_yreader_begin(r) < 0)
+		return -1;
+	if (r->event->type != YAML_MAPPING_START_EVENT) {
+		struct cs_node *v;
+		char buf[64];
+		if (cs_yreader_node(r, &l->scratch, &v) < 0)
+			return -1;
+		if (cs_node_is_null(v))
+			return cs_fail(l->err, v->mark, "the file has no model: expected a mapping with a 'layers' list");
+		return cs_fail(l->err, v->mark, "expected a mapping with a 'layers' list at the top, got %s",
+			       cs_node_describe(v, buf, sizeof(buf)));
+	}
+	struct cs_mark top = cs_yreader_mark(r);
+	if (cs_yreader_next(r) < 0 || parse_model_map(l, top) < 0)
 		return -1;
 	return cs_yreader_finish(r);
 }
@@ -713,10 +1037,15 @@ static cs_model *load(const struct source *src, const struct cs_load_options *ca
 		}
 		memcpy(m->override.v, opt->input_shape, opt->input_rank * sizeof(int64_t));
 	}
+	struct cs_graph_decls g = { 0 };
+	l->g = &g;
 	rc = read_model(l, src);
-	if (rc == 0 && !m->has_input && !m->override_input)
+	if (rc == 0 && !m->has_input && !m->override_input && !g.decls_given)
 		rc = cs_fail(err, l->first_mark.line ? l->first_mark : m->layers_mark, "no input shape: expected `input_shape: [...]` at the top, "
 			     "`input_shape` on the first layer, or a first layer `- Input: {shape: [...]}`");
+	if (rc == 0)
+		rc = finish_model(l);
+	cs_graph_decls_free(&g);
 	if (rc == 0)
 		rc = cs_model_compute(m, err);
 	if (rc == 0 && m->audit && cs_audit_model(m) < 0)

@@ -105,6 +105,9 @@ void cs_model_destroy(cs_model *m)
 {
 	if (!m)
 		return;
+	for (size_t k = 0; k < m->nsubs; k++)
+		cs_model_destroy(m->subs[k]);
+	free(m->subs);
 	cs_chunks_free(&m->layers);
 	cs_chunks_free(&m->ops);
 	cs_chunks_free(&m->refs);
@@ -147,18 +150,17 @@ const char *cs_model_name(const cs_model *m)
 
 size_t cs_model_input_rank(const cs_model *m)
 {
-	return m->input_shape.n + 1;
+	return m->inputs[0].rank;
 }
 
 const int64_t *cs_model_input_dims(const cs_model *m)
 {
-	/* stored with the batch in front by cs_propagate_start() */
-	return m->input_shape.v - 1;
+	return m->inputs[0].dims;
 }
 
 const char *cs_model_input_dtype(const cs_model *m)
 {
-	return m->input_dtype ? m->input_dtype : "float32";
+	return m->inputs[0].dtype ? m->inputs[0].dtype : "float32";
 }
 
 size_t cs_model_input_count(const cs_model *m)
@@ -166,10 +168,20 @@ size_t cs_model_input_count(const cs_model *m)
 	return m->ninputs;
 }
 
+static const char *input_name(const struct cs_input *in, char *buf, size_t size)
+{
+	if (in->name)
+		return in->name;
+	if (!in->auto_index)
+		return "input_layer";
+	snprintf(buf, size, "input_layer_%u", in->auto_index);
+	return buf;
+}
+
 void cs_model_input(const cs_model *m, size_t k, struct cs_input_info *info)
 {
 	const struct cs_input *in = &m->inputs[k];
-	info->name = in->name ? in->name : "input_layer";
+	info->name = input_name(in, info->name_buf, sizeof(info->name_buf));
 	info->rank = in->rank;
 	info->dims = in->dims;
 	info->dtype = in->dtype ? in->dtype : "float32";
@@ -177,9 +189,19 @@ void cs_model_input(const cs_model *m, size_t k, struct cs_input_info *info)
 	info->column = in->mark.column;
 }
 
-static struct cs_tensor tensor_of(cs_ref r)
+/* A tensor as the API gives it: a row (and the producing call's number)
+ * in a Functional model, a layer index in a chain. */
+static struct cs_tensor tensor_of(const cs_model *m, cs_ref r)
 {
-	struct cs_tensor t = { (r & CS_REF_INPUT) != 0, r & ~CS_REF_INPUT, 0, 0 };
+	struct cs_tensor t = { (r & CS_REF_INPUT) != 0, CS_REF_INDEX(r), 0, CS_REF_OUTPUT(r) };
+	const struct cs_graph *g = m->graph;
+	if (!g)
+		return t;
+	if (t.is_input)
+		return t;
+	uint32_t e = CS_REF_INDEX(r);
+	t.call = g->callno[e];
+	t.index = g->entry_row[e];
 	return t;
 }
 
@@ -190,92 +212,167 @@ size_t cs_model_output_count(const cs_model *m)
 
 struct cs_tensor cs_model_output(const cs_model *m, size_t k)
 {
-	return tensor_of(m->outputs[k]);
-}
-
-size_t cs_model_layer_input_count(const cs_model *m, size_t i)
-{
-	return cs_layer_ninputs(m, i);
-}
-
-struct cs_tensor cs_model_layer_input(const cs_model *m, size_t i, size_t k)
-{
-	return tensor_of(cs_layer_input(m, i, k));
+	return tensor_of(m, m->outputs[k]);
 }
 
 int cs_model_is_functional(const cs_model *m)
 {
-	(void)m;
-	return 0;
+	return m->graph != NULL;
+}
+
+int cs_model_has_connections(const cs_model *m)
+{
+	return m->graph && m->graph->four_columns;
 }
 
 size_t cs_model_input_row(const cs_model *m, size_t k)
 {
-	(void)m;
-	(void)k;
-	return SIZE_MAX;
+	return m->graph && m->graph->input_row[k] != UINT32_MAX ? m->graph->input_row[k] : SIZE_MAX;
 }
 
 size_t cs_model_layer_call_count(const cs_model *m, size_t i)
 {
-	(void)m;
-	(void)i;
-	return 1;
+	const struct cs_graph *g = m->graph;
+	if (!g)
+		return 1;
+	if (g->rows[i] & CS_REF_INPUT)
+		return 1;
+	return g->first_call[i + 1] - g->first_call[i];
+}
+
+/* Row i's call c: its entry, or UINT32_MAX for an input's. */
+static uint32_t row_call(const cs_model *m, size_t i, size_t c)
+{
+	const struct cs_graph *g = m->graph;
+	if (!g)
+		return (uint32_t)i;
+	if (g->rows[i] & CS_REF_INPUT)
+		return UINT32_MAX;
+	return g->calls[g->first_call[i] + c];
 }
 
 size_t cs_model_layer_call_number(const cs_model *m, size_t i, size_t c)
 {
-	(void)m;
-	(void)i;
-	return c;
+	uint32_t e = row_call(m, i, c);
+	if (!m->graph)
+		return 0;
+	return e == UINT32_MAX ? 0 : m->graph->callno[e];
 }
 
 size_t cs_model_layer_call_input_count(const cs_model *m, size_t i, size_t c)
 {
-	(void)c;
-	return cs_model_layer_input_count(m, i);
+	uint32_t e = row_call(m, i, c);
+	return e == UINT32_MAX ? 0 : cs_layer_ninputs(m, e);
+}
+
+/* The row of entry e's layer, through the rows' order: kept per call in
+ * the graph would cost a word an entry; a lookup per connection. */
+static size_t row_of_entry(const cs_model *m, uint32_t e)
+{
+	uint32_t r = m->graph->entry_row[e];
+	return r == UINT32_MAX ? SIZE_MAX : r;
 }
 
 struct cs_tensor cs_model_layer_call_input(const cs_model *m, size_t i, size_t c, size_t k)
 {
-	(void)c;
-	return cs_model_layer_input(m, i, k);
+	uint32_t e = row_call(m, i, c);
+	cs_ref r = cs_layer_input(m, e, k);
+	struct cs_tensor t = { (r & CS_REF_INPUT) != 0, CS_REF_INDEX(r), 0, CS_REF_OUTPUT(r) };
+	if (m->graph && !t.is_input) {
+		t.call = m->graph->callno[CS_REF_INDEX(r)];
+		t.index = row_of_entry(m, CS_REF_INDEX(r));
+	}
+	return t;
+}
+
+size_t cs_model_layer_input_count(const cs_model *m, size_t i)
+{
+	return cs_model_layer_call_input_count(m, i, 0);
+}
+
+struct cs_tensor cs_model_layer_input(const cs_model *m, size_t i, size_t k)
+{
+	return cs_model_layer_call_input(m, i, 0, k);
+}
+
+/* The entry whose output row i shows: its layer's last call. */
+static const struct cs_layer *row_layer(const cs_model *m, size_t i, uint32_t *entry)
+{
+	const struct cs_graph *g = m->graph;
+	*entry = g ? g->last_entry[i] : (uint32_t)i;
+	return cs_model_at(m, *entry);
 }
 
 size_t cs_model_layer_output_count(const cs_model *m, size_t i)
 {
-	(void)m;
-	(void)i;
-	return 1;
+	uint32_t e;
+	if (m->graph && (m->graph->rows[i] & CS_REF_INPUT))
+		return 1;
+	const struct cs_layer *ly = row_layer(m, i, &e);
+	return ly->flags & CS_LF_MODEL ? m->subs[ly->args]->noutputs : 1;
 }
 
 size_t cs_model_layer_output(const cs_model *m, size_t i, size_t k, const int64_t **dims)
 {
-	const struct cs_layer *ly = cs_model_at(m, i);
-	(void)k;
-	*dims = ly->dims;
-	return ly->rank;
+	uint32_t e;
+	if (m->graph && (m->graph->rows[i] & CS_REF_INPUT)) {
+		const struct cs_input *in = &m->inputs[CS_REF_INDEX(m->graph->rows[i])];
+		*dims = in->dims;
+		return in->rank;
+	}
+	row_layer(m, i, &e);
+	int rank;
+	cs_ref_shape(m, (cs_ref)e | (cs_ref)k << CS_REF_OUT_SHIFT, dims, &rank);
+	return (size_t)rank;
 }
 
 size_t cs_model_layer_count(const cs_model *m)
 {
-	return m->nlayers;
+	return m->graph ? m->graph->nrows : m->nlayers;
+}
+
+/* Row i's entry for its figures and weights: its layer's first entry. */
+size_t cs_model_row_entry(const cs_model *m, size_t i)
+{
+	if (!m->graph)
+		return i;
+	cs_ref r = m->graph->rows[i];
+	return r & CS_REF_INPUT ? SIZE_MAX : (size_t)r;
 }
 
 void cs_model_layer(const cs_model *m, size_t i, struct cs_layer_info *info)
 {
-	const struct cs_layer *ly = cs_model_at(m, i);
+	size_t e = cs_model_row_entry(m, i);
+	info->explain = NULL;
+	if (e == SIZE_MAX) {
+		const struct cs_input *in = &m->inputs[CS_REF_INDEX(m->graph->rows[i])];
+		info->name = input_name(in, info->name_buf, sizeof(info->name_buf));
+		info->class_name = "InputLayer";
+		info->rank = in->rank;
+		info->dims = in->dims;
+		info->trainable_params = info->non_trainable_params = 0;
+		info->trainable_bytes = info->non_trainable_bytes = 0;
+		info->line = in->mark.line;
+		info->column = in->mark.column;
+		return;
+	}
+	const struct cs_layer *ly = cs_model_at(m, e);
+	uint32_t last;
+	const struct cs_layer *shown = row_layer(m, i, &last);
 	info->name = cs_layer_name(ly, info->name_buf, sizeof(info->name_buf));
-	info->class_name = cs_layer_cls(ly)->name;
-	info->rank = (size_t)ly->rank;
-	info->dims = ly->dims;
+	if (ly->flags & CS_LF_MODEL)
+		info->class_name = m->subs[ly->args]->functional ? "Functional" : "Sequential";
+	else
+		info->class_name = cs_layer_cls(ly)->name;
+	info->rank = (size_t)shown->rank;
+	info->dims = shown->dims;
 	info->trainable_params = ly->trainable_params;
 	info->non_trainable_params = ly->non_trainable_params;
 	info->trainable_bytes = cs_layer_trainable_bytes(m, ly);
 	info->non_trainable_bytes = cs_layer_non_trainable_bytes(m, ly);
 	info->line = ly->mark.line;
 	info->column = ly->mark.column;
-	info->explain = m->explains ? m->explains[i] : NULL;
+	info->explain = m->explains ? m->explains[e] : NULL;
 }
 
 void cs_model_totals(const cs_model *m, struct cs_totals *t)
@@ -342,4 +439,21 @@ const char *cs_snake_case(const char *cls, char *buf, size_t size)
 	}
 	buf[at] = '\0';
 	return buf;
+}
+
+bool cs_row_shapes_differ(const struct cs_model *m, size_t row)
+{
+	size_t e = cs_model_row_entry(m, row);
+	if (e == SIZE_MAX || !m->graph)
+		return false;
+	const struct cs_layer *first = cs_model_at(m, e);
+	for (size_t i = e + 1; i < m->nlayers; i++) {
+		const struct cs_layer *ly = cs_model_at(m, i);
+		if (!(ly->flags & CS_LF_CALL) || ly->auto_index != e)
+			continue;
+		if (ly->rank != first->rank ||
+		    memcmp(ly->dims, first->dims, (size_t)ly->rank * sizeof(int64_t)))
+			return true;
+	}
+	return false;
 }

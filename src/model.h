@@ -16,14 +16,24 @@ enum {
 	CS_LF_CHANNELS_FIRST = 1 << 2,	/* its spatial axes start at axis 2 */
 	CS_LF_FIELD_ONLY = 1 << 3,	/* its op is another layer's: only the
 					 * receptive field there is its own */
+	CS_LF_CALL = 1 << 4,	/* a further call of a layer above: auto_index
+				 * is that layer's entry (its owner) */
+	CS_LF_MODEL = 1 << 5,	/* a call of a sub-model: args is its index in
+				 * m->subs, cls means nothing */
 };
+#define CS_LF_KIND (CS_LF_CALL | CS_LF_MODEL)	/* set by the loader, kept */
 
 /*
- * A reference to a tensor: the output of layer i (i itself), or the
- * model's input k (CS_REF_INPUT | k).
+ * A reference to a tensor: output o of entry i (i | o << CS_REF_OUT_SHIFT;
+ * an entry is one call of a layer), or the model's input k
+ * (CS_REF_INPUT | k).
  */
-typedef uint32_t cs_ref;
-#define CS_REF_INPUT 0x80000000u
+typedef uint64_t cs_ref;
+#define CS_REF_INPUT ((uint64_t)1 << 63)
+#define CS_REF_OUT_SHIFT 32
+#define CS_REF_INDEX(r) ((uint32_t)(r))
+#define CS_REF_OUTPUT(r) ((uint32_t)(((r) & ~CS_REF_INPUT) >> CS_REF_OUT_SHIFT))
+#define CS_MAX_ENTRIES 0x7fffffffu
 
 /* A layer whose only input is the output of the layer before it (or, for
  * the first, the model's first input): a chain costs no references. */
@@ -69,7 +79,8 @@ struct cs_op {
 
 /* One of the model's inputs (Keras's InputLayer). */
 struct cs_input {
-	const char *name;	/* NULL: Keras's automatic "input_layer" */
+	const char *name;	/* NULL: Keras's automatic input_layer[_auto_index] */
+	uint32_t auto_index;
 	struct cs_mark mark;
 	const int64_t *dims;	/* batch first */
 	uint8_t rank;
@@ -117,9 +128,33 @@ static inline void *cs_chunks_at(const struct cs_chunks *c, size_t i, size_t siz
 	return (char *)c->v[i >> CS_CHUNK_SHIFT] + (i & (CS_CHUNK - 1)) * size;
 }
 
+/* A Functional model's rows and calls (graph_rows.c), made once it is
+ * computed: Keras's depth order, and what each row's cells need. */
+struct cs_graph {
+	size_t nrows;
+	cs_ref *rows;		/* CS_REF_INPUT | k, or the layer's first entry */
+	uint32_t *callno;	/* per entry: which call of its layer it is */
+	uint8_t *in_model;	/* per entry: some output depends on it */
+	uint32_t *first_call;	/* per row: its calls in the model are */
+	uint32_t *calls;	/* calls[first_call[r] .. first_call[r + 1]) */
+	uint32_t *last_entry;	/* per row: the layer's last call (any model) */
+	uint32_t *input_row;	/* per input: its row, or UINT32_MAX */
+	uint32_t *entry_row;	/* per entry: its layer's row, or UINT32_MAX */
+	uint8_t *input_used;	/* per input: some output depends on it */
+	bool four_columns;	/* Keras's 4-column layout (Connected to) */
+	bool multiple;		/* unused */
+};
+
 struct cs_model {
 	struct cs_arena arena;
 	const char *name;
+	uint32_t name_auto;		/* unnamed Functional: functional[_name_auto] */
+	bool functional;		/* a graph file (model-format-graphs.md) */
+	bool frozen;			/* trainable: false on the model */
+	bool computed;
+	struct cs_model **subs;		/* sub-models (models:), by index */
+	size_t nsubs;
+	struct cs_graph *graph;		/* Functional: rows and calls */
 	bool has_input;
 	struct cs_mark input_mark;
 	struct cs_ints input_shape;	/* one sample's shape, batch excluded */
@@ -173,6 +208,13 @@ static inline const struct cs_layer_class *cs_layer_cls(const struct cs_layer *l
 static inline const struct cs_args *cs_layer_args(const struct cs_model *m, const struct cs_layer *ly)
 {
 	return &m->arg_records[ly->args]->a;
+}
+
+/* Entry i's layer: i itself, or the entry a call entry calls again. */
+static inline uint32_t cs_entry_owner(const struct cs_model *m, size_t i)
+{
+	const struct cs_layer *ly = cs_model_at(m, i);
+	return ly->flags & CS_LF_CALL ? ly->auto_index : (uint32_t)i;
 }
 
 /* The number of inputs of layer i, and its k-th. */
@@ -241,6 +283,17 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err);
  * takes as inputs: order[0..nlayers).  -1 with *err when the layers form
  * a cycle (or memory runs out). */
 int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *err);
+
+/* A Functional model's rows in Keras's order, its calls, layout and
+ * totals (graph_rows.c), once its layers are computed. */
+int cs_graph_rows(struct cs_model *m, struct cs_error *err);
+
+/* The entry of row i's layer (its first call), or SIZE_MAX for an input. */
+size_t cs_model_row_entry(const struct cs_model *m, size_t i);
+
+/* Whether the calls of row i's layer gave different output shapes
+ * (tf.keras 2 prints "multiple"). */
+bool cs_row_shapes_differ(const struct cs_model *m, size_t row);
 
 /* The figures of layer i from its record and its first input's field. */
 void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f);

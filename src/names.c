@@ -1,7 +1,10 @@
 #include "names.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const char cs_functional_stem[] = "functional";
 
 static int oom(struct cs_names *l, struct cs_mark at)
 {
@@ -39,7 +42,7 @@ static const struct cs_named *find_name(const struct cs_names *l, const char *na
 	return l->names[j].name ? &l->names[j] : NULL;
 }
 
-static int add_name(struct cs_names *l, const char *name, unsigned line)
+static int add_name(struct cs_names *l, const char *name, unsigned line, const void *scope, uint64_t target)
 {
 	if (2 * (l->names_n + 1) > l->names_cap) {
 		size_t cap = l->names_cap ? 2 * l->names_cap : 64;
@@ -56,9 +59,17 @@ static int add_name(struct cs_names *l, const char *name, unsigned line)
 				l->names[name_slot(l, old[i].name)] = old[i];
 		free(old);
 	}
-	l->names[name_slot(l, name)] = (struct cs_named){ name, line };
+	l->names[name_slot(l, name)] = (struct cs_named){ name, line, scope, target };
 	l->names_n++;
 	return 0;
+}
+
+static int duplicate_at(struct cs_names *l, struct cs_mark at, const char *name, unsigned other,
+			bool automatic)
+{
+	return cs_fail(l->err, at, "duplicate name '%s' (also at line %u); "
+		       "Keras requires unique names%s", name, other,
+		       automatic ? " (this one is automatic: name the other one differently)" : "");
 }
 
 static int duplicate(struct cs_names *l, const struct cs_layer *ly, const char *name, unsigned other,
@@ -121,9 +132,86 @@ static int name_layer(struct cs_names *l, struct cs_layer *ly, const char *given
 		}
 	}
 	ly->name = cs_arena_strdup(&l->m->arena, given);
-	if (!ly->name || add_name(l, ly->name, ly->mark.line) < 0)
+	if (!ly->name || add_name(l, ly->name, ly->mark.line, NULL, 0) < 0)
 		return oom(l, ly->mark);
 	return 0;
+}
+
+/* The line where automatic name stem_k went, for a message: a layer's,
+ * or 0 when it is not a layer's. */
+static int check_explicit(struct cs_names *l, const char *given, struct cs_mark at)
+{
+	const struct cs_named *n = find_name(l, given);
+	if (n)
+		return duplicate_at(l, at, given, n->line, false);
+	for (size_t i = 0; i <= cs_layer_class_count(); i++) {
+		const char *stem = i < cs_layer_class_count() ? cs_layer_class_at(i)->snake : "functional";
+		size_t len = strlen(stem);
+		if (stem[0] != given[0] || strncmp(stem, given, len))
+			continue;
+		const char *rest = given + len;
+		if (*rest && rest[0] != '_')
+			continue;
+		struct cs_name_counter *c = counter_of(l, i < cs_layer_class_count() ? stem : cs_functional_stem);
+		if (!c)
+			return oom(l, at);
+		c->watched = true;
+		if (!*rest && c->next > 0)
+			return duplicate_at(l, at, given, 0, false);
+		if (rest[0] == '_' && rest[1] >= '1' && rest[1] <= '9' && strlen(rest + 1) < 10) {
+			char *end;
+			unsigned long k = strtoul(rest + 1, &end, 10);
+			if (!*end && k < c->next)
+				return duplicate_at(l, at, given, 0, false);
+		}
+	}
+	return 0;
+}
+
+int cs_names_explicit(struct cs_names *n, const char *name, struct cs_mark at, const void *scope,
+		      uint64_t target, struct cs_error *err)
+{
+	n->err = err;
+	if (check_explicit(n, name, at) < 0)
+		return -1;
+	return add_name(n, name, at.line, scope, target) < 0 ? oom(n, at) : 0;
+}
+
+int cs_names_auto(struct cs_names *n, const char *stem, struct cs_mark at, uint32_t *k,
+		  struct cs_error *err)
+{
+	n->err = err;
+	struct cs_name_counter *c = counter_of(n, stem);
+	if (!c)
+		return oom(n, at);
+	*k = c->next++;
+	if (c->watched) {
+		char buf[160];
+		if (*k)
+			snprintf(buf, sizeof(buf), "%s_%u", stem, *k);
+		else
+			snprintf(buf, sizeof(buf), "%s", stem);
+		const struct cs_named *d = find_name(n, buf);
+		if (d)
+			return duplicate_at(n, at, buf, d->line, true);
+	}
+	return 0;
+}
+
+const struct cs_named *cs_names_find(const struct cs_names *n, const char *name)
+{
+	return find_name(n, name);
+}
+
+void cs_names_set_target(struct cs_names *n, const char *name, const void *scope, uint64_t target)
+{
+	if (!n->names_cap)
+		return;
+	struct cs_named *d = &n->names[name_slot(n, name)];
+	if (d->name) {
+		d->scope = scope;
+		d->target = target;
+	}
 }
 
 int cs_names_layer(struct cs_names *n, struct cs_model *m, struct cs_layer *ly, const char *given,

@@ -50,7 +50,7 @@ size_t cs_layer_ninputs(const struct cs_model *m, size_t i)
 	const struct cs_layer *ly = cs_model_at(m, i);
 	if (ly->in == CS_IN_PREV)
 		return 1;
-	return *(const uint32_t *)cs_chunks_at(&m->refs, ly->in, sizeof(uint32_t));
+	return (size_t)*(const cs_ref *)cs_chunks_at(&m->refs, ly->in, sizeof(cs_ref));
 }
 
 cs_ref cs_layer_input(const struct cs_model *m, size_t i, size_t k)
@@ -58,7 +58,7 @@ cs_ref cs_layer_input(const struct cs_model *m, size_t i, size_t k)
 	const struct cs_layer *ly = cs_model_at(m, i);
 	if (ly->in == CS_IN_PREV)
 		return i ? (cs_ref)(i - 1) : CS_REF_INPUT;
-	return *(const cs_ref *)cs_chunks_at(&m->refs, ly->in + 1 + k, sizeof(uint32_t));
+	return *(const cs_ref *)cs_chunks_at(&m->refs, ly->in + 1 + k, sizeof(cs_ref));
 }
 
 int cs_layer_set_inputs(struct cs_model *m, size_t i, const cs_ref *refs, size_t n)
@@ -70,15 +70,15 @@ int cs_layer_set_inputs(struct cs_model *m, size_t i, const cs_ref *refs, size_t
 		ly->in = CS_IN_PREV;
 		return 0;
 	}
-	if (m->refs.n + n + 1 >= CS_IN_PREV || n >= CS_REF_INPUT)
+	if (m->refs.n + n + 1 >= CS_IN_PREV)
 		return -1;
 	uint32_t at = (uint32_t)m->refs.n;
-	uint32_t *count = cs_chunks_add(&m->refs, sizeof(uint32_t));
+	cs_ref *count = cs_chunks_add(&m->refs, sizeof(cs_ref));
 	if (!count)
 		return -1;
-	*count = (uint32_t)n;
+	*count = n;
 	for (size_t k = 0; k < n; k++) {
-		cs_ref *r = cs_chunks_add(&m->refs, sizeof(uint32_t));
+		cs_ref *r = cs_chunks_add(&m->refs, sizeof(cs_ref));
 		if (!r)
 			return -1;
 		*r = refs[k];
@@ -90,14 +90,21 @@ int cs_layer_set_inputs(struct cs_model *m, size_t i, const cs_ref *refs, size_t
 void cs_ref_shape(const struct cs_model *m, cs_ref r, const int64_t **dims, int *rank)
 {
 	if (r & CS_REF_INPUT) {
-		const struct cs_input *in = &m->inputs[r & ~CS_REF_INPUT];
+		const struct cs_input *in = &m->inputs[CS_REF_INDEX(r)];
 		*dims = in->dims;
 		*rank = in->rank;
-	} else {
-		const struct cs_layer *ly = cs_model_at(m, r);
-		*dims = ly->dims;
-		*rank = ly->rank;
+		return;
 	}
+	const struct cs_layer *ly = cs_model_at(m, CS_REF_INDEX(r));
+	uint32_t o = CS_REF_OUTPUT(r);
+	if (o && (ly->flags & CS_LF_MODEL)) {
+		/* a sub-model's further output */
+		const struct cs_model *sub = m->subs[ly->args];
+		cs_ref_shape(sub, sub->outputs[o], dims, rank);
+		return;
+	}
+	*dims = ly->dims;
+	*rank = ly->rank;
 }
 
 int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *err)
@@ -112,10 +119,10 @@ int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *e
 		size_t k = cs_layer_ninputs(m, i);
 		for (size_t j = 0; j < k; j++) {
 			cs_ref r = cs_layer_input(m, i, j);
-			if ((r & CS_REF_INPUT) ? (r & ~CS_REF_INPUT) >= m->ninputs : r >= n)
+			if ((r & CS_REF_INPUT) ? CS_REF_INDEX(r) >= m->ninputs : CS_REF_INDEX(r) >= n)
 				return cs_fail(err, cs_model_at(m, i)->mark, "input %zu refers to no layer or "
 					       "model input", j + 1);
-			if (!(r & CS_REF_INPUT) && r >= i)
+			if (!(r & CS_REF_INPUT) && CS_REF_INDEX(r) >= i)
 				in_order = false;
 		}
 	}
@@ -142,7 +149,7 @@ int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *e
 		for (size_t j = 0, k = cs_layer_ninputs(m, i); j < k; j++) {
 			cs_ref r = cs_layer_input(m, i, j);
 			if (!(r & CS_REF_INPUT)) {
-				first[r + 1]++;
+				first[CS_REF_INDEX(r) + 1]++;
 				waiting[i]++;
 			}
 		}
@@ -158,7 +165,7 @@ int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *e
 			for (size_t j = 0, k = cs_layer_ninputs(m, i); j < k; j++) {
 				cs_ref r = cs_layer_input(m, i, j);
 				if (!(r & CS_REF_INPUT))
-					users[first[r] + fill[r]++] = (uint32_t)i;
+					users[first[CS_REF_INDEX(r)] + fill[CS_REF_INDEX(r)]++] = (uint32_t)i;
 			}
 		free(fill);
 	}
@@ -220,12 +227,13 @@ static bool field_equal(const struct cs_field *a, const struct cs_field *b)
 static void ref_field(const struct cs_model *m, cs_ref r, struct cs_field *f)
 {
 	if (r & CS_REF_INPUT) {
-		field_start(f, grid_axes(m->inputs[r & ~CS_REF_INPUT].rank));
+		field_start(f, grid_axes(m->inputs[CS_REF_INDEX(r)].rank));
 		return;
 	}
-	const struct cs_layer *ly = cs_model_at(m, r);
-	const struct cs_op *op = cs_model_op(m, ly);
-	if (!op || ly->spatial == CS_SP_GLOBAL) {
+	const struct cs_layer *ly = cs_model_at(m, CS_REF_INDEX(r));
+	const struct cs_op *op = (ly->flags & CS_LF_MODEL) ? NULL : cs_model_op(m, ly);
+	if ((ly->flags & CS_LF_MODEL) || !op || ly->spatial == CS_SP_GLOBAL) {
+		/* a sub-model's field is not followed through it */
 		/* nothing spatial is left after a global pooling */
 		field_start(f, 0);
 		return;
@@ -359,9 +367,110 @@ static int keep_explain(struct cs_model *m, size_t i, const struct cs_buf *expla
 	return 0;
 }
 
+/* A sub-model's MACs and other ops per sample: its layers' (-1 unknown). */
+static void model_costs(const struct cs_model *sub, int64_t *macs, int64_t *other)
+{
+	*macs = *other = 0;
+	for (size_t i = 0; i < sub->nlayers; i++) {
+		const struct cs_layer *ly = cs_model_at(sub, i);
+		const struct cs_op *op = ly->flags & CS_LF_FIELD_ONLY ? NULL : cs_model_op(sub, ly);
+		if (!op)
+			continue;
+		if (*macs >= 0 && (op->macs < 0 || !cs_add(*macs, op->macs, macs)))
+			*macs = -1;
+		if (*other >= 0 && (op->other_ops < 0 || !cs_add(*other, op->other_ops, other)))
+			*other = -1;
+	}
+}
+
+/* A call of a sub-model: computed (once) on the inputs of its first call
+ * when it has none of its own, then one layer with all its weights. */
+static int compute_model_call(struct cs_model *m, size_t i, struct cs_error *err)
+{
+	struct cs_layer *ly = cs_model_at(m, i);
+	struct cs_model *sub = m->subs[ly->args];
+	size_t nin = cs_layer_ninputs(m, i);
+	char shape[512];
+	if (!sub->computed) {
+		if (sub->data_format == CS_DF_DEFAULT)
+			sub->data_format = m->data_format;
+		if (!sub->dtype_policy)
+			sub->dtype_policy = m->dtype_policy;
+		if (!sub->ninputs) {
+			/* Keras builds it on the tensor it is first called on */
+			const int64_t *dims;
+			int rank;
+			if (nin != 1)
+				return cs_fail(err, ly->mark, "Sequential sub-model '%s' takes one input, "
+					       "not %zu", sub->name, nin);
+			cs_ref_shape(m, cs_layer_input(m, i, 0), &dims, &rank);
+			int64_t *v = cs_arena_alloc(&sub->arena, (size_t)rank * sizeof(int64_t));
+			if (!v)
+				return cs_fail_oom(err, ly->mark);
+			memcpy(v, dims + 1, (size_t)(rank - 1) * sizeof(int64_t));
+			sub->input_shape.v = v;
+			sub->input_shape.n = (size_t)rank - 1;
+			sub->batch_size = dims[0];
+			sub->has_input = true;
+			sub->input_mark = ly->mark;
+		}
+		if (cs_model_compute(sub, err) < 0)
+			return -1;
+	}
+	if (nin != sub->ninputs)
+		return cs_fail(err, ly->mark, "sub-model '%s' takes %zu input%s; this call gives %zu",
+			       sub->name, sub->ninputs, sub->ninputs == 1 ? "" : "s", nin);
+	for (size_t k = 0; k < nin; k++) {
+		const int64_t *dims;
+		int rank;
+		cs_ref_shape(m, cs_layer_input(m, i, k), &dims, &rank);
+		const struct cs_input *want = &sub->inputs[k];
+		bool ok = rank == want->rank;
+		for (int d = 1; ok && d < rank; d++)
+			ok = dims[d] == want->dims[d] || dims[d] == CS_NONE || want->dims[d] == CS_NONE;
+		if (!ok) {
+			char want_text[512];
+			return cs_fail(err, ly->mark, "sub-model '%s': input %zu has shape %s; expected %s",
+				       sub->name, k + 1, cs_shape_text((size_t)rank, dims, true, shape, sizeof(shape)),
+				       cs_shape_text(want->rank, want->dims, true, want_text, sizeof(want_text)));
+		}
+	}
+	const int64_t *odims;
+	int orank;
+	cs_ref_shape(sub, sub->outputs[0], &odims, &orank);
+	ly->dims = odims;
+	ly->rank = (uint8_t)orank;
+	ly->flags &= CS_LF_KIND;
+	if (ly->flags & CS_LF_CALL)
+		return 0;	/* its weights are its first call's */
+	struct cs_totals t = sub->totals;
+	if (sub->frozen || m->frozen) {
+		t.non_trainable_params += t.trainable_params;
+		t.non_trainable_bytes += t.trainable_bytes;
+		t.trainable_params = t.trainable_bytes = 0;
+	}
+	ly->trainable_params = t.trainable_params;
+	ly->non_trainable_params = t.non_trainable_params;
+	struct cs_op *op = cs_model_add_op(m, ly);
+	struct cs_op *bytes = op ? cs_chunks_add(&m->ops, sizeof(struct cs_op)) : NULL;
+	if (!bytes)
+		return cs_fail_oom(err, ly->mark);
+	model_costs(sub, &op->macs, &op->other_ops);
+	op->field.naxes = 0;
+	bytes->macs = t.trainable_bytes;
+	bytes->other_ops = t.non_trainable_bytes;
+	ly->flags |= CS_LF_BYTES;
+	ly->weight_bytes = 4;
+	ly->act_bytes = 4;
+	return 0;
+}
+
 static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, struct cs_error *err)
 {
 	struct cs_layer *ly = cs_model_at(m, i);
+	if (ly->flags & CS_LF_MODEL)
+		return compute_model_call(m, i, err);
+	const struct cs_layer *owner = cs_model_at(m, cs_entry_owner(m, i));
 	const struct cs_layer_class *cls = cs_layer_cls(ly);
 	const struct cs_args *a = cs_layer_args(m, ly);
 	size_t nin = cs_layer_ninputs(m, i);
@@ -375,9 +484,10 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 		int rank;
 		char shape[512];
 		cs_ref_shape(m, cs_layer_input(m, i, 0), &dims, &rank);
-		return cs_fail(err, ly->mark, "%s: a merge layer should be called on a list of inputs; "
-			       "received input_shape=%s (not a list of shapes)", cls->name,
-			       cs_shape_text((size_t)rank, dims, true, shape, sizeof(shape)));
+		char why[768];
+		cs_shape_text((size_t)rank, dims, true, shape, sizeof(shape));
+		return cs_fail(err, ly->mark, "%s: %s", cls->name,
+			       cs_merge_tensor_refusal(cls, shape, why, sizeof(why)));
 	}
 	struct inputs in;	/* not zeroed: its shapes are filled as needed */
 	in.heap = NULL;
@@ -399,9 +509,9 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 	c.out.rank = 0;
 	c.elem_bytes = weight_bytes(m, a);
 	c.trainable = c.non_trainable = c.trainable_bytes = c.non_trainable_bytes = 0;
-	c.layer_name = ly->name;
+	c.layer_name = owner->name;
 	c.stem = cls->snake;
-	c.auto_index = ly->auto_index;
+	c.auto_index = owner->auto_index;
 	c.mark = ly->mark;
 	c.err = err;
 	c.explain = explain;
@@ -417,11 +527,18 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 		explain->len = 0;
 	if (cls->infer(&c) < 0)
 		goto out;
-	if (m->audit && cs_audit_layer(m, i, a, c.in, c.data_format) < 0) {
+	if (owner != ly && c.trainable + c.non_trainable != owner->trainable_params + owner->non_trainable_params) {
+		cs_infer_fail(&c, "called again on an input of shape %s, where its weights (%lld) do not "
+			      "fit: a shared layer needs inputs its first call's weights fit",
+			      cs_shape_text((size_t)c.in->rank, c.in->d, true, c.window_text, sizeof(c.window_text)),
+			      (long long)(owner->trainable_params + owner->non_trainable_params));
+		goto out;
+	}
+	if (m->audit && owner == ly && cs_audit_layer(m, i, a, c.in, c.data_format) < 0) {
 		cs_fail_oom(err, ly->mark);
 		goto out;
 	}
-	if (!a->trainable) {
+	if (!a->trainable || m->frozen) {
 		/* a frozen layer's weights are all non-trainable */
 		if (!cs_add(c.non_trainable, c.trainable, &c.non_trainable) ||
 		    !cs_add(c.non_trainable_bytes, c.trainable_bytes, &c.non_trainable_bytes)) {
@@ -440,7 +557,8 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 	ly->act_bytes = (uint8_t)act_bytes(m, a);
 	ly->elem_ops = (uint8_t)(c.elem_ops < 255 ? c.elem_ops : 255);
 	ly->spatial = (uint8_t)c.spatial;
-	ly->flags = (c.bias_adds ? CS_LF_BIAS : 0) | (c.data_format == CS_DF_FIRST ? CS_LF_CHANNELS_FIRST : 0);
+	ly->flags = (uint8_t)((ly->flags & CS_LF_KIND) | (c.bias_adds ? CS_LF_BIAS : 0) |
+			      (c.data_format == CS_DF_FIRST ? CS_LF_CHANNELS_FIRST : 0));
 	ly->rank = (uint8_t)c.out.rank;
 
 	/* the receptive field, from its inputs' */
@@ -453,7 +571,7 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 	bool mixed = __builtin_mul_overflow(c.trainable, (int64_t)c.elem_bytes, &tb) ||
 		     __builtin_mul_overflow(c.non_trainable, (int64_t)c.elem_bytes, &ntb) ||
 		     tb != c.trainable_bytes || ntb != c.non_trainable_bytes;
-	const struct cs_layer *src = first & CS_REF_INPUT ? NULL : cs_model_at(m, first);
+	const struct cs_layer *src = first & CS_REF_INPUT ? NULL : cs_model_at(m, CS_REF_INDEX(first));
 	const struct cs_op *src_op = src && src->spatial != CS_SP_GLOBAL ? cs_model_op(m, src) : NULL;
 	bool own = mixed || c.macs || c.other_ops ||
 		   (c.spatial != CS_SP_KEEP && c.spatial != CS_SP_RESET && c.spatial != CS_SP_NEW);
@@ -495,8 +613,8 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 			rec->d[k] = (int32_t)c.win_d[k];
 		}
 	}
-	if (add_totals(m, &c) < 0)
-		goto out;
+	if (!m->functional && add_totals(m, &c) < 0)
+		goto out;	/* a graph's totals are its rows' (graph_rows.c) */
 	/* most layers keep the shape of their input: share its dims */
 	const int64_t *in_dims;
 	int in_rank;
@@ -522,6 +640,8 @@ out:
 /* The model's input, with its batch in front. */
 static int start_inputs(struct cs_model *m, struct cs_error *err)
 {
+	if (m->functional)
+		return 0;	/* its inputs and outputs are the graph's */
 	if (m->override_input)
 		m->input_shape = m->override;
 	if (m->input_shape.n + 1 > CS_MAX_RANK)
@@ -553,8 +673,10 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err)
 		return -1;
 	struct cs_mark none = { 0, 0 };
 	size_t n = m->nlayers;
-	if (!n)
-		return 0;
+	if (!n) {
+		m->computed = true;
+		return m->functional ? cs_graph_rows(m, err) : 0;
+	}
 	if (m->explain && !(m->explains = calloc(n, sizeof(*m->explains))))
 		return cs_fail_oom(err, m->layers_mark);
 	uint32_t *order = malloc(n * sizeof(*order));
@@ -566,5 +688,9 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err)
 		rc = compute_layer(m, order[k], m->explain ? &explain : NULL, err);
 	cs_buf_free(&explain);
 	free(order);
+	if (rc == 0 && m->functional)
+		rc = cs_graph_rows(m, err);
+	if (rc == 0)
+		m->computed = true;
 	return rc;
 }
