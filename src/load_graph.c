@@ -17,10 +17,7 @@
 
 const char *cs_input_stem(void)
 {
-	static const char *stem;
-	if (!stem)
-		stem = cs_layer_class_find_len("InputLayer", 10)->snake;
-	return stem;
+	return cs_layer_class_find_len("InputLayer", 10)->snake;
 }
 
 int cs_graph_read_refs(const struct cs_node *v, const char *what, struct cs_arena *arena,
