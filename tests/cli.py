@@ -9,6 +9,7 @@ tests/cli/expected/NAME.out (when the case has one), and words on stderr.
 import json, os, shutil, subprocess, sys, tempfile
 
 L5 = "models/lenet5.yaml"
+TI = "tests/torchinfo/"
 W5 = "tests/cli/lenet5_wider.yaml"
 
 # name, arguments, exit status, compare stdout with a file?, words in stderr
@@ -55,6 +56,26 @@ CASES = [
     ("columns_unknown", ["--columns", "layer,mac", L5], 2, True, "unknown column 'mac'; did you mean 'macs'?"),
     ("convention_torchinfo", ["--columns", "name,macs", "--convention", "torchinfo", L5], 0, True, None),
     ("batch_size_for_memory", ["--columns", "name,activation_bytes", "--batch-size", "32", L5], 0, True, None),
+    # issue 17: torchinfo's footer in every format; --batch-size over a file's batch_size, said so
+    ("torchinfo_keras3", ["--convention", "torchinfo", TI + "too_many_relus.yaml"], 0, True, None),
+    ("torchinfo_keras2", ["--style", "keras2", "--convention", "torchinfo", TI + "batch_size_optimization.yaml"],
+     0, True, None),
+    ("torchinfo_markdown", ["--format", "markdown", "--convention", "torchinfo", TI + "single_input.yaml"],
+     0, True, None),
+    ("torchinfo_columns_markdown", ["--format", "markdown", "--columns", "name,macs", "--convention", "torchinfo",
+                                    TI + "single_input.yaml"], 0, True, None),
+    ("torchinfo_json", ["--format", "json", "--convention", "torchinfo", TI + "single_input.yaml"], 0, True, None),
+    ("torchinfo_csv", ["--format", "csv", "--columns", "name,macs,flops", "--convention", "torchinfo",
+                       TI + "tmva_ra_decoder.yaml"], 0, True, None),
+    ("torchinfo_batch_size_over_file", ["--columns", "name,macs", "--convention", "torchinfo", "--batch-size", "16",
+                                        TI + "single_input.yaml"], 0, True, None),
+    ("batch_size_over_file", ["--columns", "name,activation_bytes", "--batch-size", "16", TI + "single_input.yaml"],
+     0, True, None),
+    ("batch_size_over_file_json", ["--format", "json", "--batch-size", "16", TI + "groups.yaml"], 0, True, None),
+    ("torchinfo_graph", ["--format", "json", "--convention", "torchinfo", "tests/cli/torchinfo_graph.yaml"],
+     0, True, None),
+    ("torchinfo_sweep", ["--convention", "torchinfo", "--input-shape", "1,56,56", TI + "single_input.yaml"],
+     0, True, None),
     ("audit", ["--audit", "--format", "csv", "models/mnist_cnn.yaml"], 0, True,
      "models/mnist_cnn.yaml:16:5: warning: MaxPooling2D: the last 1 cell of its 11-long height is never read"),
     ("strict", ["--strict", "--format", "csv", "models/mnist_cnn.yaml"], 3, True, "warning:"),
