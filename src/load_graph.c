@@ -231,9 +231,12 @@ static bool split_long(const char *text, size_t *name_len, uint32_t *k, uint32_t
 		size_t d = end - 1;
 		while (d > 0 && text[d - 1] >= '0' && text[d - 1] <= '9')
 			d--;
-		if (d == end - 1 || d == 0 || text[d - 1] != '[' || end - 1 - d > 9)
+		if (d == end - 1 || d == 0 || text[d - 1] != '[')
 			return false;
-		v[part] = (uint32_t)strtoul(text + d, NULL, 10);
+		size_t z = d;	/* an index past 9 digits is past every end: UINT32_MAX */
+		while (z < end - 2 && text[z] == '0')
+			z++;
+		v[part] = end - 1 - z > 9 ? UINT32_MAX : (uint32_t)strtoul(text + z, NULL, 10);
 		end = d - 1;
 	}
 	if (end == 0)
@@ -519,7 +522,7 @@ int cs_graph_finish(struct cs_model *m, struct cs_graph_decls *g, struct cs_name
 	}
 	for (size_t k = 0; k < m->nsubs; k++) {
 		rs.sub_first[k] = NONE;
-		if (cs_names_explicit(names, m->subs[k]->name, m->subs[k]->layers_mark, m,
+		if (cs_names_explicit(names, m->subs[k]->name, m->subs[k]->name_mark, m,
 				      TARGET_SUB | k, err) < 0)
 			goto out;
 	}
