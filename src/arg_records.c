@@ -28,6 +28,7 @@ static const size_t list_fields[] = {
 	offsetof(struct cs_args, input_shape), offsetof(struct cs_args, batch_shape),
 	offsetof(struct cs_args, target_shape), offsetof(struct cs_args, dims),
 	offsetof(struct cs_args, axes), offsetof(struct cs_args, shared_axes),
+	offsetof(struct cs_args, mean_shape), offsetof(struct cs_args, variance_shape),
 };
 #define NTEXTS (sizeof(text_fields) / sizeof(text_fields[0]))
 #define NLISTS (sizeof(list_fields) / sizeof(list_fields[0]))

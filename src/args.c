@@ -1,4 +1,5 @@
 #include "args.h"
+#include "cells.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -536,6 +537,90 @@ static int set_int_list(const struct cs_arg_spec *s, const struct cs_node *n, bo
 	return 0;
 }
 
+/* Dot's axes: an integer for both inputs, or a list of two. */
+static int set_axis_pair(const struct cs_arg_spec *s, const struct cs_node *n, struct cs_axis_pair *out,
+			 struct cs_error *err)
+{
+	char buf[64];
+	if (n->kind == CS_NODE_SEQ) {
+		if (n->u.seq.n != 2)
+			return cs_fail(err, n->mark, "%s: expected an integer or a list of 2 integers, got a "
+				       "list of %zu", s->name, n->u.seq.n);
+		out->one = false;
+		return set_int(s, n->u.seq.items[0], &out->v[0], err) < 0 ||
+		       set_int(s, n->u.seq.items[1], &out->v[1], err) < 0 ? -1 : 0;
+	}
+	if (n->kind != CS_NODE_SCALAR)
+		return cs_fail(err, n->mark, "%s: expected an integer or a list of 2 integers, got %s",
+			       s->name, got(n, buf, sizeof(buf)));
+	if (set_int(s, n, &out->v[0], err) < 0)
+		return -1;
+	out->v[1] = out->v[0];
+	out->one = true;
+	return 0;
+}
+
+/* The shape of an array written as nested lists (numpy's np.shape) into
+ * dims[0..*rank), at most `room` of them; every list at one depth must
+ * have the same shape. */
+static int array_shape(const struct cs_arg_spec *s, const struct cs_node *n, int64_t *dims, int room,
+		       int *rank, struct cs_error *err)
+{
+	char buf[64];
+	double v;
+	if (n->kind == CS_NODE_SCALAR && scalar_float(n, &v)) {
+		*rank = 0;
+		return 0;
+	}
+	if (n->kind != CS_NODE_SEQ)
+		return cs_fail(err, n->mark, "%s: expected a number or a list of numbers, got %s", s->name,
+			       got(n, buf, sizeof(buf)));
+	if (!room)
+		return cs_fail(err, n->mark, "%s: lists nested more than %d deep; at most %d are supported",
+			       s->name, CS_MAX_RANK - 1, CS_MAX_RANK - 1);
+	if (n->u.seq.n > CS_ARG_INT_MAX)
+		return cs_fail(err, n->mark, "%s: more than 2147483647 entries", s->name);
+	dims[0] = (int64_t)n->u.seq.n;
+	*rank = 1;
+	if (!n->u.seq.n)
+		return 0;
+	/* the first entry gives the shape the others must have */
+	int first;
+	if (array_shape(s, n->u.seq.items[0], dims + 1, room - 1, &first, err) < 0)
+		return -1;
+	for (size_t i = 1; i < n->u.seq.n; i++) {
+		int64_t other[CS_MAX_RANK];
+		int r;
+		if (array_shape(s, n->u.seq.items[i], other, room - 1, &r, err) < 0)
+			return -1;
+		if (r != first || memcmp(other, dims + 1, (size_t)r * sizeof(int64_t))) {
+			char x[256], y[256];
+			return cs_fail(err, n->u.seq.items[i]->mark, "%s: entry %zu has shape %s, but the first "
+				       "has shape %s; expected an array: lists of one shape at each depth", s->name,
+				       i + 1, cs_shape_text((size_t)r, other, true, x, sizeof(x)),
+				       cs_shape_text((size_t)first, dims + 1, true, y, sizeof(y)));
+		}
+	}
+	*rank = first + 1;
+	return 0;
+}
+
+static int set_array(const struct cs_arg_spec *s, const struct cs_node *n, struct cs_ints *out,
+		     struct cs_arena *arena, struct cs_error *err)
+{
+	int64_t dims[CS_MAX_RANK];
+	int rank;
+	if (array_shape(s, n, dims, CS_MAX_RANK - 1, &rank, err) < 0)
+		return -1;
+	/* a number has no dimensions, but v is set: the array is given */
+	out->v = cs_arena_alloc(arena, ((size_t)rank + 1) * sizeof(int64_t));
+	if (!out->v)
+		return cs_fail_oom(err, n->mark);
+	memcpy(out->v, dims, (size_t)rank * sizeof(int64_t));
+	out->n = (size_t)rank;
+	return 0;
+}
+
 /* Node text lives in a scratch arena: copy what the model keeps. */
 static int keep(struct cs_arena *arena, const struct cs_node *n, const char *t,
 		const char **out, struct cs_error *err)
@@ -557,6 +642,12 @@ int cs_args_set(const struct cs_layer_class *cls, const struct cs_arg_spec *s,
 	if (null && s->type != CS_ARG_ANY && s->type != CS_ARG_MAPPING) {
 		if (!(s->flags & CS_NULLABLE))
 			return cs_fail(err, n->mark, "%s: null is not allowed here; expected a value", s->name);
+		if (s->type == CS_ARG_AXES) {
+			/* an axis of None: no axes at all (Normalization keeps none) */
+			((struct cs_ints *)f)->v = NULL;
+			((struct cs_ints *)f)->n = 0;
+			return 0;
+		}
 		/* null means the default, which for nullable arguments is None */
 		return 0;
 	}
@@ -642,6 +733,10 @@ int cs_args_set(const struct cs_layer_class *cls, const struct cs_arg_spec *s,
 			return cs_fail(err, n->mark, "%s: expected a name such as 'relu', got %s",
 				       s->name, got(n, buf, sizeof(buf)));
 		return 0;
+	case CS_ARG_AXIS_PAIR:
+		return set_axis_pair(s, n, (struct cs_axis_pair *)f, err);
+	case CS_ARG_ARRAY:
+		return set_array(s, n, (struct cs_ints *)f, arena, err);
 	case CS_ARG_ANY:
 		return 0;
 	case CS_ARG_MAPPING:

@@ -69,8 +69,9 @@ int cs_audit_layer(struct cs_model *m, size_t i, const struct cs_args *a,
 			  "(add Flatten or a global pooling before it if that is not meant)", in->rank) < 0)
 		return -1;
 	cs_ref from = cs_layer_input(m, i, 0);
-	if (!strcmp(cls, "BatchNormalization") && !(from & CS_REF_INPUT)) {
-		const struct cs_layer *prev = cs_model_at(m, from);
+	if (!strcmp(cls, "BatchNormalization") && !(from & CS_REF_INPUT) &&
+	    !(cs_model_at(m, CS_REF_INDEX(from))->flags & CS_LF_KIND)) {
+		const struct cs_layer *prev = cs_model_at(m, CS_REF_INDEX(from));
 		if ((strstr(cs_layer_cls(prev)->name, "Conv") || !strcmp(cs_layer_cls(prev)->name, "Dense")) &&
 		    (prev->flags & CS_LF_BIAS) && a->center &&
 		    cs_model_warn(m, prev->mark, "%s: its bias is cancelled by the BatchNormalization after it "
@@ -85,9 +86,40 @@ int cs_audit_layer(struct cs_model *m, size_t i, const struct cs_args *a,
  * limit (README, "Figures beyond Keras": --audit). */
 #define KERAS_DEPTH_LIMIT 980
 
+/* A graph's layers and inputs that no output depends on: Keras leaves
+ * them out of the model. */
+static int audit_unused(struct cs_model *m)
+{
+	const struct cs_graph *g = m->graph;
+	char buf[128];
+	for (size_t k = 0; k < m->ninputs; k++) {
+		struct cs_input_info in;
+		cs_model_input(m, k, &in);
+		bool used = g->input_used[k];
+		if (!used && cs_model_warn(m, m->inputs[k].mark, "input '%s': no output depends on it "
+					   "(Keras keeps it as an input, but nothing uses it)", in.name) < 0)
+			return -1;
+	}
+	for (size_t e = 0; e < m->nlayers; e++) {
+		if (g->in_model[e])
+			continue;
+		const struct cs_layer *ly = cs_model_at(m, e);
+		const struct cs_layer *own = cs_model_at(m, cs_entry_owner(m, e));
+		const char *name = cs_layer_name(own, buf, sizeof(buf));
+		if (cs_model_warn(m, ly->mark, ly->flags & CS_LF_CALL
+				  ? "this call of '%s': no output depends on its result"
+				  : "'%s': no output depends on it (Keras leaves it out of the model: "
+				    "no row, no parameters)", name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cs_audit_model(struct cs_model *m)
 {
-	if (m->nlayers >= KERAS_DEPTH_LIMIT &&
+	if (m->graph && audit_unused(m) < 0)
+		return -1;
+	if (!m->graph && m->nlayers >= KERAS_DEPTH_LIMIT &&
 	    cs_model_warn(m, cs_model_at(m, KERAS_DEPTH_LIMIT - 1)->mark,
 			  "a Sequential chain of %zu layers: Keras 3 builds it recursively and raises "
 			  "RecursionError from about %d layers on, unless Python's recursion limit is raised",
@@ -98,10 +130,13 @@ int cs_audit_model(struct cs_model *m)
 	struct cs_figures f, last;
 	size_t last_i = (size_t)-1;
 	for (size_t i = 0; cs_model_layer_figures(m, i, &f) == 0; i++) {
-		const struct cs_layer *ly = cs_model_at(m, i);
+		size_t e = cs_model_row_entry(m, i);
+		if (e == SIZE_MAX || (cs_model_at(m, e)->flags & CS_LF_MODEL))
+			continue;
+		const struct cs_layer *ly = cs_model_at(m, e);
 		if (strstr(cs_layer_cls(ly)->name, "Conv") && f.naxes) {
 			last = f;
-			last_i = i;
+			last_i = e;
 		}
 	}
 	if (last_i == (size_t)-1)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "connections.h"
 #include "diag.h"
 #include "format.h"
 
@@ -10,7 +11,7 @@ enum {
 	COL_LAYER, COL_NAME, COL_TYPE, COL_SHAPE, COL_PARAMS, COL_TRAINABLE_PARAMS,
 	COL_NON_TRAINABLE_PARAMS, COL_PARAMS_PERCENT, COL_TRAINABLE, COL_KERNEL, COL_MACS,
 	COL_FLOPS, COL_OTHER_OPS, COL_ACTIVATION_BYTES, COL_RF, COL_STRIDE, COL_PADDING,
-	NCOLUMNS
+	COL_CONNECTED_TO, NCOLUMNS
 };
 
 static const struct {
@@ -35,6 +36,7 @@ static const struct {
 	[COL_RF] = { "rf", "Receptive field", false },
 	[COL_STRIDE] = { "stride", "Eff. stride", false },
 	[COL_PADDING] = { "jump", "Eff. padding", false },
+	[COL_CONNECTED_TO] = { "connected_to", "Connected to", false },
 };
 
 int cs_columns_parse(const char *list, struct cs_columns *cols, char *why, size_t size)
@@ -62,7 +64,8 @@ int cs_columns_parse(const char *list, struct cs_columns *cols, char *why, size_
 			else
 				snprintf(why, size, "unknown column '%s'; expected layer, name, type, output_shape, "
 					 "params, trainable_params, non_trainable_params, params_percent, trainable, "
-					 "kernel, macs, flops, other_ops, activation_bytes, rf, stride, jump", word);
+					 "kernel, macs, flops, other_ops, activation_bytes, rf, stride, jump, "
+					 "connected_to", word);
 			return -1;
 		}
 		if (cols->n == CS_MAX_COLUMNS) {
@@ -155,7 +158,7 @@ static void per_axis_int(struct cs_buf *b, const char *prefix, const int64_t *v,
 	}
 }
 
-void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
+void cs_column_cell(int id, const cs_model *m, size_t row, const struct cs_layer_info *li,
 		    const struct cs_figures *f, const struct cs_render_options *opt, bool raw,
 		    struct cs_buf *out)
 {
@@ -176,7 +179,23 @@ void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
 		cs_buf_str(out, li->class_name);
 		break;
 	case COL_SHAPE:
-		cs_buf_shape(out, li->rank, li->dims, false);
+		if (cs_model_layer_output_count(m, row) == 1) {
+			cs_buf_shape(out, li->rank, li->dims, false);
+			break;
+		}
+		cs_buf_char(out, '[', 1);
+		for (size_t k = 0, n = cs_model_layer_output_count(m, row); k < n; k++) {
+			const int64_t *dims;
+			size_t rank = cs_model_layer_output(m, row, k, &dims);
+			if (k)
+				CS_BUF_LIT(out, ", ");
+			cs_buf_shape(out, rank, dims, false);
+		}
+		cs_buf_char(out, ']', 1);
+		break;
+	case COL_CONNECTED_TO:
+		if (!cs_buf_connections(out, m, row, ", "))
+			cs_buf_char(out, '-', 1);
 		break;
 	case COL_PARAMS:
 		count(out, params, raw);
@@ -244,7 +263,7 @@ int cs_columns_each(const cs_model *m, const struct cs_render_options *opt,
 		cs_model_layer(m, i, &li);
 		for (int c = 0; c < cols->n; c++) {
 			text.len = 0;
-			cs_column_cell(cols->id[c], m, &li, &f, opt, raw, &text);
+			cs_column_cell(cols->id[c], m, i, &li, &f, opt, raw, &text);
 			cell(ctx, i, c, text.s ? text.s : "", text.len);
 		}
 		if (row_end)
@@ -311,7 +330,7 @@ void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, co
 		cs_buf_printf(b, "%sTotal %s: %s (%s per sample; %s)%s\n", prefix, torch ? "mult-adds" : "MACs",
 			      cs_format_si(macs, n, sizeof(n)), cs_format_count(macs, true, s, sizeof(s)),
 			      torch ? "torchinfo's convention: bias additions included"
-				    : "multiply-accumulates of convolutions and Dense, bias excluded", suffix);
+				    : "multiply-accumulates of convolutions, Dense and Dot, bias excluded", suffix);
 	if (cs_flops(macs) >= 0)
 		cs_buf_printf(b, "%sTotal FLOPs: %s (2 per %s)%s\n", prefix, cs_format_si(cs_flops(macs), n, sizeof(n)),
 			      torch ? "mult-add" : "MAC", suffix);

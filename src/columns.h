@@ -26,7 +26,7 @@ int cs_columns_parse(const char *list, struct cs_columns *cols, char *why, size_
 const char *cs_column_header(int id);
 bool cs_column_right(int id);
 /* The cell of column id for a layer; raw: plain numbers (CSV). */
-void cs_column_cell(int id, const cs_model *m, const struct cs_layer_info *li,
+void cs_column_cell(int id, const cs_model *m, size_t row, const struct cs_layer_info *li,
 		    const struct cs_figures *f, const struct cs_render_options *opt, bool raw,
 		    struct cs_buf *out);
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "connections.h"
 #include "diag.h"
 #include "lcs.h"
 #include "format.h"
@@ -42,58 +43,123 @@ static void add_op(struct ops *o, enum op_kind k, size_t a, size_t b)
 	o->v[o->n++] = (struct op){ k, a, b };
 }
 
-/* A layer's name for printing: automatic ones are written into buf. */
-#define NAME_BUF 128
-static const char *nm(const struct cs_layer *l, char *buf)
+/* A summary row as the diff compares it: the same for a chain's layer,
+ * a graph's layer, input or sub-model.  Texts live in the side's buffer. */
+struct row {
+	size_t name, conn;	/* offsets of NUL-terminated texts in text */
+	const char *cls;
+	bool named;		/* its name was given (not automatic) */
+	size_t rank;
+	const int64_t *dims;
+	int64_t trainable_params, non_trainable_params;
+	int64_t trainable_bytes, non_trainable_bytes;
+};
+
+struct side {
+	const struct cs_model *m;
+	struct row *rows;
+	size_t n;
+	struct cs_buf text;
+};
+
+static const char *row_name(const struct side *s, const struct row *r)
 {
-	return cs_layer_name(l, buf, NAME_BUF);
+	return s->text.s + r->name;
 }
 
-static bool same_key(const struct cs_layer *x, const struct cs_layer *y)
+static const char *row_conn(const struct side *s, const struct row *r)
 {
-	if (x->cls != y->cls)
+	return s->text.s + r->conn;
+}
+
+/* Every row of m, with its Connected-to text in a graph. */
+static int side_init(struct side *s, const struct cs_model *m)
+{
+	s->m = m;
+	s->n = cs_model_layer_count(m);
+	s->rows = calloc(s->n ? s->n : 1, sizeof(*s->rows));
+	if (!s->rows)
+		return -1;
+	for (size_t i = 0; i < s->n; i++) {
+		struct cs_layer_info li;
+		struct row *r = &s->rows[i];
+		cs_model_layer(m, i, &li);
+		size_t e = cs_model_row_entry(m, i);
+		r->named = e == SIZE_MAX ? m->inputs[CS_REF_INDEX(m->graph->rows[i])].name != NULL
+					 : cs_model_at(m, e)->name != NULL;
+		r->cls = li.class_name;
+		r->rank = li.rank;
+		r->dims = li.dims;
+		r->trainable_params = li.trainable_params;
+		r->non_trainable_params = li.non_trainable_params;
+		r->trainable_bytes = li.trainable_bytes;
+		r->non_trainable_bytes = li.non_trainable_bytes;
+		r->name = s->text.len;
+		cs_buf_str(&s->text, li.name);
+		cs_buf_char(&s->text, '\0', 1);
+		r->conn = s->text.len;
+		if (m->graph)
+			cs_buf_connections(&s->text, m, i, ", ");
+		cs_buf_char(&s->text, '\0', 1);
+	}
+	return s->text.failed ? -1 : 0;
+}
+
+static void side_free(struct side *s)
+{
+	free(s->rows);
+	cs_buf_free(&s->text);
+}
+
+#define NAME_BUF 128
+
+static bool same_key(const struct side *A, const struct row *x, const struct side *B, const struct row *y)
+{
+	if (strcmp(x->cls, y->cls))
 		return false;
-	if (x->name || y->name)
-		return x->name && y->name && !strcmp(x->name, y->name);
+	if (x->named || y->named)
+		return x->named && y->named && !strcmp(row_name(A, x), row_name(B, y));
 	return true;
 }
 
-static int64_t bytes_of(const struct cs_model *m, const struct cs_layer *l)
+static int64_t bytes_of(const struct row *l)
 {
-	return cs_layer_trainable_bytes(m, l) + cs_layer_non_trainable_bytes(m, l);
+	return l->trainable_bytes + l->non_trainable_bytes;
 }
 
-static bool same_row(const struct cs_model *A, const struct cs_layer *x, const struct cs_model *B,
-		     const struct cs_layer *y)
+static bool same_shape(const struct row *x, const struct row *y)
 {
-	char bx[NAME_BUF], by[NAME_BUF];
-	return !strcmp(nm(x, bx), nm(y, by)) && x->rank == y->rank &&
-	       !memcmp(x->dims, y->dims, (size_t)x->rank * sizeof(int64_t)) &&
+	return x->rank == y->rank && !memcmp(x->dims, y->dims, x->rank * sizeof(int64_t));
+}
+
+static bool same_row(const struct side *A, const struct row *x, const struct side *B, const struct row *y)
+{
+	return !strcmp(row_name(A, x), row_name(B, y)) && same_shape(x, y) &&
 	       x->trainable_params == y->trainable_params &&
 	       x->non_trainable_params == y->non_trainable_params &&
-	       cs_layer_trainable_bytes(A, x) == cs_layer_trainable_bytes(B, y) &&
-	       cs_layer_non_trainable_bytes(A, x) == cs_layer_non_trainable_bytes(B, y);
+	       x->trainable_bytes == y->trainable_bytes && x->non_trainable_bytes == y->non_trainable_bytes &&
+	       !strcmp(row_conn(A, x), row_conn(B, y));
 }
 
 /* The largest middle part for which the quadratic table is built. */
 #define LCS_MAX_CELLS (16u * 1024 * 1024)
 
 struct align_ctx {
-	const struct cs_model *a, *b;
+	const struct side *a, *b;
 	struct ops *o;
 };
 
 static bool key_eq(const void *ctx, size_t i, size_t j)
 {
 	const struct align_ctx *c = ctx;
-	return same_key(cs_model_at(c->a, i), cs_model_at(c->b, j));
+	return same_key(c->a, &c->a->rows[i], c->b, &c->b->rows[j]);
 }
 
 static void key_step(void *ctx, enum cs_lcs_step kind, size_t i, size_t j)
 {
 	struct align_ctx *c = ctx;
 	if (kind == CS_LCS_BOTH)
-		add_op(c->o, same_row(c->a, cs_model_at(c->a, i), c->b, cs_model_at(c->b, j)) ? OP_SAME : OP_CHANGED,
+		add_op(c->o, same_row(c->a, &c->a->rows[i], c->b, &c->b->rows[j]) ? OP_SAME : OP_CHANGED,
 		       i, j);
 	else if (kind == CS_LCS_ONLY_A)
 		add_op(c->o, OP_REMOVED, i, 0);
@@ -101,10 +167,10 @@ static void key_step(void *ctx, enum cs_lcs_step kind, size_t i, size_t j)
 		add_op(c->o, OP_ADDED, 0, j);
 }
 
-static void align(const struct cs_model *A, const struct cs_model *B, struct ops *o)
+static void align(const struct side *A, const struct side *B, struct ops *o)
 {
 	struct align_ctx c = { A, B, o };
-	if (cs_lcs_walk(A->nlayers, B->nlayers, key_eq, key_step, &c, LCS_MAX_CELLS) < 0)
+	if (cs_lcs_walk(A->n, B->n, key_eq, key_step, &c, LCS_MAX_CELLS) < 0)
 		o->failed = true;	/* a coarser pairing than the one asked for */
 }
 
@@ -129,12 +195,12 @@ static void change(struct cs_buf *b, int64_t from, int64_t to, const char *unit)
 		cs_buf_printf(b, " (%+.1f%%)", 100.0 * (double)d / (double)from);
 }
 
-static void shape(struct cs_buf *b, const struct cs_layer *l)
+static void shape(struct cs_buf *b, const struct row *l)
 {
-	cs_buf_shape(b, (size_t)l->rank, l->dims, false);
+	cs_buf_shape(b, l->rank, l->dims, false);
 }
 
-static int64_t params(const struct cs_layer *l)
+static int64_t params(const struct row *l)
 {
 	return l->trainable_params + l->non_trainable_params;
 }
@@ -168,17 +234,16 @@ static void md_layer(struct cs_buf *b, const char *old_name, const char *name, c
 	cs_buf_str(b, ")");
 }
 
-static void text_layer_change(struct cs_buf *b, const struct cs_model *A, const struct cs_layer *x,
-			      const struct cs_model *B, const struct cs_layer *y, bool md)
+static void text_layer_change(struct cs_buf *b, const struct side *A, const struct row *x,
+			      const struct side *B, const struct row *y, bool md)
 {
-	char bx[NAME_BUF], by[NAME_BUF];
-	const char *xn = nm(x, bx), *yn = nm(y, by);
+	const char *xn = row_name(A, x), *yn = row_name(B, y);
 	char n1[40], n2[40];
-	bool shape_changed = x->rank != y->rank ||
-			     memcmp(x->dims, y->dims, (size_t)x->rank * sizeof(int64_t));
+	bool shape_changed = !same_shape(x, y);
+	bool conn_changed = strcmp(row_conn(A, x), row_conn(B, y)) != 0;
 	if (md) {
 		cs_buf_str(b, "| ~ | ");
-		md_layer(b, strcmp(xn, yn) ? xn : NULL, yn, cs_layer_cls(y)->name);
+		md_layer(b, strcmp(xn, yn) ? xn : NULL, yn, y->cls);
 		cs_buf_str(b, " | ");
 		shape(b, x);
 		if (shape_changed) {
@@ -190,14 +255,20 @@ static void text_layer_change(struct cs_buf *b, const struct cs_model *A, const 
 			cs_buf_printf(b, " → %s, ", cs_format_count(params(y), true, n2, sizeof(n2)));
 			change(b, params(x), params(y), NULL);
 		}
+		if (conn_changed) {
+			cs_buf_str(b, "; inputs ");
+			md_text(b, row_conn(A, x));
+			cs_buf_str(b, " → ");
+			md_text(b, row_conn(B, y));
+		}
 		cs_buf_str(b, " |\n");
 		return;
 	}
 	cs_buf_str(b, "~ ");
 	if (strcmp(xn, yn))
-		cs_buf_printf(b, "%s -> %s (%s)", xn, yn, cs_layer_cls(y)->name);
+		cs_buf_printf(b, "%s -> %s (%s)", xn, yn, y->cls);
 	else
-		cs_buf_printf(b, "%s (%s)", yn, cs_layer_cls(y)->name);
+		cs_buf_printf(b, "%s (%s)", yn, y->cls);
 	const char *sep = ": ";
 	if (shape_changed) {
 		cs_buf_printf(b, "%soutput ", sep);
@@ -216,11 +287,15 @@ static void text_layer_change(struct cs_buf *b, const struct cs_model *A, const 
 			      cs_format_count(x->trainable_params, true, n1, sizeof(n1)),
 			      cs_format_count(y->trainable_params, true, n2, sizeof(n2)));
 		sep = "; ";
-	} else if (bytes_of(A, x) != bytes_of(B, y)) {
+	} else if (bytes_of(x) != bytes_of(y)) {
 		char s1[64], s2[64];
 		cs_buf_printf(b, "%sweights %s -> %s", sep,
-			      cs_format_bytes(bytes_of(A, x), "B", s1, sizeof(s1)),
-			      cs_format_bytes(bytes_of(B, y), "B", s2, sizeof(s2)));
+			      cs_format_bytes(bytes_of(x), "B", s1, sizeof(s1)),
+			      cs_format_bytes(bytes_of(y), "B", s2, sizeof(s2)));
+		sep = "; ";
+	}
+	if (conn_changed) {
+		cs_buf_printf(b, "%sinputs %s -> %s", sep, row_conn(A, x), row_conn(B, y));
 		sep = "; ";
 	}
 	if (!strcmp(sep, ": "))
@@ -228,20 +303,23 @@ static void text_layer_change(struct cs_buf *b, const struct cs_model *A, const 
 	cs_buf_char(b, '\n', 1);
 }
 
-static void text_layer(struct cs_buf *b, char mark, const struct cs_layer *l, bool md)
+static void text_layer(struct cs_buf *b, char mark, const struct side *s, const struct row *l, bool md)
 {
-	char n[40], bn[NAME_BUF];
+	char n[40];
 	if (md) {
 		cs_buf_printf(b, "| %c | ", mark);
-		md_layer(b, NULL, nm(l, bn), cs_layer_cls(l)->name);
+		md_layer(b, NULL, row_name(s, l), l->cls);
 		cs_buf_str(b, " | ");
 		shape(b, l);
 		cs_buf_printf(b, " | %s |\n", cs_format_count(params(l), true, n, sizeof(n)));
 		return;
 	}
-	cs_buf_printf(b, "%c %s (%s): output ", mark, nm(l, bn), cs_layer_cls(l)->name);
+	cs_buf_printf(b, "%c %s (%s): output ", mark, row_name(s, l), l->cls);
 	shape(b, l);
-	cs_buf_printf(b, "; params %s\n", cs_format_count(params(l), true, n, sizeof(n)));
+	cs_buf_printf(b, "; params %s", cs_format_count(params(l), true, n, sizeof(n)));
+	if (*row_conn(s, l))
+		cs_buf_printf(b, "; inputs %s", row_conn(s, l));
+	cs_buf_char(b, '\n', 1);
 }
 
 static void totals_text(struct cs_buf *b, const char *label, const char *unit, int64_t from,
@@ -258,9 +336,10 @@ static void totals_text(struct cs_buf *b, const char *label, const char *unit, i
 	cs_buf_str(b, md ? " |\n" : "\n");
 }
 
-static void render_text(struct cs_buf *b, const struct cs_model *A, const char *la,
-			const struct cs_model *B, const char *lb, const struct ops *o, bool md)
+static void render_text(struct cs_buf *b, const struct side *SA, const char *la,
+			const struct side *SB, const char *lb, const struct ops *o, bool md)
 {
+	const struct cs_model *A = SA->m, *B = SB->m;
 	struct cs_totals ta = A->totals, tb = B->totals;
 	size_t unchanged = 0;
 	char n[40];
@@ -269,9 +348,9 @@ static void render_text(struct cs_buf *b, const struct cs_model *A, const char *
 		md_layer_labels(b, la, lb);
 		cs_buf_str(b, "\n\n");
 	} else {
-		cs_buf_printf(b, "--- %s (%s): %zu layers, %s params\n", la, cs_model_name(A), A->nlayers,
+		cs_buf_printf(b, "--- %s (%s): %zu layers, %s params\n", la, cs_model_name(A), SA->n,
 			      cs_format_count(total(&ta), true, n, sizeof(n)));
-		cs_buf_printf(b, "+++ %s (%s): %zu layers, %s params\n", lb, cs_model_name(B), B->nlayers,
+		cs_buf_printf(b, "+++ %s (%s): %zu layers, %s params\n", lb, cs_model_name(B), SB->n,
 			      cs_format_count(total(&tb), true, n, sizeof(n)));
 	}
 	bool header = false;
@@ -286,18 +365,18 @@ static void render_text(struct cs_buf *b, const struct cs_model *A, const char *
 			header = true;
 		}
 		if (p->kind == OP_ADDED)
-			text_layer(b, '+', cs_model_at(B, p->b), md);
+			text_layer(b, '+', SB, &SB->rows[p->b], md);
 		else if (p->kind == OP_REMOVED)
-			text_layer(b, '-', cs_model_at(A, p->a), md);
+			text_layer(b, '-', SA, &SA->rows[p->a], md);
 		else
-			text_layer_change(b, A, cs_model_at(A, p->a), B, cs_model_at(B, p->b), md);
+			text_layer_change(b, SA, &SA->rows[p->a], SB, &SB->rows[p->b], md);
 	}
 	if (md && header)
 		cs_buf_char(b, '\n', 1);
 	if (unchanged == o->n && !strcmp(cs_model_name(A), cs_model_name(B))) {
 		cs_buf_printf(b, md ? "No differences: %zu layers, %s params.\n"
 				    : "no differences: %zu layers, %s params\n",
-			      A->nlayers, cs_format_count(total(&ta), true, n, sizeof(n)));
+			      SA->n, cs_format_count(total(&ta), true, n, sizeof(n)));
 		return;
 	}
 	if (strcmp(cs_model_name(A), cs_model_name(B)) && md) {
@@ -321,33 +400,38 @@ static void render_text(struct cs_buf *b, const struct cs_model *A, const char *
 
 /* ---- json --------------------------------------------------------------------- */
 
-static void json_layer(struct cs_buf *b, const struct cs_layer *l)
+static void json_layer(struct cs_buf *b, const struct side *s, const struct row *l)
 {
-	char bn[NAME_BUF];
 	cs_buf_str(b, "{\"name\": ");
-	cs_buf_json_string(b, nm(l, bn));
-	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": ", cs_layer_cls(l)->name);
+	cs_buf_json_string(b, row_name(s, l));
+	cs_buf_printf(b, ", \"type\": \"%s\", \"output_shape\": ", l->cls);
 	cs_buf_json_shape(b, l->rank, l->dims);
-	cs_buf_printf(b, ", \"params\": %lld, \"trainable_params\": %lld, \"non_trainable_params\": %lld}",
+	cs_buf_printf(b, ", \"params\": %lld, \"trainable_params\": %lld, \"non_trainable_params\": %lld",
 		      (long long)params(l), (long long)l->trainable_params,
 		      (long long)l->non_trainable_params);
+	if (s->m->graph) {
+		cs_buf_str(b, ", \"inputs\": ");
+		cs_buf_json_string(b, row_conn(s, l));
+	}
+	cs_buf_char(b, '}', 1);
 }
 
-static void json_side(struct cs_buf *b, const struct cs_model *m, const char *label)
+static void json_side(struct cs_buf *b, const struct side *s, const char *label)
 {
+	const struct cs_model *m = s->m;
 	cs_buf_str(b, "{\"file\": ");
 	cs_buf_json_string(b, label);
 	cs_buf_str(b, ", \"name\": ");
 	cs_buf_json_string(b, cs_model_name(m));
 	cs_buf_printf(b, ", \"layers\": %zu, \"total_params\": %lld, \"trainable_params\": %lld, "
 		      "\"non_trainable_params\": %lld, \"total_bytes\": %lld}",
-		      m->nlayers, (long long)total(&m->totals), (long long)m->totals.trainable_params,
+		      s->n, (long long)total(&m->totals), (long long)m->totals.trainable_params,
 		      (long long)m->totals.non_trainable_params,
 		      (long long)(m->totals.trainable_bytes + m->totals.non_trainable_bytes));
 }
 
-static void render_json(struct cs_buf *b, const struct cs_model *A, const char *la,
-			const struct cs_model *B, const char *lb, const struct ops *o, bool differ,
+static void render_json(struct cs_buf *b, const struct side *A, const char *la,
+			const struct side *B, const char *lb, const struct ops *o, bool differ,
 			size_t unchanged)
 {
 	static const char *const kinds[] = { "same", "changed", "added", "removed" };
@@ -364,11 +448,11 @@ static void render_json(struct cs_buf *b, const struct cs_model *A, const char *
 		cs_buf_printf(b, "%s\n    {\"change\": \"%s\"", first ? "" : ",", kinds[p->kind]);
 		if (p->kind != OP_ADDED) {
 			cs_buf_str(b, ", \"old\": ");
-			json_layer(b, cs_model_at(A, p->a));
+			json_layer(b, A, &A->rows[p->a]);
 		}
 		if (p->kind != OP_REMOVED) {
 			cs_buf_str(b, ", \"new\": ");
-			json_layer(b, cs_model_at(B, p->b));
+			json_layer(b, B, &B->rows[p->b]);
 		}
 		cs_buf_str(b, "}");
 		first = false;
@@ -382,9 +466,15 @@ int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb
 {
 	struct cs_mark none = { 0, 0 };
 	struct ops o = { 0 };
-	align(A, B, &o);
+	struct side SA = { 0 }, SB = { 0 };
+	if (side_init(&SA, A) < 0 || side_init(&SB, B) < 0)
+		o.failed = true;
+	else
+		align(&SA, &SB, &o);
 	if (o.failed) {
 		free(o.v);
+		side_free(&SA);
+		side_free(&SB);
 		return cs_fail_status(err, CS_ERR_MEMORY, none, "out of memory");
 	}
 	size_t unchanged = 0;
@@ -395,9 +485,9 @@ int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb
 	struct cs_buf b = { 0 };
 	int rc = 0;
 	if (!strcmp(format, "text") || !strcmp(format, "markdown")) {
-		render_text(&b, A, la, B, lb, &o, format[0] == 'm');
+		render_text(&b, &SA, la, &SB, lb, &o, format[0] == 'm');
 	} else if (!strcmp(format, "json")) {
-		render_json(&b, A, la, B, lb, &o, *differ, unchanged);
+		render_json(&b, &SA, la, &SB, lb, &o, *differ, unchanged);
 	} else {
 		rc = cs_fail_status(err, CS_ERR_ARGUMENT, none, "diff: unknown format '%s'; expected text, markdown or json",
 				    format);
@@ -408,5 +498,7 @@ int cs_diff(const cs_model *A, const char *la, const cs_model *B, const char *lb
 		rc = cs_fail_status(err, CS_ERR_IO, none, "cannot write the diff: %s", strerror(errno));
 	cs_buf_free(&b);
 	free(o.v);
+	side_free(&SA);
+	side_free(&SB);
 	return rc;
 }

@@ -85,5 +85,28 @@ int cs_model_layer_figures(const cs_model *m, size_t i, struct cs_figures *f)
 		return 0;
 	}
 	cs_layer_figures(m, e, f);
+	const struct cs_graph *g = m->graph;
+	if (!g)
+		return 0;
+	/* a shared layer works once a call: its costs add up over its calls
+	 * in the model; its field is its last call's */
+	uint32_t from = g->first_call[i], to = g->first_call[i + 1];
+	if (to - from < 2 && (to == from || g->calls[from] == e))
+		return 0;
+	cs_layer_figures(m, g->calls[from], f);
+	struct cs_figures sum = *f, one;
+	for (uint32_t c = from + 1; c < to; c++) {
+		cs_layer_figures(m, g->calls[c], &one);
+		sum.macs = add_known(sum.macs, one.macs);
+		sum.mult_adds = add_known(sum.mult_adds, one.mult_adds);
+		sum.other_ops = add_known(sum.other_ops, one.other_ops);
+		sum.activation_bytes = add_known(sum.activation_bytes, one.activation_bytes);
+		sum.naxes = one.naxes;
+		memcpy(sum.receptive_field, one.receptive_field, sizeof(one.receptive_field));
+		memcpy(sum.effective_stride, one.effective_stride, sizeof(one.effective_stride));
+		memcpy(sum.effective_padding, one.effective_padding, sizeof(one.effective_padding));
+	}
+	sum.flops = cs_flops(sum.macs);
+	*f = sum;
 	return 0;
 }

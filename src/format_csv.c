@@ -45,14 +45,16 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	struct cs_columns own;
 	if (!cols) {
 		char why[128];
-		cs_columns_parse("name,type,output_shape,params,trainable_params,non_trainable_params",
+		cs_columns_parse(cs_model_is_functional(m)
+				 ? "name,type,output_shape,params,trainable_params,non_trainable_params,connected_to"
+				 : "name,type,output_shape,params,trainable_params,non_trainable_params",
 				 &own, why, sizeof(why));
 		cols = &own;
 	}
 	static const char *const names[] = {
 		"layer", "name", "type", "output_shape", "params", "trainable_params",
 		"non_trainable_params", "params_percent", "trainable", "kernel", "macs", "flops",
-		"other_ops", "activation_bytes", "rf", "stride", "jump",
+		"other_ops", "activation_bytes", "rf", "stride", "jump", "connected_to",
 	};
 	for (int c = 0; c < cols->n; c++) {
 		if (c)

@@ -30,7 +30,8 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	bool extra = cols != NULL;
 	if (!cols) {
 		char why[128];
-		cs_columns_parse("layer,output_shape,params", &own, why, sizeof(why));
+		cs_columns_parse(cs_model_has_connections(m) ? "layer,output_shape,params,connected_to"
+				 : "layer,output_shape,params", &own, why, sizeof(why));
 		cols = &own;
 	}
 	CS_BUF_LIT(b, "**Model: \"");

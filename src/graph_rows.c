@@ -191,8 +191,13 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 				shared = true;
 		}
 	}
-	for (size_t k = 0; k < ni; k++)
+	g->input_used = cs_arena_alloc(&m->arena, ni ? ni : 1);
+	if (!g->input_used)
+		goto oom;
+	for (size_t k = 0; k < ni; k++) {
 		g->input_row[k] = row_of[k];
+		g->input_used[k] = visit[k] != NONE;
+	}
 	g->entry_row = cs_arena_alloc(&m->arena, (ne ? ne : 1) * sizeof(uint32_t));
 	if (!g->entry_row)
 		goto oom;

@@ -96,10 +96,16 @@ void cs_graph_decls_free(struct cs_graph_decls *g)
 
 /* ---- resolving names ------------------------------------------------------------ */
 
-struct auto_slot {
-	const char *stem;
-	uint32_t k;
-	uint64_t target;
+/* Automatic names by stem and number: per class (and for inputs), the
+ * entry that got stem_k at index k; a stem's class by a small hash. */
+#define STEM_SLOTS 512
+
+struct autos {
+	uint32_t **by_class;	/* [class][k]: entry, or NONE */
+	uint32_t *count;	/* [class]: numbers given */
+	uint32_t *inputs;	/* [k]: input, or NONE */
+	uint32_t ninputs;
+	uint16_t stems[STEM_SLOTS];	/* class index + 1 by its stem */
 };
 
 /* The entries that called a layer again, in file order: call k is v[k - 1]
@@ -115,23 +121,19 @@ struct resolver {
 	struct cs_error *err;
 	struct calls *calls;	/* per layer's first entry: its later calls so far */
 	uint32_t *sub_first;	/* per sub-model: its first call, or NONE */
-	struct auto_slot *autos;	/* automatic names, open addressing */
-	size_t autos_cap;
-	bool autos_built;
+	struct autos *autos;	/* built at the first name not given explicitly */
 };
 
-static size_t auto_hash(const char *stem, uint32_t k, size_t mask)
+static void autos_free(struct autos *a)
 {
-	uint64_t h = (uint64_t)(uintptr_t)stem * 0x9E3779B97F4A7C15u ^ (uint64_t)k * 0xC2B2AE3D27D4EB4Fu;
-	return (size_t)(h ^ (h >> 29)) & mask;
-}
-
-static void auto_put(struct resolver *rs, const char *stem, uint32_t k, uint64_t target)
-{
-	size_t mask = rs->autos_cap - 1, j = auto_hash(stem, k, mask);
-	while (rs->autos[j].stem)
-		j = (j + 1) & mask;
-	rs->autos[j] = (struct auto_slot){ stem, k, target };
+	if (!a)
+		return;
+	for (size_t c = 0; a->by_class && c < cs_layer_class_count(); c++)
+		free(a->by_class[c]);
+	free(a->by_class);
+	free(a->count);
+	free(a->inputs);
+	free(a);
 }
 
 /* Every automatic name of the model, once: a file that names what it
@@ -139,55 +141,74 @@ static void auto_put(struct resolver *rs, const char *stem, uint32_t k, uint64_t
 static int build_autos(struct resolver *rs)
 {
 	struct cs_model *m = rs->m;
-	size_t n = m->nlayers + m->ninputs, cap = 16;
-	while (cap < 2 * n + 2)
-		cap *= 2;
-	rs->autos = calloc(cap, sizeof(*rs->autos));
-	if (!rs->autos)
+	size_t ncls = cs_layer_class_count();
+	struct autos *a = calloc(1, sizeof(*a));
+	if (!a)
 		return -1;
-	rs->autos_cap = cap;
-	rs->autos_built = true;
-	for (size_t i = 0; i < m->ninputs; i++)
-		if (!m->inputs[i].name)
-			auto_put(rs, cs_input_stem(), m->inputs[i].auto_index, CS_REF_INPUT | i);
+	rs->autos = a;
+	a->by_class = calloc(ncls, sizeof(*a->by_class));
+	a->count = calloc(ncls, sizeof(*a->count));
+	if (!a->by_class || !a->count)
+		return -1;
+	for (size_t c = 0; c < ncls; c++) {
+		const char *stem = cs_layer_class_at(c)->snake;
+		size_t j = cs_hash(stem, strlen(stem)) % STEM_SLOTS;
+		while (a->stems[j])
+			j = (j + 1) % STEM_SLOTS;
+		a->stems[j] = (uint16_t)(c + 1);
+	}
+	for (size_t i = 0; i < m->nlayers; i++) {
+		const struct cs_layer *ly = cs_model_at(m, i);
+		if (!ly->name && !(ly->flags & CS_LF_KIND) && ly->auto_index >= a->count[ly->cls])
+			a->count[ly->cls] = ly->auto_index + 1;
+	}
+	for (size_t c = 0; c < ncls; c++) {
+		if (!a->count[c])
+			continue;
+		if (!(a->by_class[c] = malloc(a->count[c] * sizeof(uint32_t))))
+			return -1;
+		memset(a->by_class[c], 0xff, a->count[c] * sizeof(uint32_t));
+	}
 	for (size_t i = 0; i < m->nlayers; i++) {
 		const struct cs_layer *ly = cs_model_at(m, i);
 		if (!ly->name && !(ly->flags & CS_LF_KIND))
-			auto_put(rs, cs_layer_cls(ly)->snake, ly->auto_index, i);
+			a->by_class[ly->cls][ly->auto_index] = (uint32_t)i;
+	}
+	for (size_t k = 0; k < m->ninputs; k++)
+		if (!m->inputs[k].name && m->inputs[k].auto_index >= a->ninputs)
+			a->ninputs = m->inputs[k].auto_index + 1;
+	if (a->ninputs) {
+		if (!(a->inputs = malloc(a->ninputs * sizeof(uint32_t))))
+			return -1;
+		memset(a->inputs, 0xff, a->ninputs * sizeof(uint32_t));
+		for (size_t k = 0; k < m->ninputs; k++)
+			if (!m->inputs[k].name)
+				a->inputs[m->inputs[k].auto_index] = (uint32_t)k;
 	}
 	return 0;
 }
 
-static bool auto_get(const struct resolver *rs, const char *stem, uint32_t k, uint64_t *target)
+/* What automatic name stem_k (the stem len bytes of text) stands for. */
+static bool auto_get(const struct autos *a, const char *text, size_t len, uint32_t k, uint64_t *target)
 {
-	size_t mask = rs->autos_cap - 1, j = auto_hash(stem, k, mask);
-	for (; rs->autos[j].stem; j = (j + 1) & mask)
-		if (rs->autos[j].stem == stem && rs->autos[j].k == k) {
-			*target = rs->autos[j].target;
-			return true;
-		}
-	return false;
-}
-
-/* Does name read stem, or stem_K?  K in *k. */
-static bool stem_match(const char *name, const char *stem, uint32_t *k)
-{
-	size_t len = strlen(stem);
-	if (strncmp(name, stem, len))
-		return false;
-	const char *rest = name + len;
-	if (!*rest) {
-		*k = 0;
+	const char *input = cs_input_stem();
+	if (len == strlen(input) && !memcmp(text, input, len)) {
+		if (k >= a->ninputs || a->inputs[k] == NONE)
+			return false;
+		*target = CS_REF_INPUT | a->inputs[k];
 		return true;
 	}
-	if (rest[0] != '_' || rest[1] < '1' || rest[1] > '9' || strlen(rest + 1) > 9)
-		return false;
-	char *end;
-	unsigned long v = strtoul(rest + 1, &end, 10);
-	if (*end)
-		return false;
-	*k = (uint32_t)v;
-	return true;
+	for (size_t j = cs_hash(text, len) % STEM_SLOTS; a->stems[j]; j = (j + 1) % STEM_SLOTS) {
+		size_t c = a->stems[j] - 1u;
+		const char *stem = cs_layer_class_at(c)->snake;
+		if (strlen(stem) != len || memcmp(stem, text, len))
+			continue;
+		if (k >= a->count[c] || a->by_class[c][k] == NONE)
+			return false;
+		*target = a->by_class[c][k];
+		return true;
+	}
+	return false;
 }
 
 /* What a name stands for in this model: an entry (a layer's first), an
@@ -201,17 +222,19 @@ static int lookup(struct resolver *rs, const char *name, uint64_t *target, struc
 	}
 	if (d)
 		return 1;	/* explicit, but in another model */
-	if (!rs->autos_built && build_autos(rs) < 0)
+	if (!rs->autos && build_autos(rs) < 0)
 		return cs_fail_oom(rs->err, at);
-	uint32_t k;
-	if (stem_match(name, cs_input_stem(), &k) && auto_get(rs, cs_input_stem(), k, target))
+	size_t len = strlen(name);
+	if (auto_get(rs->autos, name, len, 0, target))
 		return 0;
-	for (size_t i = 0, n = cs_layer_class_count(); i < n; i++) {
-		const char *stem = cs_layer_class_at(i)->snake;
-		if (stem[0] == name[0] && stem_match(name, stem, &k) && auto_get(rs, stem, k, target))
-			return 0;
-	}
-	return 1;
+	/* stem_K, K from 1 without leading zeros */
+	size_t d0 = len;
+	while (d0 > 0 && name[d0 - 1] >= '0' && name[d0 - 1] <= '9')
+		d0--;
+	if (d0 < 2 || d0 == len || name[d0 - 1] != '_' || name[d0] == '0' || len - d0 > 9)
+		return 1;
+	uint32_t k = (uint32_t)strtoul(name + d0, NULL, 10);
+	return auto_get(rs->autos, name, d0 - 1, k, target) ? 0 : 1;
 }
 
 /* The number of outputs of entry e's call. */
@@ -524,7 +547,7 @@ int cs_graph_finish(struct cs_model *m, struct cs_graph_decls *g, struct cs_name
 		return cs_fail(err, cs_model_at(m, 0)->mark, "a Functional model needs inputs: expected "
 			       "`inputs:` or `input_shape:` (a model without one must be a Sequential "
 			       "sub-model, with no graph keys)");
-	struct resolver rs = { m, names, err, NULL, NULL, NULL, 0, false };
+	struct resolver rs = { m, names, err, NULL, NULL, NULL };
 	int rc = -1;
 	size_t n = m->nlayers;
 	rs.calls = calloc(n ? n : 1, sizeof(*rs.calls));
@@ -561,6 +584,6 @@ out:
 			free(rs.calls[i].v);
 	free(rs.calls);
 	free(rs.sub_first);
-	free(rs.autos);
+	autos_free(rs.autos);
 	return rc;
 }

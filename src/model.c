@@ -440,3 +440,20 @@ const char *cs_snake_case(const char *cls, char *buf, size_t size)
 	buf[at] = '\0';
 	return buf;
 }
+
+bool cs_row_shapes_differ(const struct cs_model *m, size_t row)
+{
+	size_t e = cs_model_row_entry(m, row);
+	if (e == SIZE_MAX || !m->graph)
+		return false;
+	const struct cs_layer *first = cs_model_at(m, e);
+	for (size_t i = e + 1; i < m->nlayers; i++) {
+		const struct cs_layer *ly = cs_model_at(m, i);
+		if (!(ly->flags & CS_LF_CALL) || ly->auto_index != e)
+			continue;
+		if (ly->rank != first->rank ||
+		    memcmp(ly->dims, first->dims, (size_t)ly->rank * sizeof(int64_t)))
+			return true;
+	}
+	return false;
+}

@@ -140,6 +140,7 @@ struct cs_graph {
 	uint32_t *last_entry;	/* per row: the layer's last call (any model) */
 	uint32_t *input_row;	/* per input: its row, or UINT32_MAX */
 	uint32_t *entry_row;	/* per entry: its layer's row, or UINT32_MAX */
+	uint8_t *input_used;	/* per input: some output depends on it */
 	bool four_columns;	/* Keras's 4-column layout (Connected to) */
 	bool multiple;		/* unused */
 };
@@ -290,6 +291,10 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err);
 
 /* The entry of row i's layer (its first call), or SIZE_MAX for an input. */
 size_t cs_model_row_entry(const struct cs_model *m, size_t i);
+
+/* Whether the calls of row i's layer gave different output shapes
+ * (tf.keras 2 prints "multiple"). */
+bool cs_row_shapes_differ(const struct cs_model *m, size_t row);
 
 /* The figures of layer i from its record and its first input's field. */
 void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f);

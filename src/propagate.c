@@ -484,9 +484,10 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 		int rank;
 		char shape[512];
 		cs_ref_shape(m, cs_layer_input(m, i, 0), &dims, &rank);
-		return cs_fail(err, ly->mark, "%s: a merge layer should be called on a list of inputs; "
-			       "received input_shape=%s (not a list of shapes)", cls->name,
-			       cs_shape_text((size_t)rank, dims, true, shape, sizeof(shape)));
+		char why[768];
+		cs_shape_text((size_t)rank, dims, true, shape, sizeof(shape));
+		return cs_fail(err, ly->mark, "%s: %s", cls->name,
+			       cs_merge_tensor_refusal(cls, shape, why, sizeof(why)));
 	}
 	struct inputs in;	/* not zeroed: its shapes are filled as needed */
 	in.heap = NULL;

@@ -92,6 +92,12 @@ CASES = [
      0, True, None),
     ("normalisation_forms_explain", ["--explain", "tests/cli/normalisation_forms.yaml"], 0, True, None),
     ("padding_1d_explain", ["--explain", "tests/cli/padding_1d.yaml"], 0, True, None),
+    ("preprocessing_normalization_explain", ["--explain", "tests/cli/preprocessing_normalization.yaml"], 0,
+     True, None),
+    ("merge_layers_columns", ["--columns", "name,type,output_shape,macs,other_ops",
+                              "tests/functional/merge_layers.yaml"], 0, True, None),
+    ("preprocessing_normalization_columns", ["--columns", "layer,params,other_ops",
+                                             "tests/cli/preprocessing_normalization.yaml"], 0, True, None),
     ("help", ["--help"], 0, True, None),
     ("version", ["--version"], 0, True, None),
 ]

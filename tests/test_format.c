@@ -115,7 +115,7 @@ static const struct row rows[] = {
 	  " Total params: 160 (640.00 B)\n"
 	  " Trainable params: 150 (600.00 B)\n"
 	  " Non-trainable params: 10 (40.00 B)\n"
-	  " Total MACs: 8.64 K (8,640 per sample; multiply-accumulates of convolutions and Dense, bias excluded)\n"
+	  " Total MACs: 8.64 K (8,640 per sample; multiply-accumulates of convolutions, Dense and Dot, bias excluded)\n"
 	  " Total FLOPs: 17.28 K (2 per MAC)\n"
 	  " Other ops: 960 (bias adds, activations, pooling, normalisation)\n"
 	  " Activation memory: 2.50 KB (every layer's output, batch of 1)\n"

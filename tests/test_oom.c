@@ -44,6 +44,7 @@ static const char model[] =
 	"name: oom\ninput_shape: [32, 32, 3]\nlayers:\n"
 	"  - Conv2D: {filters: 8, kernel_size: 3, padding: same, activation: relu}\n"
 	"  - BatchNormalization\n"
+	"  - Normalization: {mean: [[0.5]], variance: [[0.25]], axis: [1, 3]}\n"
 	"  - type: MaxPooling2D\n    pool_size: 2\n"
 	"  - SeparableConv2D: {filters: 16, kernel_size: 3, name: sep}\n"
 	"  - UpSampling2D: {size: 2}\n"

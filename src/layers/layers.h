@@ -36,6 +36,14 @@ struct cs_padding {
 
 enum cs_data_format { CS_DF_DEFAULT, CS_DF_LAST, CS_DF_FIRST };
 
+/* Dot's axes: one integer for both inputs, or one for each.  Keras tells
+ * them apart: a negative integer wraps around each input's rank (Python's
+ * %), a negative entry of a pair indexes from the end. */
+struct cs_axis_pair {
+	int64_t v[2];
+	bool one;		/* given as one integer (v[0] == v[1]) */
+};
+
 /* Every argument any class takes, resolved to typed values, one field per
  * argument name (never shared under another name).  A class's argument
  * table says which fields it fills; a layer's set is stored once per model
@@ -73,13 +81,22 @@ struct cs_args {
 
 	/* normalisation, activations */
 	double epsilon, momentum;
-	int64_t axis;
-	struct cs_ints axes, shared_axes;
+	int64_t axis;			/* also Concatenate's */
+	struct cs_ints axes, shared_axes;	/* axes: an `axis` of int or list;
+						 * null gives v NULL, n 0 */
 	bool center, scale, rms_scaling;
 	bool renorm;			/* BatchNormalization */
 	double renorm_momentum;
 	int64_t lora_rank;
 	int interpolation;
+	/* Normalization: the shapes of the arrays given as mean and variance
+	 * (a number: n 0); v NULL when not given */
+	struct cs_ints mean_shape, variance_shape;
+	bool invert;
+
+	/* merging */
+	struct cs_axis_pair dot_axes;
+	bool normalize;
 };
 
 enum cs_arg_type {
@@ -99,6 +116,9 @@ enum cs_arg_type {
 	CS_ARG_ANY,		/* accepted as is (initializers, regularizers...) */
 	CS_ARG_MAPPING,		/* null or a mapping, its contents accepted as is */
 	CS_ARG_ACTIVATION,	/* a name (kept for display) or a config */
+	CS_ARG_AXIS_PAIR,	/* an integer, or a list of 2 (struct cs_axis_pair) */
+	CS_ARG_ARRAY,		/* a number or nested lists of numbers, kept as
+				 * its shape (struct cs_ints); null: not given */
 };
 
 enum {
@@ -232,6 +252,11 @@ extern const struct cs_layer_class cs_reshape_classes[];
 extern const size_t cs_reshape_class_count;
 extern const struct cs_layer_class cs_merge_classes[];
 extern const size_t cs_merge_class_count;
+
+/* What Keras says when a chain hands a merge layer one tensor (whose shape
+ * is `shape`, as Python prints it) instead of a list, into buf. */
+const char *cs_merge_tensor_refusal(const struct cs_layer_class *cls, const char *shape, char *buf,
+				    size_t size);
 
 /* Argument groups shared by families. */
 extern const struct cs_arg_spec cs_common_args[];
