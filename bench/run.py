@@ -8,8 +8,8 @@ BARE_PARSE and MEASURE are built only on request: `meson configure build
 and `meson test -C build --benchmark` runs this script on them).
 
 For each size, a model of that many layers (gen_model.py) is timed with the
-bare parse, `convsummary --format json` and `convsummary` (the text table),
-interleaved, the median of N runs each, every program on one core (the
+bare parse, `convsummary --format json`, `convsummary` (the text table) and
+the pictures that stream (`--format dot`, `--format mermaid`), interleaved, the median of N runs each, every program on one core (the
 first the process may use, as `taskset -c` would pin it; the machines are
 shared, so only ratios measured in the same run mean anything); peak
 memory is the child's maximum resident set (wait4).  Then fifty small
@@ -17,6 +17,7 @@ models in one call against fifty calls.  It prints the figures and checks
 the targets:
 
   json <= 1.6x bare and text <= 1.8x bare on the 100k-layer file
+  dot and mermaid <= 2x bare on the 100k-layer file
   the 1M-layer file within 11x the 100k one
   peak memory < 4x the input file + 8 MiB
   fifty models in one call cheaper than fifty calls
@@ -62,14 +63,16 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         print(f"{os.cpu_count()} processors, every program pinned to core {core}; "
               f"medians of {repeat} interleaved runs (3 at 1M layers)")
-        print(f"{'layers':>8} {'file':>9} | {'bare ms':>8} {'json ms':>8} {'text ms':>8} | "
-              f"{'json/bare':>9} {'text/bare':>9} | {'peak json':>9} {'peak text':>9} {'limit':>9}")
+        print(f"{'layers':>8} {'file':>9} | {'bare ms':>8} {'json ms':>8} {'text ms':>8} {'dot ms':>8} "
+              f"{'mmd ms':>8} | {'json/bare':>9} {'text/bare':>9} {'dot/bare':>9} {'mmd/bare':>9} | "
+              f"{'peak json':>9} {'peak text':>9} {'peak dot':>9} {'limit':>9}")
         for n in sizes:
             path = os.path.join(d, f"model_{n}.yaml")
             with open(path, "w") as f:
                 subprocess.run([sys.executable, os.path.join(HERE, "gen_model.py"), str(n)], stdout=f, check=True)
             size = os.path.getsize(path)
-            kinds = {"bare": [bare, path], "json": [conv, "--format", "json", path], "text": [conv, path]}
+            kinds = {"bare": [bare, path], "json": [conv, "--format", "json", path], "text": [conv, path],
+                     "dot": [conv, "--format", "dot", path], "mermaid": [conv, "--format", "mermaid", path]}
             times = {k: [] for k in kinds}
             peak = {k: 0 for k in kinds}
             reps = repeat if n <= 100000 else max(3, repeat // 2)
@@ -82,9 +85,12 @@ def main():
             results[n] = med
             limit = 4 * size + 8 * 1024 * 1024
             print(f"{n:>8} {size / 1e6:>8.1f}M | {med['bare'] * 1e3:>8.1f} {med['json'] * 1e3:>8.1f} "
-                  f"{med['text'] * 1e3:>8.1f} | {med['json'] / med['bare']:>9.2f} {med['text'] / med['bare']:>9.2f} | "
-                  f"{peak['json'] / 2**20:>8.1f}M {peak['text'] / 2**20:>8.1f}M {limit / 2**20:>8.1f}M")
-            for k in ("json", "text"):
+                  f"{med['text'] * 1e3:>8.1f} {med['dot'] * 1e3:>8.1f} {med['mermaid'] * 1e3:>8.1f} | "
+                  f"{med['json'] / med['bare']:>9.2f} {med['text'] / med['bare']:>9.2f} "
+                  f"{med['dot'] / med['bare']:>9.2f} {med['mermaid'] / med['bare']:>9.2f} | "
+                  f"{peak['json'] / 2**20:>8.1f}M {peak['text'] / 2**20:>8.1f}M {peak['dot'] / 2**20:>8.1f}M "
+                  f"{limit / 2**20:>8.1f}M")
+            for k in ("json", "text", "dot", "mermaid"):
                 if peak[k] >= limit:
                     failures.append(f"{n} layers: {k} peak memory {peak[k] / 2**20:.1f} MiB >= "
                                     f"{limit / 2**20:.1f} MiB (4x file + 8 MiB)")
@@ -93,8 +99,11 @@ def main():
                     failures.append(f"100k layers: json {med['json'] / med['bare']:.2f}x the bare parse (target 1.6x)")
                 if med["text"] > 1.8 * med["bare"]:
                     failures.append(f"100k layers: text {med['text'] / med['bare']:.2f}x the bare parse (target 1.8x)")
+                for k in ("dot", "mermaid"):
+                    if med[k] > 2.0 * med["bare"]:
+                        failures.append(f"100k layers: {k} {med[k] / med['bare']:.2f}x the bare parse (target 2x)")
         if 100000 in results and 1000000 in results:
-            for k in ("json", "text"):
+            for k in ("json", "text", "dot", "mermaid"):
                 g = results[1000000][k] / results[100000][k]
                 print(f"growth 100k -> 1M, {k}: {g:.2f}x (target <= 11x)")
                 if g > 11:
