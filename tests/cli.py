@@ -182,6 +182,36 @@ def published_case(binary):
     return None
 
 
+# keras.applications totals as Keras 3's summary prints them (shared/spec/
+# keras3-functional-summary.md, its table of application models); the
+# sizes are the counts times 4 bytes (20.33 MB = 5,330,571 * 4 / 2**20).
+# EfficientNetB0 starts with a Normalization: 42,023 non-trainable
+# parameters are 164.15 KB only with its count an int32.
+APPLICATION_TOTALS = [
+    ("tests/functional/efficientnetb0.yaml", 240,
+     " Total params: 5,330,571 (20.33 MB)\n"
+     " Trainable params: 5,288,548 (20.17 MB)\n"
+     " Non-trainable params: 42,023 (164.15 KB)\n"),
+    # 58 Concatenate layers on axis 3
+    ("tests/functional/densenet121.yaml", 429,
+     " Total params: 8,062,504 (30.76 MB)\n"
+     " Trainable params: 7,978,856 (30.44 MB)\n"
+     " Non-trainable params: 83,648 (326.75 KB)\n"),
+]
+
+
+def application_totals_case(binary):
+    for path, rows, totals in APPLICATION_TOTALS:
+        p = run(binary, [path])
+        text = p.stdout.decode("utf-8", "replace")
+        if p.returncode != 0 or not text.endswith(totals):
+            return f"{path}: exit {p.returncode}, totals:\n" + "\n".join(text.splitlines()[-3:])
+        got = len(json.loads(run(binary, ["--format", "json", path]).stdout)["layers"])
+        if got != rows:
+            return f"{path}: {got} rows, expected {rows}"
+    return None
+
+
 def man_page_case(binary):
     """man/convsummary.1 documents every option --help lists (and diff)."""
     import re
@@ -223,6 +253,7 @@ def main():
     if not only:
         # the cases that are functions: each returns what went wrong, or None
         for label, check in (("stdin", stdin_case), ("published figures", published_case),
+                             ("application totals", application_totals_case),
                              ("update", update_case), ("full disk", full_disk_case),
                              ("man page", man_page_case)):
             why = check(binary)
