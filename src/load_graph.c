@@ -105,12 +105,18 @@ struct autos {
 	uint16_t stems[STEM_SLOTS];	/* class index + 1 by its stem */
 };
 
+/* The entries that called a layer again, in file order: call k is v[k - 1]
+ * (an array, so that `NAME[k][i]` costs no walk along the calls). */
+struct calls {
+	uint32_t *v;
+	uint32_t n, cap;
+};
+
 struct resolver {
 	struct cs_model *m;
 	struct cs_names *names;
 	struct cs_error *err;
-	uint32_t *next_call;	/* per entry: the next call of its layer */
-	uint32_t *tail;		/* per layer's first entry: its last call so far */
+	struct calls *calls;	/* per layer's first entry: its later calls so far */
 	uint32_t *sub_first;	/* per sub-model: its first call, or NONE */
 	struct autos *autos;	/* built at the first name not given explicitly */
 };
@@ -251,9 +257,12 @@ static bool split_long(const char *text, size_t *name_len, uint32_t *k, uint32_t
 		size_t d = end - 1;
 		while (d > 0 && text[d - 1] >= '0' && text[d - 1] <= '9')
 			d--;
-		if (d == end - 1 || d == 0 || text[d - 1] != '[' || end - 1 - d > 9)
+		if (d == end - 1 || d == 0 || text[d - 1] != '[')
 			return false;
-		v[part] = (uint32_t)strtoul(text + d, NULL, 10);
+		size_t z = d;	/* an index past 9 digits is past every end: UINT32_MAX */
+		while (z < end - 2 && text[z] == '0')
+			z++;
+		v[part] = end - 1 - z > 9 ? UINT32_MAX : (uint32_t)strtoul(text + z, NULL, 10);
 		end = d - 1;
 	}
 	if (end == 0)
@@ -308,12 +317,16 @@ static int resolve_ref(struct resolver *rs, const struct cs_ref_text *t, uint32_
 		if (at_entry != NONE && e >= at_entry)
 			goto unknown;
 	}
-	for (uint32_t c = 0; c < k; c++) {
-		e = rs->next_call[e];
-		if (e == NONE || (at_entry != NONE && e >= at_entry))
+	if (k) {
+		const struct calls *c = &rs->calls[e];
+		/* calls are resolved in file order: only this very entry can be a
+		 * call not above it */
+		uint32_t above = c->n - (c->n && at_entry != NONE && c->v[c->n - 1] >= at_entry);
+		if (k > above)
 			return cs_fail(rs->err, t->mark, "reference '%s': that layer has only %u call%s "
-				       "above this point; expected a call index below %u", t->text, c + 1,
-				       c ? "s" : "", c + 1);
+				       "above this point; expected a call index below %u", t->text,
+				       above + 1, above ? "s" : "", above + 1);
+		e = c->v[k - 1];
 	}
 	uint32_t nout = entry_outputs(m, e);
 	if (o >= nout)
@@ -360,8 +373,16 @@ static int resolve_call(struct resolver *rs, const struct cs_pending *p)
 	}
 	ly->auto_index = owner;
 	ly->name = cs_model_at(m, owner)->name;
-	rs->next_call[rs->tail[owner]] = p->entry;
-	rs->tail[owner] = p->entry;
+	struct calls *c = &rs->calls[owner];
+	if (c->n == c->cap) {
+		uint32_t cap = c->cap ? 2 * c->cap : 4;
+		uint32_t *v = realloc(c->v, cap * sizeof(*v));
+		if (!v)
+			return cs_fail_oom(rs->err, p->call_mark);
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = p->entry;
 	return 0;
 }
 
@@ -523,23 +544,18 @@ int cs_graph_finish(struct cs_model *m, struct cs_graph_decls *g, struct cs_name
 		return cs_fail(err, cs_model_at(m, 0)->mark, "a Functional model needs inputs: expected "
 			       "`inputs:` or `input_shape:` (a model without one must be a Sequential "
 			       "sub-model, with no graph keys)");
-	struct resolver rs = { m, names, err, NULL, NULL, NULL, NULL };
+	struct resolver rs = { m, names, err, NULL, NULL, NULL };
 	int rc = -1;
 	size_t n = m->nlayers;
-	rs.next_call = malloc((n ? n : 1) * sizeof(uint32_t));
-	rs.tail = malloc((n ? n : 1) * sizeof(uint32_t));
+	rs.calls = calloc(n ? n : 1, sizeof(*rs.calls));
 	rs.sub_first = malloc((m->nsubs ? m->nsubs : 1) * sizeof(uint32_t));
-	if (!rs.next_call || !rs.tail || !rs.sub_first) {
+	if (!rs.calls || !rs.sub_first) {
 		cs_fail_oom(err, m->layers_mark);
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		rs.next_call[i] = NONE;
-		rs.tail[i] = (uint32_t)i;
-	}
 	for (size_t k = 0; k < m->nsubs; k++) {
 		rs.sub_first[k] = NONE;
-		if (cs_names_explicit(names, m->subs[k]->name, m->subs[k]->layers_mark, m,
+		if (cs_names_explicit(names, m->subs[k]->name, m->subs[k]->name_mark, m,
 				      TARGET_SUB | k, err) < 0)
 			goto out;
 	}
@@ -560,8 +576,10 @@ int cs_graph_finish(struct cs_model *m, struct cs_graph_decls *g, struct cs_name
 	}
 	rc = 0;
 out:
-	free(rs.next_call);
-	free(rs.tail);
+	if (rs.calls)
+		for (size_t i = 0; i < n; i++)
+			free(rs.calls[i].v);
+	free(rs.calls);
 	free(rs.sub_first);
 	autos_free(rs.autos);
 	return rc;

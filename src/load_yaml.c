@@ -620,7 +620,8 @@ static int parse_inputs(struct loader *l, const struct cs_node *key, const struc
 	graph_key(l, key->mark);
 	if (v->kind != CS_NODE_SEQ || !v->u.seq.n)
 		return cs_fail(l->err, v->mark, "inputs: expected a list of inputs such as "
-			       "`- {name: image, shape: [32, 32, 3]}`, got %s", cs_node_describe(v, buf, sizeof(buf)));
+			       "`- {name: image, shape: [32, 32, 3]}`, got %s", v->kind == CS_NODE_SEQ
+			       ? "an empty list" : cs_node_describe(v, buf, sizeof(buf)));
 	struct cs_input_decl *d = cs_arena_alloc(&m->arena, v->u.seq.n * sizeof(*d));
 	if (!d)
 		return oom(l, v->mark);
@@ -850,7 +851,7 @@ static int parse_models(struct loader *l, const struct cs_node *key)
 		sub->name = cs_arena_strdup(&sub->arena, name->u.scalar.text);
 		if (!sub->name)
 			return oom(l, name->mark);
-		sub->layers_mark = name->mark;
+		sub->layers_mark = sub->name_mark = name->mark;
 		if (r->event->type != YAML_MAPPING_START_EVENT) {
 			struct cs_node *v;
 			char buf[64];

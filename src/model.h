@@ -163,6 +163,7 @@ struct cs_model {
 	const char *dtype_policy;	/* NULL: float32 */
 	int data_format;		/* the file-wide default */
 	struct cs_mark layers_mark;
+	struct cs_mark name_mark;	/* a sub-model: its key under `models:` */
 	struct cs_chunks layers;	/* struct cs_layer */
 	size_t nlayers;
 	struct cs_chunks ops;		/* struct cs_op */

@@ -67,6 +67,9 @@ static int add_name(struct cs_names *l, const char *name, unsigned line, const v
 static int duplicate_at(struct cs_names *l, struct cs_mark at, const char *name, unsigned other,
 			bool automatic)
 {
+	if (!other)
+		return cs_fail(l->err, at, "duplicate name '%s' (also the automatic name of an object "
+			       "Keras makes); Keras requires unique names", name);
 	return cs_fail(l->err, at, "duplicate name '%s' (also at line %u); "
 		       "Keras requires unique names%s", name, other,
 		       automatic ? " (this one is automatic: name the other one differently)" : "");
@@ -156,13 +159,15 @@ static int check_explicit(struct cs_names *l, const char *given, struct cs_mark 
 		if (!c)
 			return oom(l, at);
 		c->watched = true;
+		bool layer = i < cs_layer_class_count() && l->m;
 		if (!*rest && c->next > 0)
-			return duplicate_at(l, at, given, 0, false);
+			return duplicate_at(l, at, given, layer ? auto_line(l, stem, 0) : 0, false);
 		if (rest[0] == '_' && rest[1] >= '1' && rest[1] <= '9' && strlen(rest + 1) < 10) {
 			char *end;
 			unsigned long k = strtoul(rest + 1, &end, 10);
 			if (!*end && k < c->next)
-				return duplicate_at(l, at, given, 0, false);
+				return duplicate_at(l, at, given,
+						    layer ? auto_line(l, stem, (uint32_t)k) : 0, false);
 		}
 	}
 	return 0;

@@ -174,7 +174,7 @@ def test_fish(convsummary, root):
     offers("convsummary --convention ", ["macs", "torchinfo"])
     offers("convsummary --columns layer,output_shape,ma", ["layer,output_shape,macs"])
     offers("convsummary diff -f ", ["text", "markdown", "json"])
-    offers("convsummary m", ["mnist_cnn.yaml", "mobilenet.yaml"])
+    offers("convsummary m", ["mnist_cnn.yaml", "mobilenet.yaml", "mobilenetv2.yaml"])
     offers("convsummary d", ["diff"])
     with tempfile.TemporaryDirectory() as d:
         for n in ("a.yaml", "b.yml", "c.json", "d.keras", "e.txt"):
