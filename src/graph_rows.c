@@ -57,7 +57,7 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	uint32_t *finished = malloc(nn * sizeof(uint32_t));
 	uint32_t *order = malloc(nn * sizeof(uint32_t));	/* layers in traversal order */
 	uint32_t *stack = malloc(nn * sizeof(uint32_t));
-	size_t *next = malloc(nn * sizeof(size_t));	/* per open node: its next input */
+	uint32_t *next = malloc(nn * sizeof(uint32_t));	/* per open node: its next input */
 	uint32_t *depth = calloc(nn, sizeof(uint32_t));	/* per node */
 	uint32_t *ldepth = calloc(nn, sizeof(uint32_t));	/* per layer */
 	uint32_t *row_of = malloc(nn * sizeof(uint32_t));	/* per layer */
@@ -146,6 +146,18 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 		g->rows[r] = l < ni ? (CS_REF_INPUT | l) : (cs_ref)(l - ni);
 	}
 	g->nrows = nrows;
+	/* the walk's arrays are done with: the model's arrays below take
+	 * their place */
+	g->input_used = cs_arena_alloc(&m->arena, ni ? ni : 1);
+	if (!g->input_used)
+		goto oom;
+	for (size_t k = 0; k < ni; k++)
+		g->input_used[k] = visit[k] != NONE;
+	free(order);
+	free(stack);
+	free(next);
+	free(visit);
+	order = stack = next = visit = NULL;
 
 	/* 4. each entry's call number and whether the model has it; each
 	 * row's calls in the model, in call order; its last call */
@@ -191,13 +203,8 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 				shared = true;
 		}
 	}
-	g->input_used = cs_arena_alloc(&m->arena, ni ? ni : 1);
-	if (!g->input_used)
-		goto oom;
-	for (size_t k = 0; k < ni; k++) {
+	for (size_t k = 0; k < ni; k++)
 		g->input_row[k] = row_of[k];
-		g->input_used[k] = visit[k] != NONE;
-	}
 	g->entry_row = cs_arena_alloc(&m->arena, (ne ? ne : 1) * sizeof(uint32_t));
 	if (!g->entry_row)
 		goto oom;
@@ -206,9 +213,8 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 
 	/* 5. Keras's layout test: one call per depth, each on one tensor, and
 	 * no layer called twice, or else the Connected to column */
-	uint32_t *per_depth = calloc(nn + 1, sizeof(uint32_t));
-	if (!per_depth)
-		goto oom;
+	uint32_t *per_depth = finished;	/* reused: per depth, its calls */
+	memset(per_depth, 0, ((size_t)maxd + 1) * sizeof(uint32_t));
 	bool four = shared || unused_inputs > 0;
 	/* (a layer with one call has its call's depth; a shared one decided
 	 * already) */
@@ -222,7 +228,6 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	for (size_t k = 0; k < ni && !four; k++)
 		if (++per_depth[ldepth[k]] > 1)
 			four = true;
-	free(per_depth);
 	g->four_columns = four;
 
 	/* 6. the totals: each row's weights once */

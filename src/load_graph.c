@@ -91,6 +91,7 @@ void cs_graph_decls_free(struct cs_graph_decls *g)
 {
 	free(g->pend);
 	free(g->refs);
+	cs_arena_free(&g->arena);
 	memset(g, 0, sizeof(*g));
 }
 
