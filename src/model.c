@@ -446,8 +446,12 @@ bool cs_row_shapes_differ(const struct cs_model *m, size_t row)
 	size_t e = cs_model_row_entry(m, row);
 	if (e == SIZE_MAX || !m->graph)
 		return false;
+	/* its calls are between its first entry and its last */
+	size_t last = m->graph->last_entry[row];
+	if (last == UINT32_MAX || last <= e)
+		return false;
 	const struct cs_layer *first = cs_model_at(m, e);
-	for (size_t i = e + 1; i < m->nlayers; i++) {
+	for (size_t i = e + 1; i <= last; i++) {
 		const struct cs_layer *ly = cs_model_at(m, i);
 		if (!(ly->flags & CS_LF_CALL) || ly->auto_index != e)
 			continue;
