@@ -114,7 +114,8 @@ struct resolver {
 	struct cs_names *names;
 	struct cs_error *err;
 	uint32_t *next_call;	/* per entry: the next call of its layer */
-	uint32_t *tail;		/* per layer's first entry: its last call so far */
+	uint32_t *tail;		/* per layer's first entry: its last call so far
+				 * (both made at the first `call`) */
 	uint32_t *sub_first;	/* per sub-model: its first call, or NONE */
 	struct autos *autos;	/* built at the first name not given explicitly */
 };
@@ -313,7 +314,7 @@ static int resolve_ref(struct resolver *rs, const struct cs_ref_text *t, uint32_
 			goto unknown;
 	}
 	for (uint32_t c = 0; c < k; c++) {
-		e = rs->next_call[e];
+		e = rs->next_call ? rs->next_call[e] : NONE;
 		if (e == NONE || (at_entry != NONE && e >= at_entry))
 			return cs_fail(rs->err, t->mark, "reference '%s': that layer has only %u call%s "
 				       "above this point; expected a call index below %u", t->text, c + 1,
@@ -364,6 +365,17 @@ static int resolve_call(struct resolver *rs, const struct cs_pending *p)
 	}
 	ly->auto_index = owner;
 	ly->name = cs_model_at(m, owner)->name;
+	if (!rs->next_call) {
+		size_t n = m->nlayers;
+		rs->next_call = malloc(n * sizeof(uint32_t));
+		rs->tail = malloc(n * sizeof(uint32_t));
+		if (!rs->next_call || !rs->tail)
+			return cs_fail_oom(rs->err, p->call_mark);
+		for (size_t i = 0; i < n; i++) {
+			rs->next_call[i] = NONE;
+			rs->tail[i] = (uint32_t)i;
+		}
+	}
 	rs->next_call[rs->tail[owner]] = p->entry;
 	rs->tail[owner] = p->entry;
 	return 0;
@@ -529,17 +541,10 @@ int cs_graph_finish(struct cs_model *m, struct cs_graph_decls *g, struct cs_name
 			       "sub-model, with no graph keys)");
 	struct resolver rs = { m, names, err, NULL, NULL, NULL, NULL };
 	int rc = -1;
-	size_t n = m->nlayers;
-	rs.next_call = malloc((n ? n : 1) * sizeof(uint32_t));
-	rs.tail = malloc((n ? n : 1) * sizeof(uint32_t));
 	rs.sub_first = malloc((m->nsubs ? m->nsubs : 1) * sizeof(uint32_t));
-	if (!rs.next_call || !rs.tail || !rs.sub_first) {
+	if (!rs.sub_first) {
 		cs_fail_oom(err, m->layers_mark);
 		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		rs.next_call[i] = NONE;
-		rs.tail[i] = (uint32_t)i;
 	}
 	for (size_t k = 0; k < m->nsubs; k++) {
 		rs.sub_first[k] = NONE;
