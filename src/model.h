@@ -281,7 +281,8 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err);
 
 /* An order of the layers where every layer comes after the layers it
  * takes as inputs: order[0..nlayers).  -1 with *err when the layers form
- * a cycle (or memory runs out). */
+ * a cycle (or memory runs out).  With order NULL, only whether the
+ * file's order is one: 1 yes, 0 no (-1 for a reference to nothing). */
 int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *err);
 
 /* A Functional model's rows in Keras's order, its calls, layout and

@@ -126,6 +126,8 @@ int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *e
 				in_order = false;
 		}
 	}
+	if (!order)
+		return in_order;
 	if (in_order) {
 		for (size_t i = 0; i < n; i++)
 			order[i] = (uint32_t)i;
@@ -684,13 +686,19 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err)
 	}
 	if (m->explain && !(m->explains = calloc(n, sizeof(*m->explains))))
 		return cs_fail_oom(err, m->layers_mark);
-	uint32_t *order = malloc(n * sizeof(*order));
-	if (!order)
-		return cs_fail_oom(err, none);
+	/* the file's order, the usual case, needs no array */
+	uint32_t *order = NULL;
+	int rc = cs_graph_order(m, NULL, err);
+	if (rc == 0) {
+		if (!(order = malloc(n * sizeof(*order))))
+			return cs_fail_oom(err, none);
+		rc = cs_graph_order(m, order, err);
+	} else if (rc == 1) {
+		rc = 0;
+	}
 	struct cs_buf explain = { 0 };
-	int rc = cs_graph_order(m, order, err);
 	for (size_t k = 0; rc == 0 && k < n; k++)
-		rc = compute_layer(m, order[k], m->explain ? &explain : NULL, err);
+		rc = compute_layer(m, order ? order[k] : (uint32_t)k, m->explain ? &explain : NULL, err);
 	cs_buf_free(&explain);
 	free(order);
 	if (rc == 0 && m->functional)
