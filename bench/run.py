@@ -10,8 +10,9 @@ and `meson test -C build --benchmark` runs this script on them).
 For each size, a model of that many layers (gen_model.py: a chain, then
 with --residual a graph of residual blocks, Conv2D + BatchNormalization +
 ReLU + Add of the block's input, its references by automatic names) is
-timed with the bare parse, `convsummary --format json` and `convsummary` (the text table),
-interleaved, the median of N runs each, every program on one core (the
+timed with the bare parse, `convsummary --format json`, `convsummary` (the
+text table) and the pictures that stream (`--format dot`, `--format
+mermaid`), interleaved, the median of N runs each, every program on one core (the
 first the process may use, as `taskset -c` would pin it; the machines are
 shared, so only ratios measured in the same run mean anything); peak
 memory is the child's maximum resident set (wait4).  Then ResNet50
@@ -19,7 +20,8 @@ memory is the child's maximum resident set (wait4).  Then ResNet50
 in one call against fifty calls.  It prints the figures and checks the
 targets:
 
-  chain:    json <= 1.6x bare and text <= 1.8x bare on the 100k-layer file
+  chain:    json <= 1.6x bare and text <= 1.8x bare on the 100k-layer file,
+            dot and mermaid <= 2x bare
   residual: json <= 2.0x bare and text <= 2.2x bare on the 100k-layer file
   the 1M-layer file within 11x the 100k one, each kind
   peak memory < 4x the input file + 8 MiB
@@ -32,8 +34,10 @@ import os, statistics, subprocess, sys, tempfile, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESNET50 = "/work/shared/functional/resnet50.yaml"
 
-# kind: (gen_model.py's options, json and text targets at 100k layers)
-KINDS = {"chain": ([], 1.6, 1.8), "residual": (["--residual"], 2.0, 2.2)}
+PROGRAMS = ("json", "text", "dot", "mermaid")
+# kind: (gen_model.py's options, targets at 100k layers: times the bare parse)
+KINDS = {"chain": ([], {"json": 1.6, "text": 1.8, "dot": 2.0, "mermaid": 2.0}),
+         "residual": (["--residual"], {"json": 2.0, "text": 2.2})}
 
 
 MEASURE = None
@@ -52,7 +56,8 @@ def run(argv):
 def timed(conv, bare, path, reps):
     """Median wall time and peak memory of the bare parse, json and text
     on one file, interleaved."""
-    kinds = {"bare": [bare, path], "json": [conv, "--format", "json", path], "text": [conv, path]}
+    kinds = {"bare": [bare, path], "json": [conv, "--format", "json", path], "text": [conv, path],
+             "dot": [conv, "--format", "dot", path], "mermaid": [conv, "--format", "mermaid", path]}
     times = {k: [] for k in kinds}
     peak = {k: 0 for k in kinds}
     for _ in range(reps):
@@ -83,11 +88,12 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         print(f"{os.cpu_count()} processors, every program pinned to core {core}; "
               f"medians of {repeat} interleaved runs (3 at 1M layers)")
-        for kind, (opts, json_target, text_target) in KINDS.items():
+        for kind, (opts, targets) in KINDS.items():
             results = {}
             print(f"{kind}:")
-            print(f"{'layers':>8} {'file':>9} | {'bare ms':>8} {'json ms':>8} {'text ms':>8} | "
-                  f"{'json/bare':>9} {'text/bare':>9} | {'peak json':>9} {'peak text':>9} {'limit':>9}")
+            print(f"{'layers':>8} {'file':>9} | {'bare ms':>8} {'json ms':>8} {'text ms':>8} {'dot ms':>8} "
+                  f"{'mmd ms':>8} | {'json/bare':>9} {'text/bare':>9} {'dot/bare':>9} {'mmd/bare':>9} | "
+                  f"{'peak json':>9} {'peak text':>9} {'peak dot':>9} {'limit':>9}")
             for n in sizes:
                 path = os.path.join(d, f"{kind}_{n}.yaml")
                 with open(path, "w") as f:
@@ -99,19 +105,22 @@ def main():
                 results[n] = med
                 limit = 4 * size + 8 * 1024 * 1024
                 print(f"{n:>8} {size / 1e6:>8.1f}M | {med['bare'] * 1e3:>8.1f} {med['json'] * 1e3:>8.1f} "
-                      f"{med['text'] * 1e3:>8.1f} | {med['json'] / med['bare']:>9.2f} {med['text'] / med['bare']:>9.2f} | "
-                      f"{peak['json'] / 2**20:>8.1f}M {peak['text'] / 2**20:>8.1f}M {limit / 2**20:>8.1f}M")
-                for k in ("json", "text"):
+                      f"{med['text'] * 1e3:>8.1f} {med['dot'] * 1e3:>8.1f} {med['mermaid'] * 1e3:>8.1f} | "
+                      f"{med['json'] / med['bare']:>9.2f} {med['text'] / med['bare']:>9.2f} "
+                      f"{med['dot'] / med['bare']:>9.2f} {med['mermaid'] / med['bare']:>9.2f} | "
+                      f"{peak['json'] / 2**20:>8.1f}M {peak['text'] / 2**20:>8.1f}M {peak['dot'] / 2**20:>8.1f}M "
+                      f"{limit / 2**20:>8.1f}M")
+                for k in PROGRAMS:
                     if peak[k] >= limit:
                         failures.append(f"{kind}, {n} layers: {k} peak memory {peak[k] / 2**20:.1f} MiB >= "
                                         f"{limit / 2**20:.1f} MiB (4x file + 8 MiB)")
                 if n == 100000:
-                    for k, target in (("json", json_target), ("text", text_target)):
+                    for k, target in targets.items():
                         if med[k] > target * med["bare"]:
                             failures.append(f"{kind}, 100k layers: {k} {med[k] / med['bare']:.2f}x "
                                             f"the bare parse (target {target}x)")
             if 100000 in results and 1000000 in results:
-                for k in ("json", "text"):
+                for k in PROGRAMS:
                     g = results[1000000][k] / results[100000][k]
                     print(f"growth 100k -> 1M, {k}: {g:.2f}x (target <= 11x)")
                     if g > 11:
@@ -120,7 +129,7 @@ def main():
         if os.path.exists(RESNET50):
             med, _ = timed(conv, bare, RESNET50, repeat)
             print(f"ResNet50: bare {med['bare'] * 1e3:.1f} ms, json {med['json'] * 1e3:.1f} ms, "
-                  f"text {med['text'] * 1e3:.1f} ms")
+                  f"text {med['text'] * 1e3:.1f} ms, dot {med['dot'] * 1e3:.1f} ms")
 
         # fifty small models in one call, against fifty calls
         small = os.path.join(d, "small")

@@ -4,19 +4,21 @@
 # where bash-completion loads it on first use; or source it from ~/.bashrc.
 # It needs nothing from the bash-completion package.
 #
-# Completes the options, the values of --format, --style and --convention,
-# the column names of --columns (a comma-separated list), the subcommands
+# Completes the options, the values of --format, --style, --convention and
+# --direction, the names of --columns and --show (comma-separated lists), the subcommands
 # (those that `convsummary --help` lists: diff, and convert where the
 # installed convsummary has it), and model files: *.yaml, *.yml, *.json,
 # *.keras and directories.
 
 _convsummary_options='--format --style --line-length --explain --check --update
 --max-params --max-trainable-params --max-bytes --columns --convention
---batch-size --audit --strict --input-shape --help --version'
-_convsummary_formats='text json markdown csv'
+--batch-size --audit --strict --input-shape --direction --show --help --version'
+_convsummary_formats='text json markdown csv dot svg mermaid html'
 _convsummary_diff_formats='text markdown json'
 _convsummary_styles='keras3 keras2'
 _convsummary_conventions='macs torchinfo'
+_convsummary_directions='TB LR'
+_convsummary_show='dtype activation trainable'
 _convsummary_columns='layer name type output_shape params trainable_params
 non_trainable_params params_percent trainable kernel macs flops other_ops
 activation_bytes rf stride jump padding'
@@ -54,8 +56,9 @@ _convsummary_models()
 	compopt -o filenames 2>/dev/null
 }
 
-# --columns: complete the last name of a comma-separated list.
-_convsummary_column_list()
+# --columns, --show: complete the last name of a comma-separated list of
+# the words of $2.
+_convsummary_list()
 {
 	local cur=$1 head= last=$1 used w
 	if [[ $cur == *,* ]]; then
@@ -63,7 +66,7 @@ _convsummary_column_list()
 		last=${cur##*,}
 	fi
 	used=,${head}
-	for w in $_convsummary_columns; do
+	for w in $2; do
 		[[ $used == *",$w,"* ]] && continue
 		[[ $w == "$last"* ]] && COMPREPLY+=("$head$w")
 	done
@@ -152,7 +155,15 @@ _convsummary_complete()
 		return
 		;;
 	--columns)
-		_convsummary_column_list "$cur"
+		_convsummary_list "$cur" "$_convsummary_columns"
+		return
+		;;
+	--show)
+		_convsummary_list "$cur" "$_convsummary_show"
+		return
+		;;
+	--direction)
+		_convsummary_words "$_convsummary_directions" "$cur"
 		return
 		;;
 	--check)

@@ -49,6 +49,15 @@ function __convsummary_columns
     end
 end
 
+function __convsummary_show
+    set -l token (commandline -ct)
+    set -l head (string replace -r '[^,]*$' '' -- $token)
+    set -l used (string split , -- $head)
+    for c in dtype activation trainable
+        contains -- $c $used; or echo $head$c
+    end
+end
+
 complete -c convsummary -f
 complete -c convsummary -n '__convsummary_no_subcommand; and test (count (commandline -opc)) -eq 1' \
     -a '(__convsummary_subcommands)' -d subcommand
@@ -60,7 +69,7 @@ complete -c convsummary -n '__convsummary_using diff' -s h -l help -d 'show the 
 
 # convsummary [options] MODEL ...
 set -l main __convsummary_no_subcommand
-complete -c convsummary -n $main -s f -l format -x -a 'text json markdown csv' -d 'output format'
+complete -c convsummary -n $main -s f -l format -x -a 'text json markdown csv dot svg mermaid html' -d 'output format'
 complete -c convsummary -n $main -s s -l style -x -a 'keras3 keras2' -d 'the text table'
 complete -c convsummary -n $main -s l -l line-length -x -d 'table width'
 complete -c convsummary -n $main -s e -l explain -d 'the arithmetic of each shape and count'
@@ -75,5 +84,7 @@ complete -c convsummary -n $main -l batch-size -x -d 'the batch for activation m
 complete -c convsummary -n $main -l audit -d 'warn about probable mistakes'
 complete -c convsummary -n $main -l strict -d '--audit, and exit 3 when it warns'
 complete -c convsummary -n $main -l input-shape -x -d 'a resolution sweep (224,224,3)'
+complete -c convsummary -n $main -l direction -x -a 'TB LR' -d 'pictures: how the layers run'
+complete -c convsummary -n $main -l show -x -a '(__convsummary_show)' -d 'pictures: more in each node'
 complete -c convsummary -n $main -s h -l help -d 'show the help and exit'
 complete -c convsummary -n $main -s V -l version -d 'show the version and exit'

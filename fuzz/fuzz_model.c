@@ -8,7 +8,12 @@
  *       -Db_sanitize=address,undefined -Db_lundef=false
  *   ninja -C build-fuzz fuzz/fuzz_model
  *   build-fuzz/fuzz/fuzz_model -dict=fuzz/yaml.dict -max_total_time=600 CORPUS models tests
+ *
+ * The loader recognises Keras's own files by content, so the same target
+ * reaches the JSON reader, the Keras config mapping and the zip reader:
+ * seed it with tests/keras (configs and an archive) and use fuzz/keras.dict.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,8 +104,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cs_model *m = cs_model_load_buffer_opts((const char *)data, size, "fuzz.yaml", &opt, &err);
 	same_from_file(data, size, &opt, m, &err);
 	if (!m) {
-		/* every refusal has a message and, for content errors, a place */
-		if (!err.message[0] || (err.status == CS_ERR_MODEL && err.line == 0))
+		/* every refusal has a message and, for content errors, a place
+		 * (but for a broken zip, which has no lines) */
+		bool zip = size >= 2 && data[0] == 'P' && data[1] == 'K';
+		if (!err.message[0] || (err.status == CS_ERR_MODEL && err.line == 0 && !zip))
 			abort();
 		return 0;
 	}

@@ -204,6 +204,11 @@ CS_API struct cs_tensor cs_model_layer_call_input(const cs_model *m, size_t i, s
  * rank (batch included) and sets *dims (batch first). */
 CS_API size_t cs_model_layer_output_count(const cs_model *m, size_t i);
 CS_API size_t cs_model_layer_output(const cs_model *m, size_t i, size_t k, const int64_t **dims);
+/* Row i's dtype policy ("float32" unless the layer or the model sets
+ * one), and its activation as the file names it (NULL when the file gives
+ * none, or gives a configuration instead of a name). */
+CS_API const char *cs_model_layer_dtype(const cs_model *m, size_t i);
+CS_API const char *cs_model_layer_activation(const cs_model *m, size_t i);
 
 /*
  * The audit's findings (README, "--audit"), with the audit load option:
@@ -249,16 +254,29 @@ struct cs_render_options {
 	int torchinfo;		/* MACs as torchinfo's mult-adds (bias included) */
 	int64_t batch_size;	/* for activation memory where the model has None;
 				 * 0: 1 */
+	/* the pictures ("dot", "svg", "mermaid", "html"): */
+	int left_to_right;	/* layers left to right; 0: top to bottom */
+	unsigned show;		/* CS_SHOW_* bits: more in each node */
 };
 
-#define CS_RENDER_OPTIONS_INIT { sizeof(struct cs_render_options), 0, NULL, 0, 0 }
+/* What a picture's nodes show besides name, class and shapes, as
+ * plot_model's show_dtype, show_layer_activations, show_trainable. */
+#define CS_SHOW_DTYPE 1u
+#define CS_SHOW_ACTIVATION 2u
+#define CS_SHOW_TRAINABLE 4u
+
+#define CS_RENDER_OPTIONS_INIT { sizeof(struct cs_render_options), 0, NULL, 0, 0, 0, 0 }
 
 /*
  * Write the summary of m to out in the named format: "keras3" (the default
- * text), "keras2" (the classic tf.keras table), "json", "markdown", "csv".
+ * text), "keras2" (the classic tf.keras table), "json", "markdown", "csv",
+ * or a picture of the architecture: "dot" (Graphviz), "svg" (laid out by
+ * Graphviz's libraries when the library was built with them), "mermaid"
+ * (a flowchart), "html" (one page: the table, the totals and the SVG).
  * Returns 0, or -1 with *err filled in: CS_ERR_ARGUMENT for an unknown
- * format, a line length out of range or an unknown column, CS_ERR_IO for
- * a write error, CS_ERR_MEMORY.
+ * format, a line length out of range, an unknown column, or "svg" in a
+ * library built without Graphviz; CS_ERR_IO for a write error,
+ * CS_ERR_MEMORY.
  */
 CS_API int cs_render(const cs_model *m, const char *format,
 	      const struct cs_render_options *opt, FILE *out,
@@ -278,6 +296,30 @@ CS_API const char *const *cs_format_names(void);
 CS_API int cs_diff(const cs_model *old_model, const char *old_label,
 	    const cs_model *new_model, const char *new_label,
 	    const char *format, FILE *out, int *differ, struct cs_error *err);
+
+/*
+ * Keras's own files.  cs_model_load_file() and the others read them too,
+ * recognised by content: a zip is a .keras archive (its config.json; the
+ * weights are never read), a JSON object with a "class_name" is a Keras
+ * config (model.to_json()), anything else is our YAML.  Errors point into
+ * the JSON ("model.keras:config.json" inside an archive, whose file name
+ * cs_error.file then carries).
+ */
+
+/*
+ * Convert the Keras archive or config at path ("-": the standard input)
+ * into our YAML: names kept, the arguments that change a shape or a count
+ * (plus trainable and dtype), graph keys for a Functional model, and a
+ * first comment line saying where it came from.  The YAML is loaded once
+ * to check it, so it summarises exactly as the file does.  Returns 0 with
+ * *yaml (NUL-terminated, *len bytes; the caller frees it with free()), or
+ * -1 with *err filled in (CS_ERR_MODEL also when the file is not Keras's).
+ */
+CS_API int cs_keras_convert_file(const char *path, char **yaml, size_t *len, struct cs_error *err);
+
+/* The Keras version that saved the model's .keras archive (its
+ * metadata.json), or NULL when the model came from elsewhere. */
+CS_API const char *cs_model_keras_version(const cs_model *m);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-pkgs="gcc meson ninja-build pkg-config libyaml-dev libcmocka-dev python3 valgrind"
+pkgs="gcc meson ninja-build pkg-config libyaml-dev libjansson-dev libzip-dev libcmocka-dev python3 valgrind libgraphviz-dev graphviz"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

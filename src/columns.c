@@ -87,6 +87,11 @@ const char *cs_column_header(int id)
 	return columns[id].header;
 }
 
+const char *cs_column_name(int id)
+{
+	return columns[id].name;
+}
+
 bool cs_column_right(int id)
 {
 	return columns[id].right;
@@ -179,19 +184,7 @@ void cs_column_cell(int id, const cs_model *m, size_t row, const struct cs_layer
 		cs_buf_str(out, li->class_name);
 		break;
 	case COL_SHAPE:
-		if (cs_model_layer_output_count(m, row) == 1) {
-			cs_buf_shape(out, li->rank, li->dims, false);
-			break;
-		}
-		cs_buf_char(out, '[', 1);
-		for (size_t k = 0, n = cs_model_layer_output_count(m, row); k < n; k++) {
-			const int64_t *dims;
-			size_t rank = cs_model_layer_output(m, row, k, &dims);
-			if (k)
-				CS_BUF_LIT(out, ", ");
-			cs_buf_shape(out, rank, dims, false);
-		}
-		cs_buf_char(out, ']', 1);
+		cs_buf_row_shapes(out, m, row, CS_SHAPE_KERAS, false);
 		break;
 	case COL_CONNECTED_TO:
 		if (!cs_buf_connections(out, m, row, ", "))

@@ -24,6 +24,8 @@ struct cs_columns {
  * (with the closest name) into why and return -1. */
 int cs_columns_parse(const char *list, struct cs_columns *cols, char *why, size_t size);
 const char *cs_column_header(int id);
+/* Its name in --columns ("output_shape"). */
+const char *cs_column_name(int id);
 bool cs_column_right(int id);
 /* The cell of column id for a layer; raw: plain numbers (CSV). */
 void cs_column_cell(int id, const cs_model *m, size_t row, const struct cs_layer_info *li,

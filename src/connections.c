@@ -2,6 +2,36 @@
 
 #include <string.h>
 
+#include "cells.h"
+
+static void one_shape(struct cs_buf *b, size_t rank, const int64_t *dims, enum cs_shape_style style)
+{
+	if (style == CS_SHAPE_JSON)
+		cs_buf_json_shape(b, rank, dims);
+	else
+		cs_buf_shape(b, rank, dims, style == CS_SHAPE_PYTHON);
+}
+
+void cs_buf_row_shapes(struct cs_buf *b, const cs_model *m, size_t row, enum cs_shape_style style,
+		       bool as_list)
+{
+	size_t n = cs_model_layer_output_count(m, row);
+	const int64_t *dims;
+	if (n == 1 && !as_list) {
+		size_t rank = cs_model_layer_output(m, row, 0, &dims);
+		one_shape(b, rank, dims, style);
+		return;
+	}
+	cs_buf_char(b, '[', 1);
+	for (size_t k = 0; k < n; k++) {
+		size_t rank = cs_model_layer_output(m, row, k, &dims);
+		if (k)
+			CS_BUF_LIT(b, ", ");
+		one_shape(b, rank, dims, style);
+	}
+	cs_buf_char(b, ']', 1);
+}
+
 const char *cs_tensor_name(const cs_model *m, struct cs_tensor t, struct cs_layer_info *li)
 {
 	size_t row = t.is_input ? cs_model_input_row(m, t.index) : t.index;
@@ -70,7 +100,11 @@ static void plain(struct cs_buf *b, const char *s, size_t len)
 	}
 }
 
-void cs_buf_rich_render(struct cs_buf *b, const char *s, size_t len)
+/* Each tag-like `[...]` of s, with the backslashes right before it:
+ * plain text and tags in turn, as rich's markup parser splits them. */
+static void each_tag(struct cs_buf *b, const char *s, size_t len,
+		     void (*text)(struct cs_buf *b, const char *s, size_t len),
+		     void (*tag)(struct cs_buf *b, size_t slashes, const char *t, size_t len))
 {
 	size_t from = 0;
 	for (size_t p = 0; p < len; p++) {
@@ -82,21 +116,56 @@ void cs_buf_rich_render(struct cs_buf *b, const char *s, size_t len)
 		size_t end = tag_end(s, len, q);
 		if (!end)
 			continue;
-		plain(b, s + from, p - from);
-		size_t slashes = q - p;
-		cs_buf_char(b, '\\', slashes / 2);
-		if (slashes % 2)
-			cs_buf_add(b, s + q, end - q);	/* an escaped tag: literal */
+		text(b, s + from, p - from);
+		tag(b, q - p, s + q, end - q);
 		from = p = end;
 		p--;
 	}
-	plain(b, s + from, len - from);
+	text(b, s + from, len - from);
+}
+
+/* Rendering: 2k backslashes before a tag print k and the tag vanishes;
+ * 2k + 1 print k and the tag literally. */
+static void render_tag(struct cs_buf *b, size_t slashes, const char *t, size_t len)
+{
+	cs_buf_char(b, '\\', slashes / 2);
+	if (slashes % 2)
+		cs_buf_add(b, t, len);
+}
+
+void cs_buf_rich_render(struct cs_buf *b, const char *s, size_t len)
+{
+	each_tag(b, s, len, plain, render_tag);
+}
+
+static void verbatim(struct cs_buf *b, const char *s, size_t len)
+{
+	cs_buf_add(b, s, len);
+}
+
+/* Escaping: the backslashes doubled, then one to escape the tag. */
+static void escape_tag(struct cs_buf *b, size_t slashes, const char *t, size_t len)
+{
+	cs_buf_char(b, '\\', 2 * slashes + 1);
+	cs_buf_add(b, t, len);
+}
+
+void cs_buf_rich_escape(struct cs_buf *b, const char *s, size_t len)
+{
+	size_t start = b->len;
+	each_tag(b, s, len, verbatim, escape_tag);
+	size_t n = b->len - start;
+	const char *t = b->s ? b->s + start : "";
+	if (n && t[n - 1] == '\\' && !(n > 1 && t[n - 2] == '\\'))
+		cs_buf_char(b, '\\', 1);
 }
 
 void cs_buf_rich_name(struct cs_buf *b, const char *name)
 {
-	size_t n = strlen(name);
-	cs_buf_add(b, name, n);
-	if (n && name[n - 1] == '\\' && !(n > 1 && name[n - 2] == '\\'))
-		cs_buf_char(b, '\\', 1);
+	struct cs_buf t = { 0 };
+	cs_buf_rich_escape(&t, name, strlen(name));
+	cs_buf_rich_render(b, t.s ? t.s : "", t.len);
+	if (t.failed)
+		b->failed = true;
+	cs_buf_free(&t);
 }

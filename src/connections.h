@@ -15,6 +15,13 @@ const char *cs_tensor_name(const cs_model *m, struct cs_tensor t, struct cs_laye
  * tensors), written as `name[c][o]` separated by sep; none: nothing. */
 size_t cs_buf_connections(struct cs_buf *b, const cs_model *m, size_t row, const char *sep);
 
+/* Row i's output shape as the formats write it: its one output's, or
+ * `[` the shapes joined by ", " `]` for several (always a list with
+ * as_list, as tf.keras 2 prints an InputLayer's). */
+enum cs_shape_style { CS_SHAPE_KERAS, CS_SHAPE_PYTHON, CS_SHAPE_JSON };
+void cs_buf_row_shapes(struct cs_buf *b, const cs_model *m, size_t row, enum cs_shape_style style,
+		       bool as_list);
+
 /* One reference. */
 void cs_buf_reference(struct cs_buf *b, const cs_model *m, struct cs_tensor t);
 
@@ -22,8 +29,11 @@ void cs_buf_reference(struct cs_buf *b, const cs_model *m, struct cs_tensor t);
  * `[x...]` vanish, `\[` is a bracket, backslashes before a tag halve. */
 void cs_buf_rich_render(struct cs_buf *b, const char *s, size_t len);
 
-/* A name as Keras 3's name column and title show it: rich's escape then
- * render, which only adds a backslash to a name ending in one. */
+/* rich's escape(): a backslash before each tag-like `[...]` (doubling
+ * those before it), and one more at the end of a text ending in one. */
+void cs_buf_rich_escape(struct cs_buf *b, const char *s, size_t len);
+
+/* A name as Keras 3's title shows it: escaped, then rendered. */
 void cs_buf_rich_name(struct cs_buf *b, const char *name);
 
 #endif

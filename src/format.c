@@ -7,7 +7,8 @@
 
 static const struct cs_formatter *const formatters[] = {
 	&cs_format_keras3, &cs_format_keras2, &cs_format_json,
-	&cs_format_markdown, &cs_format_csv,
+	&cs_format_markdown, &cs_format_csv, &cs_format_dot, &cs_format_svg,
+	&cs_format_mermaid, &cs_format_html,
 };
 #define NFORMATTERS (sizeof(formatters) / sizeof(formatters[0]))
 
@@ -74,8 +75,20 @@ int cs_render(const cs_model *m, const char *format,
 			return cs_fail_status(err, CS_ERR_ARGUMENT, none, "--columns: %s", why);
 	}
 	struct cs_buf b = { 0 };
-	b.sink = out;
-	int rc = f->render(m, L, opt, opt && opt->columns ? &cols : NULL, &b);
+	int rc;
+	if (f->picture) {
+		/* made whole in memory: a failure writes nothing */
+		char reason[512];
+		if (f->picture(m, opt, opt && opt->columns ? &cols : NULL, &b, reason, sizeof(reason)) < 0) {
+			cs_buf_free(&b);
+			return cs_fail_status(err, CS_ERR_ARGUMENT, none, "%s", reason);
+		}
+		b.sink = out;
+		rc = 0;
+	} else {
+		b.sink = out;
+		rc = f->render(m, L, opt, opt && opt->columns ? &cols : NULL, &b);
+	}
 	cs_buf_flush(&b);
 	if (rc == 0 && b.write_error)
 		rc = cs_fail_status(err, CS_ERR_IO, none, "cannot write the summary: %s", strerror(b.write_error));

@@ -17,6 +17,11 @@ struct cs_formatter {
 	int min_line_length;
 	int (*render)(const cs_model *m, int line_length, const struct cs_render_options *opt,
 		      const struct cs_columns *cols, struct cs_buf *out);
+	/* instead of render, for what is made whole before it is written
+	 * (the laid-out pictures): -1 with a message in why when it cannot
+	 * be made */
+	int (*picture)(const cs_model *m, const struct cs_render_options *opt,
+		       const struct cs_columns *cols, struct cs_buf *out, char *why, size_t size);
 	/* NULL, or why this model cannot be printed at that line length */
 	const char *(*check_line_length)(const cs_model *m, int line_length);
 };
@@ -30,6 +35,22 @@ extern const struct cs_formatter cs_format_keras2;
 extern const struct cs_formatter cs_format_json;
 extern const struct cs_formatter cs_format_markdown;
 extern const struct cs_formatter cs_format_csv;
+extern const struct cs_formatter cs_format_dot;
+extern const struct cs_formatter cs_format_svg;
+extern const struct cs_formatter cs_format_mermaid;
+extern const struct cs_formatter cs_format_html;
+
+/* The pictures (format_dot.c, format_svg.c): the DOT text into b; the SVG
+ * laid out by Graphviz into out, or -1 with why (CS_NO_GRAPHVIZ when the
+ * library was built without Graphviz). */
+int cs_render_dot(const cs_model *m, const struct cs_render_options *opt,
+		  const struct cs_columns *cols, struct cs_buf *b);
+int cs_render_svg(const cs_model *m, const struct cs_render_options *opt,
+		  const struct cs_columns *cols, struct cs_buf *out, char *why, size_t size);
+/* Whether this library lays out pictures (was built with Graphviz). */
+bool cs_pictures_laid_out(void);
+#define CS_NO_GRAPHVIZ "this convsummary was built without Graphviz's libraries (libgvc), " \
+	"so it cannot lay out an SVG; '--format dot | dot -Tsvg' draws the same picture"
 
 #define CS_MAX_LINE_LENGTH 10000
 

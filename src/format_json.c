@@ -49,25 +49,6 @@ static char *put_axes(char *p, const double *v, int n)
 	return p;
 }
 
-/* A row's output shape, or the list of its several. */
-static void json_shapes(struct cs_buf *b, const cs_model *m, size_t row, const struct cs_layer_info *li)
-{
-	size_t n = cs_model_layer_output_count(m, row);
-	if (n == 1) {
-		cs_buf_json_shape(b, li->rank, li->dims);
-		return;
-	}
-	cs_buf_char(b, '[', 1);
-	for (size_t k = 0; k < n; k++) {
-		const int64_t *dims;
-		size_t rank = cs_model_layer_output(m, row, k, &dims);
-		if (k)
-			CS_BUF_LIT(b, ", ");
-		cs_buf_json_shape(b, rank, dims);
-	}
-	cs_buf_char(b, ']', 1);
-}
-
 /* A list of references as JSON strings. */
 static void json_tensor(struct cs_buf *b, const cs_model *m, struct cs_tensor t, struct cs_buf *tmp)
 {
@@ -105,7 +86,7 @@ static void layer(struct cs_buf *b, const cs_model *m, size_t row, const struct 
 	p = put_string(p, li->class_name);
 	p = CS_PUT_LIT(p, ", \"output_shape\": ");
 	cs_buf_commit(b, p);
-	json_shapes(b, m, row, li);
+	cs_buf_row_shapes(b, m, row, CS_SHAPE_JSON, false);
 	p = cs_buf_reserve(b, 512 + 3 * 32 * (size_t)f->naxes);
 	if (!p)
 		return;
@@ -206,6 +187,10 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	bool torch = opt && opt->torchinfo;
 	CS_BUF_LIT(b, "{\n  \"name\": ");
 	cs_buf_json_string(b, cs_model_name(m));
+	if (cs_model_keras_version(m)) {	/* read from a .keras archive */
+		CS_BUF_LIT(b, ",\n  \"keras_version\": ");
+		cs_buf_json_string(b, cs_model_keras_version(m));
+	}
 	CS_BUF_LIT(b, ",\n  \"input_shape\": ");
 	cs_buf_json_shape(b, cs_model_input_rank(m), cs_model_input_dims(m));
 	CS_BUF_LIT(b, ",\n  \"dtype\": ");
@@ -251,5 +236,5 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	return 0;
 }
 
-const struct cs_formatter cs_format_json = { "json", 0, 0, render, NULL };
+const struct cs_formatter cs_format_json = { "json", 0, 0, render, NULL, NULL };
 

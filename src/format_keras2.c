@@ -85,24 +85,11 @@ static void connections(struct cs_buf *b, const cs_model *m, size_t row, struct 
  * "multiple" for a layer whose calls disagree. */
 static void shape_field(struct cs_buf *b, const cs_model *m, size_t row, const struct cs_layer_info *li)
 {
-	size_t n = cs_model_layer_output_count(m, row);
 	bool input = !strcmp(li->class_name, "InputLayer") && cs_model_is_functional(m);
-	if (n == 1 && !input) {
-		if (cs_row_shapes_differ(m, row))
-			CS_BUF_LIT(b, "multiple");
-		else
-			cs_buf_shape(b, li->rank, li->dims, true);
-		return;
-	}
-	cs_buf_char(b, '[', 1);
-	for (size_t k = 0; k < n; k++) {
-		const int64_t *dims;
-		size_t rank = cs_model_layer_output(m, row, k, &dims);
-		if (k)
-			CS_BUF_LIT(b, ", ");
-		cs_buf_shape(b, rank, dims, true);
-	}
-	cs_buf_char(b, ']', 1);
+	if (!input && cs_model_layer_output_count(m, row) == 1 && cs_row_shapes_differ(m, row))
+		CS_BUF_LIT(b, "multiple");
+	else
+		cs_buf_row_shapes(b, m, row, CS_SHAPE_PYTHON, input);
 }
 
 static void pad_to(struct cs_buf *b, const char *s, size_t len, size_t width)
@@ -219,4 +206,4 @@ static const char *check_line_length(const cs_model *m, int L)
 	return NULL;
 }
 
-const struct cs_formatter cs_format_keras2 = { "keras2", 65, 10, render, check_line_length };
+const struct cs_formatter cs_format_keras2 = { "keras2", 65, 10, render, NULL, check_line_length };

@@ -60,25 +60,6 @@ static void title(struct cs_buf *b, const char *name, size_t console_width)
 	cs_buf_free(&t);
 }
 
-/* Row i's shape: its one output's, or the list of several. */
-static void shape_cell(struct cs_buf *b, const cs_model *m, size_t i, const struct cs_layer_info *li)
-{
-	size_t n = cs_model_layer_output_count(m, i);
-	if (n == 1) {
-		cs_buf_shape(b, li->rank, li->dims, false);
-		return;
-	}
-	cs_buf_char(b, '[', 1);
-	for (size_t k = 0; k < n; k++) {
-		const int64_t *dims;
-		size_t rank = cs_model_layer_output(m, i, k, &dims);
-		if (k)
-			CS_BUF_LIT(b, ", ");
-		cs_buf_shape(b, rank, dims, false);
-	}
-	cs_buf_char(b, ']', 1);
-}
-
 static void rows(const cs_model *m, struct cs_table *t, size_t L, struct cs_buf *b)
 {
 	struct cs_buf refs = { 0 };
@@ -87,11 +68,14 @@ static void rows(const cs_model *m, struct cs_table *t, size_t L, struct cs_buf 
 		char num[32];
 		cs_model_layer(m, i, &li);
 		cs_table_clear(t);
-		cs_buf_rich_name(&t->text[0], li.name);
-		CS_BUF_LIT(&t->text[0], " (");
-		cs_buf_str(&t->text[0], li.class_name);
-		CS_BUF_LIT(&t->text[0], ")");
-		shape_cell(&t->text[1], m, i, &li);
+		/* escape(name) + " (" + escape(class) + ")", rendered as markup */
+		refs.len = 0;
+		cs_buf_rich_escape(&refs, li.name, strlen(li.name));
+		CS_BUF_LIT(&refs, " (");
+		cs_buf_rich_escape(&refs, li.class_name, strlen(li.class_name));
+		CS_BUF_LIT(&refs, ")");
+		cs_buf_rich_render(&t->text[0], refs.s, refs.len);
+		cs_buf_row_shapes(&t->text[1], m, i, CS_SHAPE_KERAS, false);
 		if (t->ncols == 4) {
 			/* the references pass through rich's markup unescaped */
 			refs.len = 0;
@@ -166,4 +150,4 @@ static const char *check_line_length(const cs_model *m, int L)
 	return NULL;
 }
 
-const struct cs_formatter cs_format_keras3 = { "keras3", 76, 16, render, check_line_length };
+const struct cs_formatter cs_format_keras3 = { "keras3", 76, 16, render, NULL, check_line_length };

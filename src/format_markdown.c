@@ -61,5 +61,5 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	return 0;
 }
 
-const struct cs_formatter cs_format_markdown = { "markdown", 0, 0, render, NULL };
+const struct cs_formatter cs_format_markdown = { "markdown", 0, 0, render, NULL, NULL };
 

@@ -17,10 +17,7 @@
 
 const char *cs_input_stem(void)
 {
-	static const char *stem;
-	if (!stem)
-		stem = cs_layer_class_find_len("InputLayer", 10)->snake;
-	return stem;
+	return cs_layer_class_find_len("InputLayer", 10)->snake;
 }
 
 int cs_graph_read_refs(const struct cs_node *v, const char *what, struct cs_arena *arena,
@@ -560,7 +557,7 @@ int cs_graph_finish(struct cs_model *m, struct cs_graph_decls *g, struct cs_name
 	for (size_t k = 0; k < m->nsubs; k++) {
 		uint32_t scratch;
 		const struct cs_model *s = m->subs[k];
-		if (rs.sub_first[k] != NONE && !s->functional && !s->ninputs) {
+		if (rs.sub_first[k] != NONE && !s->functional && !s->ninputs && !s->has_input) {
 			struct cs_mark at = cs_model_at(m, rs.sub_first[k])->mark;
 			if (cs_names_auto(names, cs_input_stem(), at, &scratch, err) < 0 ||
 			    cs_names_auto(names, cs_functional_stem, at, &scratch, err) < 0)

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 
 #include "args.h"
+#include "keras_input.h"
 #include "load_graph.h"
 #include "model.h"
 #include "names.h"
@@ -1010,10 +1011,21 @@ static cs_model *load(const struct source *src, const struct cs_load_options *ca
 		memcpy(&given, caller, n);
 		opt = &given;
 	}
-	struct loader *l = calloc(1, sizeof(*l));
+	/* Keras's own files (a .keras archive, a model.to_json() config) are
+	 * converted to YAML first, and errors moved back into them */
+	struct cs_keras_input kin;
+	struct source converted;
+	int kind = cs_keras_input_open(&kin, src->file, src->data, src->len, NULL, err);
+	if (kind > 0) {
+		converted = (struct source){ kin.data, kin.len, NULL };
+		src = &converted;
+	}
+	struct loader *l = kind < 0 ? NULL : calloc(1, sizeof(*l));
 	if (!l) {
 		struct cs_mark none = { 0, 0 };
-		cs_fail_oom(err, none);
+		if (kind >= 0)
+			cs_fail_oom(err, none);
+		cs_keras_input_close(&kin);
 		return NULL;
 	}
 	l->err = err;
@@ -1054,6 +1066,11 @@ out:
 	cs_names_reset(&l->names);
 	cs_arena_free(&l->scratch);
 	free(l);
+	if (rc < 0)
+		cs_keras_input_remap(&kin, err);
+	else
+		cs_keras_input_apply(&kin, m);
+	cs_keras_input_close(&kin);
 	if (rc < 0) {
 		cs_model_destroy(m);
 		return NULL;

@@ -23,13 +23,16 @@
 static const char usage_text[] =
 	"usage: convsummary [options] MODEL.yaml|DIR ...\n"
 	"       convsummary diff [--format text|markdown|json] OLD.yaml NEW.yaml\n"
+	"       convsummary convert MODEL.keras|MODEL.json   (Keras's own file -> our YAML)\n"
 	"\n"
 	"Print what Keras's model.summary() prints for each model: every layer's\n"
 	"output shape and parameter count, and the totals.  A directory stands for\n"
 	"every *.yaml file in it, and - for the standard input.\n"
 	"\n"
 	"options:\n"
-	"  -f, --format FORMAT      text (default), json, markdown or csv\n"
+	"  -f, --format FORMAT      text (default), json, markdown or csv; or a picture\n"
+	"                           of the architecture: dot, svg, mermaid or html (a\n"
+	"                           page with the table, the totals and the SVG)\n"
 	"  -s, --style STYLE        the text table: keras3 (default) or keras2, the\n"
 	"                           classic tf.keras 2 table\n"
 	"  -l, --line-length N      table width, as Keras's line_length= (default 76\n"
@@ -53,6 +56,9 @@ static const char usage_text[] =
 	"      --convention NAME    macs (default: bias excluded, as papers count) or\n"
 	"                           torchinfo (mult-adds with the bias additions)\n"
 	"      --batch-size N       the batch for activation memory where it is None\n"
+	"      --direction DIR      pictures: TB (top to bottom, the default) or LR\n"
+	"      --show LIST          pictures: more in each node, from dtype,\n"
+	"                           activation, trainable\n"
 	"      --audit              warn (file:line:col: warning:) about rows a stride\n"
 	"                           drops, asymmetric 'same' padding, Dense on an\n"
 	"                           unflattened tensor, a receptive field smaller than\n"
@@ -73,6 +79,7 @@ static const char usage_text[] =
 	"  convsummary --columns layer,output_shape,params,macs,rf models/vgg16.yaml\n"
 	"  convsummary --input-shape 224,224,3 --input-shape 320,320,3 models/mobilenet.yaml\n"
 	"  convsummary --audit models/alexnet.yaml\n"
+	"  convsummary --format svg --direction LR models/lenet5.yaml > lenet5.svg\n"
 	"  convsummary diff --format markdown old/model.yaml model.yaml\n"
 	"\n"
 	"exit status: 0 summary printed, 1 invalid model, 2 usage or I/O error,\n"
@@ -128,7 +135,21 @@ static int usage_error(FILE *err, const char *fmt, const char *arg)
 static void print_error(FILE *f, const struct cs_error *err, const char *path)
 {
 	const char *file = !err->file[0] ? NULL : !strcmp(path, "-") ? "<stdin>" : path;
+	/* an error inside a .keras archive names the entry: FILE:config.json */
+	static const char entry[] = ":config.json";
+	size_t n = strlen(err->file), k = sizeof(entry) - 1;
+	char *inside = NULL;
+	if (file && n > k && !strcmp(err->file + n - k, entry) &&
+	    (strlen(file) < k || strcmp(file + strlen(file) - k, entry))) {
+		inside = malloc(strlen(file) + k + 1);
+		if (inside) {
+			strcpy(inside, file);
+			strcat(inside, entry);
+			file = inside;
+		}
+	}
 	cs_error_print_as(err, file, f);
+	free(inside);
 }
 
 /* The output went out whole: help, version, a diff.  2 when it did not. */
@@ -631,7 +652,9 @@ static int collect(FILE *err, char **args, int n, struct model_file **files, int
 			while (!oom && (e = readdir(d))) {
 				size_t len = strlen(e->d_name);
 				bool yaml = (len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) ||
-					    (len > 4 && !strcmp(e->d_name + len - 4, ".yml"));
+					    (len > 4 && !strcmp(e->d_name + len - 4, ".yml")) ||
+					    (len > 6 && !strcmp(e->d_name + len - 6, ".keras")) ||
+					    (len > 5 && !strcmp(e->d_name + len - 5, ".json"));
 				if (!yaml || e->d_name[0] == '.')
 					continue;
 				named++;
@@ -651,7 +674,7 @@ static int collect(FILE *err, char **args, int n, struct model_file **files, int
 			closedir(d);
 			qsort(v + from, (size_t)(count - from), sizeof(*v), by_name);
 			if (!named) {
-				say(err, "%s: no *.yaml files in this directory", args[i]);
+				say(err, "%s: no *.yaml, *.keras or *.json files in this directory", args[i]);
 				status = CS_EXIT_USAGE;
 			}
 			continue;
@@ -730,10 +753,83 @@ static int diff_command(int argc, char **argv, FILE *out, FILE *errf)
 	return flushed(out, errf, differ ? CS_EXIT_CHECK : CS_EXIT_OK);
 }
 
+/* convsummary convert MODEL: a Keras archive or config as our YAML, on
+ * stdout only when the whole of it converted and loads. */
+static int convert_command(int argc, char **argv, FILE *out, FILE *errf)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage_text, out);
+			return flushed(out, errf, CS_EXIT_OK);
+		}
+		fprintf(errf, "Try 'convsummary --help' for more information.\n");
+		return CS_EXIT_USAGE;
+	}
+	if (argc - optind != 1)
+		return usage_error(errf, "%s", "convert: expected one model file (a .keras archive or "
+				   "a Keras JSON config)");
+	const char *path = argv[optind];
+	struct cs_error err;
+	char *yaml;
+	size_t len;
+	if (cs_keras_convert_file(path, &yaml, &len, &err) < 0) {
+		print_error(errf, &err, path);
+		return cs_exit_status(err.status);
+	}
+	fwrite(yaml, 1, len, out);
+	free(yaml);
+	return flushed(out, errf, CS_EXIT_OK);
+}
+
 enum {
 	OPT_CHECK = 256, OPT_UPDATE, OPT_MAX_PARAMS, OPT_MAX_TRAINABLE, OPT_MAX_BYTES,
 	OPT_COLUMNS, OPT_CONVENTION, OPT_BATCH_SIZE, OPT_AUDIT, OPT_STRICT, OPT_INPUT_SHAPE,
+	OPT_DIRECTION, OPT_SHOW,
 };
+
+static bool is_picture(const char *format)
+{
+	return !strcmp(format, "dot") || !strcmp(format, "svg") || !strcmp(format, "mermaid") ||
+	       !strcmp(format, "html");
+}
+
+/* --show dtype,activation,trainable: plot_model's show_dtype,
+ * show_layer_activations and show_trainable. */
+static int parse_show(FILE *err, const char *list, unsigned *show)
+{
+	static const char *const names[] = { "dtype", "activation", "trainable" };
+	static const unsigned bits[] = { CS_SHOW_DTYPE, CS_SHOW_ACTIVATION, CS_SHOW_TRAINABLE };
+	for (const char *p = list;;) {
+		size_t len = strcspn(p, ",");
+		int found = -1;
+		for (int k = 0; k < 3; k++)
+			if (strlen(names[k]) == len && !strncmp(p, names[k], len))
+				found = k;
+		if (found < 0) {
+			char word[64];
+			snprintf(word, sizeof(word), "%.*s", (int)(len < 63 ? len : 63), p);
+			const char *near = cs_closest(word, names, 3);
+			char msg[160];
+			if (near)
+				snprintf(msg, sizeof(msg), "--show: unknown item '%%s'; did you mean '%s'?", near);
+			else
+				snprintf(msg, sizeof(msg), "--show: unknown item '%%s': expected dtype, activation "
+					 "or trainable");
+			usage_error(err, msg, word);
+			return -1;
+		}
+		*show |= bits[found];
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
 
 /* Everything that can be known wrong before a model is read: the line
  * length for the table it applies to, the columns, --update, EXPECTED
@@ -754,6 +850,13 @@ static int check_options(const struct options *o)
 			return CS_EXIT_USAGE;
 		}
 	}
+	if (!strcmp(o->format, "svg") && !cs_pictures_laid_out()) {
+		say(o->err, "--format svg: %s", CS_NO_GRAPHVIZ);
+		return CS_EXIT_USAGE;
+	}
+	if ((o->render.left_to_right || o->render.show) && !is_picture(o->format))
+		return usage_error(o->err, "%s", "--direction and --show go with a picture: --format dot, svg, "
+				   "mermaid or html");
 	if (o->render.columns) {
 		struct cs_columns cols;
 		char why[512];
@@ -785,6 +888,8 @@ int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 {
 	if (argc > 1 && !strcmp(argv[1], "diff"))
 		return diff_command(argc - 1, argv + 1, out, errf);
+	if (argc > 1 && !strcmp(argv[1], "convert"))
+		return convert_command(argc - 1, argv + 1, out, errf);
 
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -802,6 +907,8 @@ int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 		{ "audit", no_argument, NULL, OPT_AUDIT },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "input-shape", required_argument, NULL, OPT_INPUT_SHAPE },
+		{ "direction", required_argument, NULL, OPT_DIRECTION },
+		{ "show", required_argument, NULL, OPT_SHOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -815,9 +922,9 @@ int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 		case 'f':
 			o.format = optarg;
 			if (strcmp(o.format, "text") && strcmp(o.format, "json") &&
-			    strcmp(o.format, "markdown") && strcmp(o.format, "csv"))
-				return usage_error(errf, "unknown format '%s': expected text, json, markdown or csv",
-						   optarg);
+			    strcmp(o.format, "markdown") && strcmp(o.format, "csv") && !is_picture(o.format))
+				return usage_error(errf, "unknown format '%s': expected text, json, markdown, csv, "
+						   "dot, svg, mermaid or html", optarg);
 			break;
 		case 's':
 			o.style = optarg;
@@ -875,6 +982,17 @@ int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 		case OPT_STRICT:
 			o.audit = o.strict = true;
 			o.load.audit = 1;
+			break;
+		case OPT_DIRECTION:
+			if (!strcmp(optarg, "TB") || !strcmp(optarg, "LR"))
+				o.render.left_to_right = !strcmp(optarg, "LR");
+			else
+				return usage_error(errf, "--direction: expected TB (top to bottom) or LR (left to "
+						   "right), got '%s'", optarg);
+			break;
+		case OPT_SHOW:
+			if (parse_show(errf, optarg, &o.render.show) < 0)
+				return CS_EXIT_USAGE;
 			break;
 		case OPT_INPUT_SHAPE:
 			if (o.nsweep == 16)

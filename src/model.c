@@ -326,6 +326,34 @@ size_t cs_model_layer_output(const cs_model *m, size_t i, size_t k, const int64_
 	return (size_t)rank;
 }
 
+/* Row i's arguments: NULL for an input's row and a nested model's (whose
+ * args index m->subs). */
+static const struct cs_args *row_args(const cs_model *m, size_t i)
+{
+	size_t e = cs_model_row_entry(m, i);
+	if (e == SIZE_MAX)
+		return NULL;
+	const struct cs_layer *ly = cs_model_at(m, e);
+	return ly->flags & CS_LF_MODEL ? NULL : cs_layer_args(m, ly);
+}
+
+const char *cs_model_layer_dtype(const cs_model *m, size_t i)
+{
+	size_t e = cs_model_row_entry(m, i);
+	if (e == SIZE_MAX) {
+		const struct cs_input *in = &m->inputs[CS_REF_INDEX(m->graph->rows[i])];
+		return in->dtype ? in->dtype : "float32";
+	}
+	const struct cs_args *a = row_args(m, i);
+	return a && a->dtype ? a->dtype : m->dtype_policy ? m->dtype_policy : "float32";
+}
+
+const char *cs_model_layer_activation(const cs_model *m, size_t i)
+{
+	const struct cs_args *a = row_args(m, i);
+	return a ? a->activation : NULL;
+}
+
 size_t cs_model_layer_count(const cs_model *m)
 {
 	return m->graph ? m->graph->nrows : m->nlayers;

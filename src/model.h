@@ -185,6 +185,7 @@ struct cs_model {
 	struct cs_ints override;
 	struct cs_totals totals;
 	bool explain;			/* keep each layer's arithmetic */
+	char keras_version[32];		/* of a .keras archive's metadata; "" */
 };
 
 static inline struct cs_layer *cs_model_at(const struct cs_model *m, size_t i)

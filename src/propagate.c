@@ -464,6 +464,16 @@ static int compute_model_call(struct cs_model *m, size_t i, struct cs_error *err
 	ly->flags |= CS_LF_BYTES;
 	ly->weight_bytes = 4;
 	ly->act_bytes = 4;
+	if (m->explains) {
+		char text[256], n[32];
+		size_t layers = cs_model_layer_count(sub) - (sub->graph ? sub->ninputs : 0);
+		snprintf(text, sizeof(text), "params = the weights of its %zu layer%s: %s%s\n",
+			 layers, layers == 1 ? "" : "s",
+			 cs_format_count(t.trainable_params + t.non_trainable_params, true, n, sizeof(n)),
+			 t.non_trainable_params && !t.trainable_params ? ", all non-trainable" : "");
+		if (!(m->explains[i] = cs_arena_strdup(&m->arena, text)))
+			return cs_fail_oom(err, ly->mark);
+	}
 	return 0;
 }
 
@@ -701,6 +711,11 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err)
 		rc = compute_layer(m, order ? order[k] : (uint32_t)k, m->explain ? &explain : NULL, err);
 	cs_buf_free(&explain);
 	free(order);
+	/* Keras builds a sub-model with inputs of its own where it is
+	 * defined, so its mistakes count even if nothing calls it */
+	for (size_t k = 0; rc == 0 && k < m->nsubs; k++)
+		if (!m->subs[k]->computed && m->subs[k]->ninputs)
+			rc = cs_model_compute(m->subs[k], err);
 	if (rc == 0 && m->functional)
 		rc = cs_graph_rows(m, err);
 	if (rc == 0)

@@ -245,7 +245,7 @@ def control_characters(binary):
                 f"convsummary: {gshown}: 34,826 parameters exceed".encode() not in p.stderr:
             return f"headings or budgets: {p.stdout[:200]!r} {p.stderr!r}"
         p = run(binary, ["--format", "\x1b[0m", good])
-        if p.stderr != b"convsummary: unknown format '\\x1b[0m': expected text, json, markdown or csv\n" \
+        if p.stderr != b"convsummary: unknown format '\\x1b[0m': expected text, json, markdown, csv, dot, svg, mermaid or html\n" \
                        b"Try 'convsummary --help' for more information.\n":
             return f"option value: {p.stderr!r}"
     return None

@@ -62,13 +62,16 @@ def test_bash(convsummary, root):
             " ".join(want), "" if ok else " (got: %s)" % " ".join(got)))
         return got
 
-    formats = offers(["--format", ""], ["text", "json", "markdown", "csv"])
+    formats = offers(["--format", ""], ["text", "json", "markdown", "csv", "dot", "svg", "mermaid", "html"])
     offers(["--format", "j"], ["json"])
     offers(["-f", "js"], ["json"])
-    offers(["--format", "=", "m"], ["markdown"])          # "=" in COMP_WORDBREAKS
+    offers(["--format", "=", "ma"], ["markdown"])         # "=" in COMP_WORDBREAKS
     offers(["--format=c"], ["--format=csv"])                # "=" not in it
     styles = offers(["--style", ""], ["keras3", "keras2"])
     conventions = offers(["--convention", ""], ["macs", "torchinfo"])
+    directions = offers(["--direction", ""], ["TB", "LR"])
+    shows = offers(["--show", ""], ["dtype", "activation", "trainable"])
+    offers(["--show", "dtype,"], ["dtype,activation", "dtype,trainable"])
     offers(["--columns", "layer,output_shape,ma"], ["layer,output_shape,macs"])
     columns = bash_complete(script, ["convsummary", "--columns", ""], models, path)
     after = bash_complete(script, ["convsummary", "--columns", "macs,"], models, path)
@@ -110,8 +113,13 @@ def test_bash(convsummary, root):
     mnist = os.path.join(models, "mnist_cnn.yaml")
 
     def accepted(*argv):
-        return subprocess.run([convsummary] + list(argv) + [mnist], capture_output=True).returncode == 0
+        r = subprocess.run([convsummary] + list(argv) + [mnist], capture_output=True)
+        # svg is refused, with the way to the picture, by a build without Graphviz
+        return r.returncode == 0 or (argv[1:] == ("svg",) and b"dot -Tsvg" in r.stderr)
     check(formats and all(accepted("--format", v) for v in formats), "the command accepts every format offered")
+    check(all(accepted("--format", "dot", "--direction", v) for v in directions) and
+          all(accepted("--format", "dot", "--show", v) for v in shows),
+          "the command accepts every direction and --show item offered")
     check(styles and all(accepted("--style", v) for v in styles), "the command accepts every style offered")
     check(conventions and all(accepted("--convention", v) for v in conventions),
           "the command accepts every convention offered")
@@ -124,7 +132,7 @@ def test_bash(convsummary, root):
     for o in opts:
         check(re.search(re.escape(o) + r"\b", zsh) is not None, "zsh completes " + o)
         check(re.search(r"-l " + re.escape(o[2:]) + r"\b", fish) is not None, "fish completes " + o)
-    for v in formats + styles + conventions + columns:
+    for v in formats + styles + conventions + columns + directions + shows:
         if not (re.search(r"\b%s\b" % v, zsh) and re.search(r"\b%s\b" % v, fish)):
             check(False, "zsh and fish offer " + v)
     check(True, "zsh and fish offer every format, style, convention and column")
@@ -159,7 +167,9 @@ def test_fish(convsummary, root):
         got = sorted(l.split("\t")[0] for l in r.stdout.split("\n") if l)
         check(got == sorted(want), "fish: %s<TAB> offers %s%s" % (
             line, " ".join(want), "" if got == sorted(want) else " (got: %s)" % " ".join(got)))
-    offers("convsummary --format ", ["text", "json", "markdown", "csv"])
+    offers("convsummary --format ", ["text", "json", "markdown", "csv", "dot", "svg", "mermaid", "html"])
+    offers("convsummary --direction ", ["TB", "LR"])
+    offers("convsummary --show dtype,", ["dtype,activation", "dtype,trainable"])
     offers("convsummary --format=j", ["--format=json"])
     offers("convsummary --convention ", ["macs", "torchinfo"])
     offers("convsummary --columns layer,output_shape,ma", ["layer,output_shape,macs"])

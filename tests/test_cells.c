@@ -2,6 +2,7 @@
  * exact bytes expected. */
 #include "helpers.h"
 #include "cells.h"
+#include "connections.h"
 
 struct row {
 	const char *name;
@@ -50,9 +51,49 @@ static void shapes(void **state)
 	assert_string_equal(cs_format_bytes(139304, "B", buf, sizeof(buf)), "136.04 KB");
 }
 
+/* rich's markup as Keras 3's cells go through it
+ * (keras3-functional-summary.md §4): the Connected-to text is rendered
+ * as written; the name column escaped first. */
+struct markup_row {
+	const char *name;
+	const char *in;
+	const char *rendered;	/* cs_buf_rich_render(in) */
+	const char *name_column;	/* render(escape(in)) */
+};
+
+static const struct markup_row markup_rows[] = {
+	{ "plain", "conv1[0][0]", "conv1[0][0]", "conv1[0][0]" },
+	{ "tag_vanishes", "x[bold]y[0][0]", "xy[0][0]", "x[bold]y[0][0]" },
+	{ "colour_tag", "n[#ff0000][0][0]", "n[0][0]", "n[#ff0000][0][0]" },
+	{ "closing_like", "in[put][0][0]", "in[0][0]", "in[put][0][0]" },
+	{ "backslash_bracket", "back\\[0][0]", "back[0][0]", "back[0][0]" },
+	{ "digits_are_no_tag", "plain[0][0][0]", "plain[0][0][0]", "plain[0][0][0]" },
+	{ "escaped_tag", "a\\[b]c", "a[b]c", "a\\[b]c" },
+	{ "two_backslashes", "a\\\\[b]c", "a\\c", "a\\\\[b]c" },
+	{ "final_backslash", "back\\", "back\\", "back\\\\" },
+	{ "final_two", "b\\\\", "b\\\\", "b\\\\" },
+	{ "at_tag", "m[@click]x", "mx", "m[@click]x" },
+	{ "unclosed", "a[bc", "a[bc", "a[bc" },
+};
+
+static void check_markup(void **state)
+{
+	const struct markup_row *r = *state;
+	struct cs_buf b = { 0 };
+	cs_buf_rich_render(&b, r->in, strlen(r->in));
+	cs_buf_char(&b, '\0', 1);
+	assert_string_equal(b.s, r->rendered);
+	b.len = 0;
+	cs_buf_rich_name(&b, r->in);
+	cs_buf_char(&b, '\0', 1);
+	assert_string_equal(b.s, r->name_column);
+	cs_buf_free(&b);
+}
+
 int main(void)
 {
 	int rc = RUN_TABLE("cells json", check_json, rows);
+	rc |= RUN_TABLE("rich markup", check_markup, markup_rows);
 	const struct CMUnitTest misc[] = { cmocka_unit_test(shapes) };
 	rc |= cmocka_run_group_tests_name("cells", misc, NULL, NULL);
 	return rc;

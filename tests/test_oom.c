@@ -85,6 +85,7 @@ static void piece(struct outputs *o, long at, const char *what, int rc, struct c
  * Whatever was written without an error must be what the run without a
  * failure wrote: never a quietly shortened summary. */
 static cs_model *changed;	/* the model with a layer inserted, to diff with */
+static bool pictures;		/* also the DOT and Mermaid pictures */
 
 static bool run(const char *path, long at, struct outputs *o)
 {
@@ -98,6 +99,13 @@ static bool run(const char *path, long at, struct outputs *o)
 			fail_msg("allocation %ld failed: status %d, %s", at, err.status, err.message);
 	} else {
 		for (const char *const *f = cs_format_names(); *f; f++) {
+			/* svg and html lay the picture out with Graphviz, whose
+			 * own allocations are not ours to fail, for tens of
+			 * milliseconds a run: what they are made from, the DOT,
+			 * is failed here allocation by allocation */
+			if (!strcmp(*f, "svg") || !strcmp(*f, "html") ||
+			    (!pictures && (!strcmp(*f, "dot") || !strcmp(*f, "mermaid"))))
+				continue;
 			for (int columns = 0; columns < 2; columns++) {
 				struct cs_render_options opt = { .columns = "name,params,macs,rf,kernel" };
 				char *s = NULL;
@@ -177,16 +185,40 @@ static void small_model(void **state)
 {
 	(void)state;
 	char *path = write_model(model, 0);
+	pictures = true;
 	every_allocation(path);
 	remove(path);
 }
 
 /* A model long enough that the layer records, names and texts grow past
- * their first chunks. */
+ * their first chunks.  The pictures, whose buffers are the text table's
+ * (failed on the small model), would only make it longer. */
 static void long_model(void **state)
 {
 	(void)state;
 	char *path = write_model(model, 1034);
+	pictures = false;
+	every_allocation(path);
+	remove(path);
+}
+
+/* A Keras config (model.to_json()): the JSON places, the conversion to
+ * YAML and the error-free path through the same loader.  jansson's own
+ * allocations are not ours to fail (its library is not wrapped). */
+static void keras_config(void **state)
+{
+	(void)state;
+	char *path = write_model(
+		"{\"class_name\": \"Sequential\", \"config\": {\"name\": \"oom\", \"layers\": [\n"
+		"  {\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, 32, 32, 3], "
+		"\"dtype\": \"float32\", \"name\": \"input_layer\"}},\n"
+		"  {\"class_name\": \"Conv2D\", \"config\": {\"name\": \"c\", \"filters\": 8, "
+		"\"kernel_size\": [3, 3], \"padding\": \"same\", \"activation\": \"relu\", "
+		"\"kernel_initializer\": {\"class_name\": \"GlorotUniform\", \"config\": {\"seed\": null}}}},\n"
+		"  {\"class_name\": \"GlobalAveragePooling2D\", \"config\": {\"name\": \"gap\"}},\n"
+		"  {\"class_name\": \"Dense\", \"config\": {\"name\": \"\\ud83d\\ude04\", \"units\": 10, "
+		"\"dtype\": {\"class_name\": \"DTypePolicy\", \"config\": {\"name\": \"mixed_float16\"}}}}]}}\n",
+		0);
 	every_allocation(path);
 	remove(path);
 }
@@ -196,6 +228,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(small_model),
 		cmocka_unit_test(long_model),
+		cmocka_unit_test(keras_config),
 	};
 	return cmocka_run_group_tests_name("out of memory at every allocation", tests, NULL, NULL);
 }

@@ -1,0 +1,93 @@
+/*
+ * A Mermaid flowchart of the model (README, "Pictures"), for a README or
+ * a wiki that renders Mermaid: the nodes and edges of the DOT picture, each
+ * node's texts on lines of its own.  Written row by row.
+ *
+ * A node's text is a quoted string in which Mermaid reads "#NNN;" as the
+ * character NNN; every character that could end the string or be read as
+ * markup, a statement's end or a comment (quotes, brackets, braces, <, >,
+ * &, #, backslash, backquote, |, ;, %) is written that way, so any name is
+ * safe.
+ */
+#include "format.h"
+
+#include "picture.h"
+
+static void text(struct cs_buf *b, const char *s, size_t len)
+{
+	size_t from = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (!strchr("\"#&<>[]{}|\\`;%", s[i]) || !s[i])
+			continue;
+		cs_buf_add(b, s + from, i - from);
+		cs_buf_printf(b, "#%d;", (unsigned char)s[i]);
+		from = i + 1;
+	}
+	cs_buf_add(b, s + from, len - from);
+}
+
+static void part(struct cs_buf *b, const struct cs_pic_node *n, struct cs_pic_text t)
+{
+	text(b, cs_pic_at(n, t), t.len);
+}
+
+static void node(struct cs_buf *b, const char *kind, size_t index, const struct cs_pic_node *n)
+{
+	CS_BUF_LIT(b, "    ");
+	cs_buf_str(b, kind);
+	cs_buf_int(b, (int64_t)index);
+	CS_BUF_LIT(b, "[\"");
+	const char *sep = "";
+	if (n->bold.len) {
+		CS_BUF_LIT(b, "<b>");
+		part(b, n, n->bold);
+		CS_BUF_LIT(b, "</b>");
+		sep = "<br>";
+	}
+	if (n->plain.len) {
+		part(b, n, n->plain);
+		sep = "<br>";
+	}
+	for (int k = 0; k < n->nitems; k++) {
+		cs_buf_str(b, sep);
+		sep = "<br>";
+		if (n->item[k].key) {
+			cs_buf_str(b, n->item[k].key);
+			CS_BUF_LIT(b, ": ");
+		}
+		part(b, n, n->item[k].value);
+	}
+	CS_BUF_LIT(b, "\"]\n");
+}
+
+static int render(const cs_model *m, int L, const struct cs_render_options *opt,
+		  const struct cs_columns *cols, struct cs_buf *b)
+{
+	(void)L;
+	struct cs_pic_node n = { 0 };
+	cs_buf_str(b, opt && opt->left_to_right ? "flowchart LR\n" : "flowchart TB\n");
+	for (size_t k = 0; k < cs_model_input_count(m); k++)
+		if (cs_pic_input_has_node(m, k)) {
+			cs_pic_input(&n, m, k, opt, cols);
+			node(b, "i", k, &n);
+		}
+	size_t rows = cs_model_layer_count(m);
+	for (size_t i = 0; i < rows; i++) {
+		cs_pic_row(&n, m, i, opt, cols);
+		node(b, "r", i, &n);
+		for (size_t c = 0; c < cs_model_layer_call_count(m, i); c++)
+			for (size_t k = 0; k < cs_model_layer_call_input_count(m, i, c); k++) {
+				CS_BUF_LIT(b, "    ");
+				cs_pic_source_id(b, m, cs_model_layer_call_input(m, i, c, k));
+				CS_BUF_LIT(b, " --> r");
+				cs_buf_int(b, (int64_t)i);
+				CS_BUF_LIT(b, "\n");
+			}
+	}
+	if (n.text.failed)
+		b->failed = true;
+	cs_pic_node_free(&n);
+	return 0;
+}
+
+const struct cs_formatter cs_format_mermaid = { "mermaid", 0, 0, render, NULL, NULL };

@@ -1,0 +1,262 @@
+#include "picture.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "cells.h"
+#include "diag.h"
+
+void cs_pic_node_free(struct cs_pic_node *n)
+{
+	cs_buf_free(&n->text);
+}
+
+static void clear(struct cs_pic_node *n)
+{
+	n->text.len = 0;
+	n->bold = n->plain = (struct cs_pic_text){ 0, 0 };
+	n->nitems = n->nlines = 0;
+}
+
+/* Append s (control characters escaped) to n's text; where it is. */
+static struct cs_pic_text text(struct cs_pic_node *n, const char *s, size_t len)
+{
+	size_t off = n->text.len;
+	cs_buf_escaped(&n->text, s, len);
+	return (struct cs_pic_text){ off, n->text.len - off };
+}
+
+/* A new item on the given line; its value is appended by the caller
+ * (between begin and end).  NULL past the limit (not reached: the
+ * columns and the fixed items fit). */
+static struct cs_pic_item *item(struct cs_pic_node *n, const char *key, int line)
+{
+	if (n->nitems == CS_PIC_MAX_ITEMS)
+		return NULL;
+	struct cs_pic_item *it = &n->item[n->nitems++];
+	it->key = key;
+	it->value = (struct cs_pic_text){ n->text.len, 0 };
+	it->tone = CS_PIC_PLAIN;
+	it->line = line;
+	if (line + 1 > n->nlines)
+		n->nlines = line + 1;
+	return it;
+}
+
+static void item_text(struct cs_pic_node *n, const char *key, int line, const char *s, size_t len)
+{
+	struct cs_pic_item *it = item(n, key, line);
+	if (it)
+		it->value = text(n, s, len);
+}
+
+/* "(None, 8)", or "[(None, 8), (None, 8)]" for several shapes */
+static void item_shapes(struct cs_pic_node *n, const char *key, int line, size_t count,
+			size_t (*shape)(const void *ctx, size_t k, const int64_t **dims), const void *ctx)
+{
+	struct cs_pic_item *it = item(n, key, line);
+	if (!it)
+		return;
+	if (count != 1)
+		CS_BUF_LIT(&n->text, "[");
+	for (size_t k = 0; k < count; k++) {
+		const int64_t *dims;
+		size_t rank = shape(ctx, k, &dims);
+		if (k)
+			CS_BUF_LIT(&n->text, ", ");
+		cs_buf_shape(&n->text, rank, dims, false);
+	}
+	if (count != 1)
+		CS_BUF_LIT(&n->text, "]");
+	it->value.len = n->text.len - it->value.off;
+}
+
+/* The shape of a tensor: a model input's, or a row's output. */
+static size_t tensor_shape(const cs_model *m, struct cs_tensor t, const int64_t **dims)
+{
+	if (t.is_input) {
+		struct cs_input_info in;
+		cs_model_input(m, t.index, &in);
+		*dims = in.dims;
+		return in.rank;
+	}
+	return cs_model_layer_output(m, t.index, t.output, dims);
+}
+
+struct row_ctx {
+	const cs_model *m;
+	size_t row;
+};
+
+static size_t row_input_shape(const void *ctx, size_t k, const int64_t **dims)
+{
+	const struct row_ctx *r = ctx;
+	return tensor_shape(r->m, cs_model_layer_call_input(r->m, r->row, 0, k), dims);
+}
+
+static size_t row_output_shape(const void *ctx, size_t k, const int64_t **dims)
+{
+	const struct row_ctx *r = ctx;
+	return cs_model_layer_output(r->m, r->row, k, dims);
+}
+
+static size_t input_shape(const void *ctx, size_t k, const int64_t **dims)
+{
+	const struct cs_input_info *in = ctx;
+	(void)k;
+	*dims = in->dims;
+	return in->rank;
+}
+
+/* --columns: layer, name and type make the title; the others are items,
+ * a line each, as a table's row reads.  row is SIZE_MAX for a Sequential
+ * model's input, whose shape is li's and which has no connections. */
+static void column_items(struct cs_pic_node *n, const cs_model *m, size_t row,
+			 const struct cs_layer_info *li, const struct cs_figures *f,
+			 const struct cs_render_options *opt, const struct cs_columns *cols)
+{
+	bool name = false, type = false;
+	for (int c = 0; c < cols->n; c++) {
+		const char *col = cs_column_name(cols->id[c]);
+		name = name || !strcmp(col, "layer") || !strcmp(col, "name");
+		type = type || !strcmp(col, "layer") || !strcmp(col, "type");
+	}
+	if (name) {
+		n->bold = text(n, li->name, strlen(li->name));
+		if (type) {
+			size_t off = n->text.len;
+			CS_BUF_LIT(&n->text, " (");
+			cs_buf_escaped(&n->text, li->class_name, strlen(li->class_name));
+			CS_BUF_LIT(&n->text, ")");
+			n->plain = (struct cs_pic_text){ off, n->text.len - off };
+		}
+	} else if (type) {
+		n->bold = text(n, li->class_name, strlen(li->class_name));
+	}
+	struct cs_buf cell = { 0 };
+	for (int c = 0; c < cols->n; c++) {
+		const char *col = cs_column_name(cols->id[c]);
+		if (!strcmp(col, "layer") || !strcmp(col, "name") || !strcmp(col, "type"))
+			continue;
+		cell.len = 0;
+		if (row != SIZE_MAX)
+			cs_column_cell(cols->id[c], m, row, li, f, opt, false, &cell);
+		else if (!strcmp(col, "output_shape"))
+			cs_buf_shape(&cell, li->rank, li->dims, false);
+		else if (!strcmp(col, "connected_to"))
+			CS_BUF_LIT(&cell, "-");
+		else
+			cs_column_cell(cols->id[c], m, row, li, f, opt, false, &cell);
+		item_text(n, cs_column_header(cols->id[c]), n->nlines, cell.s ? cell.s : "", cell.len);
+	}
+	if (cell.failed)
+		n->text.failed = true;
+	cs_buf_free(&cell);
+}
+
+/* The items after the shapes: plot_model's show_dtype,
+ * show_layer_activations and show_trainable, on one line. */
+static void extras(struct cs_pic_node *n, const struct cs_render_options *opt, const char *dtype,
+		   const char *activation, int64_t trainable, int64_t frozen)
+{
+	unsigned show = opt ? opt->show : 0;
+	int line = n->nlines;
+	if (show & CS_SHOW_DTYPE)
+		item_text(n, "dtype", line, dtype, strlen(dtype));
+	if ((show & CS_SHOW_ACTIVATION) && activation)
+		item_text(n, "Activation", line, activation, strlen(activation));
+	if ((show & CS_SHOW_TRAINABLE) && trainable + frozen > 0) {
+		const char *what = !frozen ? "Trainable" : !trainable ? "Non-trainable" : "Partly trainable";
+		item_text(n, NULL, line, what, strlen(what));
+		n->item[n->nitems - 1].tone = frozen ? CS_PIC_FROZEN : CS_PIC_TRAINABLE;
+	}
+}
+
+void cs_pic_row(struct cs_pic_node *n, const cs_model *m, size_t i,
+		const struct cs_render_options *opt, const struct cs_columns *cols)
+{
+	struct cs_layer_info li;
+	cs_model_layer(m, i, &li);
+	clear(n);
+	if (cols) {
+		struct cs_figures f;
+		cs_model_layer_figures(m, i, &f);
+		column_items(n, m, i, &li, &f, opt, cols);
+		return;
+	}
+	n->bold = text(n, li.name, strlen(li.name));
+	size_t off = n->text.len;
+	CS_BUF_LIT(&n->text, " (");
+	cs_buf_escaped(&n->text, li.class_name, strlen(li.class_name));
+	CS_BUF_LIT(&n->text, ")");
+	n->plain = (struct cs_pic_text){ off, n->text.len - off };
+	struct row_ctx r = { m, i };
+	/* plot_model shows no input shape for an InputLayer */
+	if (cs_model_layer_call_count(m, i) && cs_model_layer_call_input_count(m, i, 0))
+		item_shapes(n, "Input shape", 0, cs_model_layer_call_input_count(m, i, 0), row_input_shape, &r);
+	item_shapes(n, "Output shape", 0, cs_model_layer_output_count(m, i), row_output_shape, &r);
+	extras(n, opt, cs_model_layer_dtype(m, i), cs_model_layer_activation(m, i), li.trainable_params,
+	       li.non_trainable_params);
+}
+
+bool cs_pic_input_has_node(const cs_model *m, size_t k)
+{
+	return cs_model_input_row(m, k) == SIZE_MAX;
+}
+
+void cs_pic_input(struct cs_pic_node *n, const cs_model *m, size_t k,
+		  const struct cs_render_options *opt, const struct cs_columns *cols)
+{
+	struct cs_input_info in;
+	cs_model_input(m, k, &in);
+	clear(n);
+	if (cols) {
+		/* a row of its own, as a Functional model's InputLayer has */
+		struct cs_layer_info li = { 0 };
+		struct cs_figures f = { 0 };
+		li.name = in.name;
+		li.class_name = "InputLayer";
+		li.rank = in.rank;
+		li.dims = in.dims;
+		column_items(n, m, SIZE_MAX, &li, &f, opt, cols);
+		return;
+	}
+	n->bold = text(n, in.name, strlen(in.name));
+	size_t off = n->text.len;
+	CS_BUF_LIT(&n->text, " (InputLayer)");
+	n->plain = (struct cs_pic_text){ off, n->text.len - off };
+	item_shapes(n, "Output shape", 0, 1, input_shape, &in);
+	extras(n, opt, in.dtype, NULL, 0, 0);
+}
+
+void cs_pic_source_id(struct cs_buf *b, const cs_model *m, struct cs_tensor t)
+{
+	size_t row = t.is_input ? cs_model_input_row(m, t.index) : t.index;
+	if (row == SIZE_MAX) {
+		CS_BUF_LIT(b, "i");
+		cs_buf_int(b, (int64_t)t.index);
+	} else {
+		CS_BUF_LIT(b, "r");
+		cs_buf_int(b, (int64_t)row);
+	}
+}
+
+void cs_buf_xml(struct cs_buf *b, const char *s, size_t len)
+{
+	size_t from = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *e;
+		switch (s[i]) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		default: continue;
+		}
+		cs_buf_add(b, s + from, i - from);
+		cs_buf_str(b, e);
+		from = i + 1;
+	}
+	cs_buf_add(b, s + from, len - from);
+}

@@ -1,0 +1,68 @@
+/* What the pictures of the architecture share (picture.c): the texts of
+ * each node (name, class, shapes, or the --columns cells), the node of a
+ * Sequential model's input, and where each edge starts.  The DOT, Mermaid
+ * and HTML formatters differ only in how they mark these texts up. */
+#ifndef CS_PICTURE_H
+#define CS_PICTURE_H
+
+#include "buf.h"
+#include "columns.h"
+#include "convsummary.h"
+
+/* How an item is shaded: plot_model's green "Trainable" and red
+ * "Non-trainable". */
+enum cs_pic_tone { CS_PIC_PLAIN, CS_PIC_TRAINABLE, CS_PIC_FROZEN };
+
+/* A text of the node, at off in the node's text buffer. */
+struct cs_pic_text {
+	size_t off, len;
+};
+
+struct cs_pic_item {
+	const char *key;	/* "Output shape"; NULL: the value stands alone */
+	struct cs_pic_text value;
+	enum cs_pic_tone tone;
+	int line;		/* items of one line sit side by side */
+};
+
+#define CS_PIC_MAX_ITEMS (CS_MAX_COLUMNS + 6)
+
+/* One node.  Its texts have control characters escaped as \xNN (as
+ * messages show them) but no markup: each format escapes its own. */
+struct cs_pic_node {
+	struct cs_buf text;	/* every text, back to back; kept from node
+				 * to node (cs_pic_node_free at the end) */
+	struct cs_pic_text bold, plain;	/* the title: "conv2d" " (Conv2D)" */
+	int nitems, nlines;
+	struct cs_pic_item item[CS_PIC_MAX_ITEMS];
+};
+
+void cs_pic_node_free(struct cs_pic_node *n);
+
+/* Fill n with row i's texts: the title and the shapes (with opt->show's
+ * extras), or cols' cells when cols is not NULL. */
+void cs_pic_row(struct cs_pic_node *n, const cs_model *m, size_t i,
+		const struct cs_render_options *opt, const struct cs_columns *cols);
+
+/* Whether input k is drawn as a node of its own: a Sequential model's
+ * inputs have no row, but plot_model draws an InputLayer for them. */
+bool cs_pic_input_has_node(const cs_model *m, size_t k);
+/* Fill n with that node's texts. */
+void cs_pic_input(struct cs_pic_node *n, const cs_model *m, size_t k,
+		  const struct cs_render_options *opt, const struct cs_columns *cols);
+
+/* The node where tensor t comes from, as an identifier: "r12" (row 12) or
+ * "i0" (input 0 without a row), into b. */
+void cs_pic_source_id(struct cs_buf *b, const cs_model *m, struct cs_tensor t);
+
+/* A text of n. */
+static inline const char *cs_pic_at(const struct cs_pic_node *n, struct cs_pic_text t)
+{
+	return n->text.s ? n->text.s + t.off : "";
+}
+
+/* Escaped for XML and HTML text and attribute values: & < > " ' as
+ * entities (also Graphviz's HTML-like labels). */
+void cs_buf_xml(struct cs_buf *b, const char *s, size_t len);
+
+#endif
