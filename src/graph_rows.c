@@ -51,6 +51,29 @@ static uint32_t ref_node(const struct walk *w, cs_ref r)
 	return r & CS_REF_INPUT ? CS_REF_INDEX(r) : (uint32_t)w->ni + CS_REF_INDEX(r);
 }
 
+/* Keras's layout test: one call per depth, each on one tensor, and no
+ * layer called twice (shared), or else the Connected to column.  A layer
+ * with one call has its call's depth; a shared one is decided already.
+ * per_depth: room for maxd + 1 counts. */
+static bool four_columns(const struct walk *w, const uint8_t *state, const uint32_t *ldepth,
+			 uint32_t *per_depth, uint32_t maxd, bool shared, size_t unused_inputs)
+{
+	size_t ni = w->ni, ne = w->m->nlayers;
+	memset(per_depth, 0, ((size_t)maxd + 1) * sizeof(uint32_t));
+	bool four = shared || unused_inputs > 0;
+	for (size_t e = 0; e < ne && !four; e++) {
+		if ((state[ni + e] & NODE) != FINISHED)
+			continue;	/* not in the model */
+		uint32_t l = layer_of(w, (uint32_t)(ni + e));
+		if (cs_layer_ninputs(w->m, e) > 1 || ++per_depth[ldepth[l]] > 1)
+			four = true;
+	}
+	for (size_t k = 0; k < ni && !four; k++)
+		if (++per_depth[ldepth[k]] > 1)
+			four = true;
+	return four;
+}
+
 int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 {
 	struct walk w = { m, m->ninputs };
@@ -169,15 +192,23 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	free(order);
 	free(stack);
 	order = stack = NULL;
+	if (!calls) {
+		/* no layer is shared: the layout is known now, and the depths
+		 * can go before the model's arrays are made */
+		g->four_columns = four_columns(&w, state, ldepth, finished, maxd, false, unused_inputs);
+		free(depth);
+		depth = ldepth = NULL;
+	}
 
 	/* 4. each entry's call number and whether the model has it; each
 	 * row's calls in the model, in call order; its last call */
-	g->callno = cs_arena_alloc(&m->arena, (ne ? ne : 1) * sizeof(uint32_t));
+	/* without further calls every call number is 0: no array */
+	g->callno = calls ? cs_arena_alloc(&m->arena, (ne ? ne : 1) * sizeof(uint32_t)) : NULL;
 	g->in_model = cs_arena_alloc(&m->arena, ne ? ne : 1);
 	g->first_call = cs_arena_alloc(&m->arena, (nrows + 1) * sizeof(uint32_t));
 	g->last_entry = cs_arena_alloc(&m->arena, (nrows ? nrows : 1) * sizeof(uint32_t));
 	g->input_row = row_of;
-	if (!g->callno || !g->in_model || !g->first_call || !g->last_entry)
+	if ((calls && !g->callno) || !g->in_model || !g->first_call || !g->last_entry)
 		goto oom;
 	uint32_t *calls_made = calls ? depth : NULL;	/* reused: per layer, calls so far */
 	if (calls)
@@ -189,7 +220,7 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	for (size_t e = 0; e < ne; e++) {
 		uint32_t l = layer_of(&w, (uint32_t)(ni + e));
 		if (calls)
-			g->callno[e] = calls_made[l]++;	/* else 0, as the arena gives it */
+			g->callno[e] = calls_made[l]++;
 		g->in_model[e] = (state[ni + e] & NODE) == FINISHED;
 		if (row_of[l] != NONE) {
 			g->last_entry[row_of[l]] = (uint32_t)e;
@@ -226,24 +257,9 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 		g->entry_row = row_of + ni;	/* entry e's layer is layer ni + e */
 	}
 
-	/* 5. Keras's layout test: one call per depth, each on one tensor, and
-	 * no layer called twice, or else the Connected to column */
-	uint32_t *per_depth = finished;	/* reused: per depth, its calls */
-	memset(per_depth, 0, ((size_t)maxd + 1) * sizeof(uint32_t));
-	bool four = shared || unused_inputs > 0;
-	/* (a layer with one call has its call's depth; a shared one decided
-	 * already) */
-	for (size_t e = 0; e < ne && !four; e++) {
-		if (!g->in_model[e])
-			continue;
-		uint32_t l = layer_of(&w, (uint32_t)(ni + e));
-		if (cs_layer_ninputs(m, e) > 1 || ++per_depth[ldepth[l]] > 1)
-			four = true;
-	}
-	for (size_t k = 0; k < ni && !four; k++)
-		if (++per_depth[ldepth[k]] > 1)
-			four = true;
-	g->four_columns = four;
+	/* 5. the layout, when layers are shared */
+	if (calls)
+		g->four_columns = four_columns(&w, state, ldepth, finished, maxd, shared, unused_inputs);
 
 	/* 6. the totals: each row's weights once */
 	memset(&m->totals, 0, sizeof(m->totals));

@@ -133,7 +133,8 @@ static inline void *cs_chunks_at(const struct cs_chunks *c, size_t i, size_t siz
 struct cs_graph {
 	size_t nrows;
 	cs_ref *rows;		/* CS_REF_INPUT | k, or the layer's first entry */
-	uint32_t *callno;	/* per entry: which call of its layer it is */
+	uint32_t *callno;	/* per entry: which call of its layer it is;
+				 * NULL when no layer is called again (all 0) */
 	uint8_t *in_model;	/* per entry: some output depends on it */
 	uint32_t *first_call;	/* per row: its calls in the model are */
 	uint32_t *calls;	/* calls[first_call[r] .. first_call[r + 1]) */
