@@ -223,7 +223,13 @@ CS_API const char *cs_model_warning(const cs_model *m, size_t i, unsigned *line,
  * "Figures" states each convention):
  *   macs              multiply-accumulates of convolutions and Dense,
  *                     bias excluded (the papers' and fvcore's count)
- *   mult_adds         torchinfo's count: macs plus the bias additions
+ *   mult_adds         torchinfo's mult-adds for one sample (README,
+ *                     "--convention torchinfo"): each weight tensor's
+ *                     elements times the output positions of a class named
+ *                     *Conv*, times the output's positions of a Dense, and
+ *                     once for any other layer with weights
+ *                     (BatchNormalization's moving statistics are not
+ *                     counted: PyTorch keeps them as buffers)
  *   other_ops         everything else: bias adds, activations, pooling,
  *                     normalisation
  *   activation_bytes  the layer's output for one sample
@@ -240,6 +246,26 @@ struct cs_figures {
 	int64_t kernel[3], stride[3], dilation[3];
 };
 
+/*
+ * torchinfo's footer for a batch of `batch` (README, "--convention
+ * torchinfo"): its "Total mult-adds" (cs_figures.mult_adds summed, times
+ * the batch), and its memory lines in bytes: the inputs, twice the outputs
+ * of every layer with parameters (its forward/backward pass), the
+ * parameters (BatchNormalization's moving statistics excluded, as PyTorch
+ * keeps them as buffers) and their sum.  The input is its tensors' bytes:
+ * torchinfo's also counts Python's object header of each input tensor (56
+ * to 72 bytes, depending on the torch version).  A figure is -1 when a size
+ * it needs is unknown or it overflows 64 bits.
+ */
+struct cs_torchinfo {
+	int64_t mult_adds;
+	int64_t input_bytes;
+	int64_t forward_backward_bytes;
+	int64_t params_bytes;
+	int64_t total_bytes;
+};
+CS_API void cs_model_torchinfo(const cs_model *m, int64_t batch, struct cs_torchinfo *t);
+
 /* 2 * macs, or -1 when macs is unknown or that overflows. */
 CS_API int64_t cs_flops(int64_t macs);
 
@@ -251,9 +277,11 @@ struct cs_render_options {
 	size_t size;		/* sizeof(struct cs_render_options); 0: this header's */
 	int line_length;	/* 0: the format's default */
 	const char *columns;	/* NULL: Keras's three; else a comma list (README) */
-	int torchinfo;		/* MACs as torchinfo's mult-adds (bias included) */
-	int64_t batch_size;	/* for activation memory where the model has None;
-				 * 0: 1 */
+	int torchinfo;		/* torchinfo's mult-adds, for the batch, and its
+				 * memory lines (README) */
+	int64_t batch_size;	/* the batch of every batch figure (activation
+				 * memory, torchinfo's), over the model's own
+				 * batch_size; 0: the model's, else 1 */
 	/* the pictures ("dot", "svg", "mermaid", "html"): */
 	int left_to_right;	/* layers left to right; 0: top to bottom */
 	unsigned show;		/* CS_SHOW_* bits: more in each node */

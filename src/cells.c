@@ -192,3 +192,42 @@ void cs_buf_markdown(struct cs_buf *b, const char *s, size_t len)
 		cs_buf_add(b, s + i, 1);
 	}
 }
+
+void cs_buf_torchinfo_line(struct cs_buf *b, const char *prefix, const char *label, int64_t n,
+			   bool bytes, const char *suffix)
+{
+	static const struct {
+		double factor;
+		const char *unit;
+	} units[] = { { 1e12, "T" }, { 1e9, "G" }, { 1e6, "M" }, { 1e3, "k" } };
+	char num[64], text[80];
+	const char *unit = NULL;
+	if (n < 0) {
+		cs_buf_printf(b, "%s%s: unknown%s\n", prefix, label, suffix);
+		return;
+	}
+	snprintf(num, sizeof(num), "%lld", (long long)n);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && !unit; i++) {
+		if ((double)n < units[i].factor)
+			continue;
+		/* Python's n / 1e3: the int made a double, then divided */
+		double v = (double)n / units[i].factor;
+		unit = units[i].unit;
+		if (v == (double)(int64_t)v)
+			snprintf(num, sizeof(num), "%lld", (long long)v);
+		else
+			snprintf(num, sizeof(num), "%.2f", v);
+	}
+	/* thousands separators in the whole part, as Python's "," does */
+	size_t whole = strcspn(num, "."), at = 0;
+	for (size_t i = 0; num[i] && at + 2 < sizeof(text); i++) {
+		if (i && i < whole && (whole - i) % 3 == 0)
+			text[at++] = ',';
+		text[at++] = num[i];
+	}
+	text[at] = '\0';
+	if (unit)
+		cs_buf_printf(b, "%s%s (%s%s): %s%s\n", prefix, label, unit, bytes ? "B" : "", text, suffix);
+	else
+		cs_buf_printf(b, "%s%s: %s%s\n", prefix, label, text, suffix);
+}

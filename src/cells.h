@@ -14,6 +14,13 @@ const char *cs_format_count(int64_t n, bool commas, char *buf, size_t size);
 /* "136.04 KB": Keras's size of a number of bytes, the smallest unit
  * byte_unit ("B", or tf.keras 2's "Byte"). */
 const char *cs_format_bytes(int64_t bytes, const char *byte_unit, char *buf, size_t size);
+/* A line of torchinfo's footer as it prints it: "Total mult-adds (k): 487.60",
+ * "Input size (kB): 3.21", "Params size: 364" (bytes: a "B" after the
+ * unit).  The unit is the largest of k, M, G, T (steps of 1000) not above
+ * n, none below 1000; the number n over the unit with two decimals, or
+ * whole when it is whole, thousands with commas; "unknown" for n < 0. */
+void cs_buf_torchinfo_line(struct cs_buf *b, const char *prefix, const char *label, int64_t n,
+			   bool bytes, const char *suffix);
 
 /* "(None, 8, 8, 5)" (an unknown size is None); with python_tuple, a
  * 1-tuple is "(8,)" as Python prints it.  Cut to size bytes. */

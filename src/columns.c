@@ -169,7 +169,13 @@ void cs_column_cell(int id, const cs_model *m, size_t row, const struct cs_layer
 {
 	struct cs_totals t;
 	int64_t params = li->trainable_params + li->non_trainable_params;
-	int64_t macs = opt && opt->torchinfo ? f->mult_adds : f->macs;
+	/* torchinfo's rows are for the batch, as its total is */
+	int64_t macs = f->macs;
+	if (opt && opt->torchinfo && (id == COL_MACS || id == COL_FLOPS)) {
+		int64_t file, batch = cs_figure_batch(m, opt, &file);
+		if (f->mult_adds < 0 || __builtin_mul_overflow(f->mult_adds, batch, &macs))
+			macs = -1;
+	}
 	switch (id) {
 	case COL_LAYER:
 		cs_buf_str(out, li->name);
@@ -267,12 +273,18 @@ int cs_columns_each(const cs_model *m, const struct cs_render_options *opt,
 	return rc;
 }
 
+int64_t cs_figure_batch(const cs_model *m, const struct cs_render_options *opt, int64_t *file)
+{
+	const int64_t *in = cs_model_input_dims(m);
+	*file = in[0] >= 0 ? in[0] : -1;
+	return opt && opt->batch_size > 0 ? opt->batch_size : *file >= 0 ? *file : 1;
+}
+
 void cs_figure_totals_start(const cs_model *m, const struct cs_render_options *opt,
 			    struct cs_figure_totals *t)
 {
 	memset(t, 0, sizeof(*t));
-	const int64_t *in = cs_model_input_dims(m);
-	t->batch = in[0] >= 0 ? in[0] : opt && opt->batch_size > 0 ? opt->batch_size : 1;
+	t->batch = cs_figure_batch(m, opt, &t->file_batch);
 }
 
 /* a + b, -1 when either is unknown or the sum overflows */
@@ -294,6 +306,41 @@ void cs_figure_totals_end(struct cs_figure_totals *t)
 {
 	if (t->activation_bytes > 0 && __builtin_mul_overflow(t->activation_bytes, t->batch, &t->activation_bytes))
 		t->activation_bytes = -1;
+	if (t->mult_adds > 0 && __builtin_mul_overflow(t->mult_adds, t->batch, &t->mult_adds))
+		t->mult_adds = -1;
+}
+
+/* "--batch-size, over the file's batch_size of 2" when the option
+ * overrides a different batch size of the file; else NULL. */
+static const char *batch_override(const struct cs_figure_totals *t, char *buf, size_t size)
+{
+	if (t->file_batch < 0 || t->file_batch == t->batch)
+		return NULL;
+	snprintf(buf, size, "--batch-size, over the file's batch_size of %lld", (long long)t->file_batch);
+	return buf;
+}
+
+void cs_torchinfo_footer(const cs_model *m, const struct cs_render_options *opt, const char *prefix,
+			 const char *suffix, struct cs_buf *b)
+{
+	if (!opt || !opt->torchinfo)
+		return;
+	struct cs_figure_totals ft;
+	struct cs_torchinfo t;
+	char why[96];
+	cs_figure_totals_start(m, opt, &ft);
+	cs_model_torchinfo(m, ft.batch, &t);
+	const char *source = batch_override(&ft, why, sizeof(why));
+	if (!source)
+		source = opt->batch_size > 0 ? "--batch-size" : ft.file_batch >= 0 ? "the file's batch_size"
+			 : "no batch size given";
+	cs_buf_printf(b, "%storchinfo's figures for a batch of %lld (%s):%s\n", prefix, (long long)ft.batch,
+		      source, suffix);
+	cs_buf_torchinfo_line(b, prefix, "Total mult-adds", t.mult_adds, false, suffix);
+	cs_buf_torchinfo_line(b, prefix, "Input size", t.input_bytes, true, suffix);
+	cs_buf_torchinfo_line(b, prefix, "Forward/backward pass size", t.forward_backward_bytes, true, suffix);
+	cs_buf_torchinfo_line(b, prefix, "Params size", t.params_bytes, true, suffix);
+	cs_buf_torchinfo_line(b, prefix, "Estimated Total Size", t.total_bytes, true, suffix);
 }
 
 void cs_figure_totals(const cs_model *m, const struct cs_render_options *opt,
@@ -319,11 +366,14 @@ void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, co
 	if (macs < 0)
 		cs_buf_printf(b, "%sTotal %s: unknown (an input size is None)%s\n", prefix,
 			      torch ? "mult-adds" : "MACs", suffix);
+	else if (torch)
+		cs_buf_printf(b, "%sTotal mult-adds: %s (%s for a batch of %lld; torchinfo's convention: "
+			      "weights times output positions)%s\n", prefix, cs_format_si(macs, n, sizeof(n)),
+			      cs_format_count(macs, true, s, sizeof(s)), (long long)t.batch, suffix);
 	else
-		cs_buf_printf(b, "%sTotal %s: %s (%s per sample; %s)%s\n", prefix, torch ? "mult-adds" : "MACs",
+		cs_buf_printf(b, "%sTotal MACs: %s (%s per sample; %s)%s\n", prefix,
 			      cs_format_si(macs, n, sizeof(n)), cs_format_count(macs, true, s, sizeof(s)),
-			      torch ? "torchinfo's convention: bias additions included"
-				    : "multiply-accumulates of convolutions, Dense and Dot, bias excluded", suffix);
+			      "multiply-accumulates of convolutions, Dense and Dot, bias excluded", suffix);
 	if (cs_flops(macs) >= 0)
 		cs_buf_printf(b, "%sTotal FLOPs: %s (2 per %s)%s\n", prefix, cs_format_si(cs_flops(macs), n, sizeof(n)),
 			      torch ? "mult-add" : "MAC", suffix);
@@ -333,11 +383,15 @@ void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, co
 	if (t.other_ops >= 0)
 		cs_buf_printf(b, "%sOther ops: %s (bias adds, activations, pooling, normalisation)%s\n", prefix,
 			      cs_format_si(t.other_ops, n, sizeof(n)), suffix);
+	char why[96];
+	const char *override = batch_override(&t, why, sizeof(why));
 	if (t.activation_bytes >= 0)
-		cs_buf_printf(b, "%sActivation memory: %s (every layer's output, batch of %lld)%s\n", prefix,
-			      cs_format_bytes(t.activation_bytes, "B", n, sizeof(n)), (long long)t.batch, suffix);
+		cs_buf_printf(b, "%sActivation memory: %s (every layer's output, batch of %lld%s%s)%s\n", prefix,
+			      cs_format_bytes(t.activation_bytes, "B", n, sizeof(n)), (long long)t.batch,
+			      override ? ": " : "", override ? override : "", suffix);
 	else
 		cs_buf_printf(b, "%sActivation memory: unknown (an output size is None)%s\n", prefix, suffix);
 	cs_buf_printf(b, "%sParameter memory: %s%s\n", prefix,
 		      cs_format_bytes(p.trainable_bytes + p.non_trainable_bytes, "B", n, sizeof(n)), suffix);
+	cs_torchinfo_footer(m, opt, prefix, suffix, b);
 }

@@ -40,10 +40,17 @@ int cs_columns_each(const cs_model *m, const struct cs_render_options *opt,
 		     void (*cell)(void *ctx, size_t layer, int col, const char *s, size_t len),
 		     void (*row_end)(void *ctx, size_t layer), void *ctx);
 
+/* The batch of the batch figures: --batch-size (opt->batch_size) over the
+ * model's batch_size, else 1.  *file gets the model's batch_size (-1:
+ * None). */
+int64_t cs_figure_batch(const cs_model *m, const struct cs_render_options *opt, int64_t *file);
+
 /* Totals of the figures over the model. */
 struct cs_figure_totals {
 	int64_t macs, mult_adds, other_ops, activation_bytes;	/* -1 unknown */
-	int64_t batch;		/* the batch the activation memory is for */
+	int64_t batch;		/* the batch of the activation memory (and,
+				 * after _end, of mult_adds) */
+	int64_t file_batch;	/* the model's batch_size, -1 None */
 };
 void cs_figure_totals(const cs_model *m, const struct cs_render_options *opt,
 		      struct cs_figure_totals *t);
@@ -52,9 +59,15 @@ void cs_figure_totals_start(const cs_model *m, const struct cs_render_options *o
 			    struct cs_figure_totals *t);
 void cs_figure_totals_add(struct cs_figure_totals *t, const struct cs_figures *f);
 void cs_figure_totals_end(struct cs_figure_totals *t);
-/* " Total MACs: 15.47 G ..." lines, each starting with prefix. */
+/* " Total MACs: 15.47 G ..." lines, each starting with prefix, and with
+ * the torchinfo convention its footer (cs_torchinfo_footer). */
 void cs_figure_footer(const cs_model *m, const struct cs_render_options *opt, const char *prefix,
 		      const char *suffix, struct cs_buf *b);
+/* With the torchinfo convention only: torchinfo's own footer lines, for
+ * the batch ("Total mult-adds (k): 487.60", "Input size (kB): 3.14", ...),
+ * under a line that says which batch and why; nothing otherwise. */
+void cs_torchinfo_footer(const cs_model *m, const struct cs_render_options *opt, const char *prefix,
+			 const char *suffix, struct cs_buf *b);
 /* "15.47 G" */
 const char *cs_format_si(int64_t n, char *buf, size_t size);
 

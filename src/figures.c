@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "args.h"
 #include "model.h"
 
 int64_t cs_flops(int64_t macs)
@@ -45,6 +46,116 @@ static int64_t mul_known(int64_t a, int64_t b)
 	return a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r) ? -1 : r;
 }
 
+/*
+ * torchinfo (README, "--convention torchinfo"; its LayerInfo.calculate_macs
+ * and ModelStatistics): the weights it sees are a PyTorch module's
+ * parameters, which are Keras's weights but for BatchNormalization's
+ * moving statistics (PyTorch keeps running_mean and running_var as
+ * buffers).  Each parameter tensor counts its elements times the batch and
+ * the output positions for a class named *Conv* (a transposed one too: its
+ * output's positions, not its input's), times every output axis but the
+ * last for Dense (torchinfo's Linear), and times the batch alone for any
+ * other class (BatchNormalization, PReLU, Embedding, ...).
+ */
+static int64_t torch_params(const struct cs_model *m, const struct cs_layer *ly)
+{
+	int64_t n = ly->trainable_params + ly->non_trainable_params;
+	if (n && !strcmp(cs_layer_cls(ly)->name, "BatchNormalization")) {
+		const struct cs_args *a = cs_layer_args(m, ly);
+		int64_t k = (a->renorm ? 5 : 2) + a->scale + a->center;	/* vectors of C */
+		n = n / k * (a->scale + a->center);
+	}
+	return n;
+}
+
+/* The positions one sample's output gives each parameter: the product of
+ * dims[from..to), -1 when one is unknown. */
+static int64_t positions(const struct cs_layer *ly, int from, int to)
+{
+	int64_t n = 1;
+	for (int k = from; k < to; k++)
+		n = mul_known(n, ly->dims[k]);
+	return n;
+}
+
+static int64_t torch_mult_adds(const struct cs_layer *ly, int64_t params)
+{
+	if (!params)
+		return 0;
+	const char *cls = cs_layer_cls(ly)->name;
+	if (strstr(cls, "Conv")) {
+		bool first = ly->flags & CS_LF_CHANNELS_FIRST;
+		return mul_known(params, positions(ly, first ? 2 : 1, first ? ly->rank : ly->rank - 1));
+	}
+	if (!strcmp(cls, "Dense"))
+		return mul_known(params, positions(ly, 1, ly->rank - 1));
+	return params;
+}
+
+/* One entry (a call) for one sample: its mult-adds, its output bytes when
+ * it has parameters, and their bytes.  A sub-model's call is its layers'. */
+struct torch_entry {
+	int64_t mult_adds, output_bytes, param_bytes;
+};
+
+static void torch_entry(const struct cs_model *m, const struct cs_layer *ly, struct torch_entry *t)
+{
+	if (ly->flags & CS_LF_MODEL) {
+		struct cs_torchinfo sub;
+		cs_model_torchinfo(m->subs[ly->args], 1, &sub);
+		t->mult_adds = sub.mult_adds;
+		t->output_bytes = sub.forward_backward_bytes < 0 ? -1 : sub.forward_backward_bytes / 2;
+		t->param_bytes = sub.params_bytes;
+		return;
+	}
+	int64_t n = torch_params(m, ly);
+	t->mult_adds = torch_mult_adds(ly, n);
+	t->output_bytes = n ? mul_known(elements(ly), ly->act_bytes) : 0;
+	if (ly->flags & CS_LF_BYTES) {
+		const struct cs_op *bytes = cs_model_op_bytes(m, ly);
+		t->param_bytes = add_known(bytes->macs, bytes->other_ops);
+	} else {
+		t->param_bytes = mul_known(n, ly->weight_bytes);
+	}
+}
+
+void cs_model_torchinfo(const cs_model *m, int64_t batch, struct cs_torchinfo *t)
+{
+	int64_t mult_adds = 0, outputs = 0, params = 0, inputs = 0;
+	const struct cs_graph *g = m->graph;
+	struct torch_entry e;
+	for (size_t i = 0; i < cs_model_layer_count(m); i++) {
+		size_t first = cs_model_row_entry(m, i);
+		if (first == SIZE_MAX)
+			continue;	/* an input */
+		/* the weights once; the work and the outputs of every call in
+		 * the model (torchinfo's rows of a module called again) */
+		torch_entry(m, cs_model_at(m, first), &e);
+		params = add_known(params, e.param_bytes);
+		uint32_t from = g ? g->first_call[i] : 0, to = g ? g->first_call[i + 1] : 1;
+		for (uint32_t c = from; c < to; c++) {
+			if (g)
+				torch_entry(m, cs_model_at(m, g->calls[c]), &e);
+			mult_adds = add_known(mult_adds, e.mult_adds);
+			outputs = add_known(outputs, e.output_bytes);
+		}
+	}
+	for (size_t k = 0; k < cs_model_input_count(m); k++) {
+		struct cs_input_info in;
+		cs_model_input(m, k, &in);
+		int64_t n = 1;
+		for (size_t d = 1; d < in.rank; d++)
+			n = mul_known(n, in.dims[d]);
+		int bytes = in.dtype ? cs_dtype_bytes(in.dtype) : 4;
+		inputs = add_known(inputs, mul_known(n, bytes ? bytes : 4));
+	}
+	t->mult_adds = mul_known(mult_adds, batch);
+	t->input_bytes = mul_known(inputs, batch);
+	t->forward_backward_bytes = mul_known(mul_known(outputs, 2), batch);
+	t->params_bytes = params;
+	t->total_bytes = add_known(add_known(t->input_bytes, t->forward_backward_bytes), params);
+}
+
 void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f)
 {
 	const struct cs_layer *ly = cs_model_at(m, i);
@@ -54,7 +165,9 @@ void cs_layer_figures(const struct cs_model *m, size_t i, struct cs_figures *f)
 	int64_t out = elements(ly);
 	f->macs = own ? own->macs : 0;
 	f->flops = cs_flops(f->macs);
-	f->mult_adds = add_known(f->macs, ly->flags & CS_LF_BIAS ? out : 0);
+	struct torch_entry te;
+	torch_entry(m, ly, &te);
+	f->mult_adds = te.mult_adds;
 	f->other_ops = add_known(own ? own->other_ops : 0, mul_known(ly->elem_ops, out));
 	f->activation_bytes = mul_known(out, ly->act_bytes);
 	f->kernel_rank = 0;

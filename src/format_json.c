@@ -144,7 +144,11 @@ static void rows(const cs_model *m, size_t n, bool torch, struct cs_figure_total
 		cs_model_layer(m, i, &li);
 		cs_model_layer_figures(m, i, &f);
 		cs_figure_totals_add(totals, &f);
-		layer(b, m, i, &li, &f, torch ? f.mult_adds : f.macs);
+		/* torchinfo's rows are for the batch, as its total is */
+		int64_t macs = f.macs;
+		if (torch && (f.mult_adds < 0 || __builtin_mul_overflow(f.mult_adds, totals->batch, &macs)))
+			macs = -1;
+		layer(b, m, i, &li, &f, macs);
 		if (graph)
 			row_inputs(b, m, i, &tmp);
 		if (li.explain)
@@ -231,7 +235,29 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		CS_BUF_LIT(b, "\": ");
 		count_or_null(b, totals[i].value);
 	}
-	cs_buf_str(b, torch ? ",\n  \"macs_convention\": \"torchinfo: bias additions included\"\n}\n"
+	if (torch) {
+		/* torchinfo's footer, in bytes (README, "--convention torchinfo") */
+		struct cs_torchinfo ti;
+		cs_model_torchinfo(m, ft.batch, &ti);
+		const struct {
+			const char *key;
+			int64_t value;
+		} lines[] = {
+			{ "batch", ft.batch },
+			{ "mult_adds", ti.mult_adds },
+			{ "input_bytes", ti.input_bytes },
+			{ "forward_backward_bytes", ti.forward_backward_bytes },
+			{ "params_bytes", ti.params_bytes },
+			{ "total_bytes", ti.total_bytes },
+		};
+		CS_BUF_LIT(b, ",\n  \"torchinfo\": {");
+		for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+			cs_buf_printf(b, "%s\"%s\": ", i ? ", " : "", lines[i].key);
+			count_or_null(b, lines[i].value);
+		}
+		CS_BUF_LIT(b, "}");
+	}
+	cs_buf_str(b, torch ? ",\n  \"macs_convention\": \"torchinfo: mult-adds for the batch\"\n}\n"
 			    : ",\n  \"macs_convention\": \"bias excluded\"\n}\n");
 	return 0;
 }

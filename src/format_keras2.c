@@ -187,6 +187,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	cs_buf_char(b, '\n', 1);
 
 	cs_buf_totals(b, m, "", false, "Byte");
+	cs_torchinfo_footer(m, opt, "", "", b);
 	cs_buf_char(b, '_', (size_t)L);
 	cs_buf_char(b, '\n', 1);
 	cs_table_free(&t, b);

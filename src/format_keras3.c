@@ -134,6 +134,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	rows(m, &t, (size_t)L, b);
 	cs_table_rule(b, &t, CS_RULE_BOTTOM);
 	cs_buf_totals(b, m, " ", true, "B");
+	cs_torchinfo_footer(m, opt, " ", "", b);
 	cs_table_free(&t, b);
 	return 0;
 }

@@ -55,9 +55,12 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		      cs_format_bytes(t.trainable_bytes, "B", size, sizeof(size)));
 	cs_buf_printf(b, "**Non-trainable params:** %s (%s)%s\n",
 		      cs_format_count(t.non_trainable_params, true, num, sizeof(num)),
-		      cs_format_bytes(t.non_trainable_bytes, "B", size, sizeof(size)), extra ? "  " : "");
+		      cs_format_bytes(t.non_trainable_bytes, "B", size, sizeof(size)),
+		      extra || (opt && opt->torchinfo) ? "  " : "");
 	if (extra)
 		cs_figure_footer(m, opt, "", "  ", b);
+	else
+		cs_torchinfo_footer(m, opt, "", "  ", b);
 	return 0;
 }
 

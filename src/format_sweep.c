@@ -40,7 +40,7 @@ void cs_sweep_begin(struct cs_sweep *s, const char *name, const char *shown)
 		CS_BUF_LIT(s->b, "Sweep of ");
 		cs_buf_str(s->b, shown);
 		cs_buf_printf(s->b, " (%s)\n %-26s %-22s %14s %14s\n",
-			      s->torchinfo ? "mult-adds, bias included" : "MACs per sample, bias excluded",
+			      s->torchinfo ? "torchinfo's mult-adds per sample" : "MACs per sample, bias excluded",
 			      "Input shape", "Output shape", s->torchinfo ? "Mult-adds" : "MACs", "Activations");
 	}
 }

@@ -53,9 +53,11 @@ static const char usage_text[] =
 	"                           non_trainable_params, params_percent, trainable,\n"
 	"                           kernel, macs, flops, other_ops, activation_bytes,\n"
 	"                           rf, stride, jump (with totals under the table)\n"
-	"      --convention NAME    macs (default: bias excluded, as papers count) or\n"
-	"                           torchinfo (mult-adds with the bias additions)\n"
-	"      --batch-size N       the batch for activation memory where it is None\n"
+	"      --convention NAME    macs (default: per sample, bias excluded, as\n"
+	"                           papers count) or torchinfo (its mult-adds, for\n"
+	"                           the batch, and its memory lines)\n"
+	"      --batch-size N       the batch of the batch figures (activation memory,\n"
+	"                           torchinfo's), over the model's own batch_size\n"
 	"      --direction DIR      pictures: TB (top to bottom, the default) or LR\n"
 	"      --show LIST          pictures: more in each node, from dtype,\n"
 	"                           activation, trainable\n"
@@ -963,8 +965,8 @@ int cs_cli(int argc, char **argv, FILE *out, FILE *errf)
 			if (!strcmp(optarg, "torchinfo"))
 				o.render.torchinfo = 1;
 			else if (strcmp(optarg, "macs"))
-				return usage_error(errf, "--convention: expected macs (the default: bias excluded) or "
-						   "torchinfo (bias included), got '%s'", optarg);
+				return usage_error(errf, "--convention: expected macs (the default: per sample, bias "
+						   "excluded) or torchinfo (torchinfo's figures), got '%s'", optarg);
 			break;
 		case OPT_BATCH_SIZE: {
 			char *end;

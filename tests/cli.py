@@ -9,6 +9,7 @@ tests/cli/expected/NAME.out (when the case has one), and words on stderr.
 import json, os, shutil, subprocess, sys, tempfile
 
 L5 = "models/lenet5.yaml"
+TI = "tests/torchinfo/"
 W5 = "tests/cli/lenet5_wider.yaml"
 
 # name, arguments, exit status, compare stdout with a file?, words in stderr
@@ -55,6 +56,26 @@ CASES = [
     ("columns_unknown", ["--columns", "layer,mac", L5], 2, True, "unknown column 'mac'; did you mean 'macs'?"),
     ("convention_torchinfo", ["--columns", "name,macs", "--convention", "torchinfo", L5], 0, True, None),
     ("batch_size_for_memory", ["--columns", "name,activation_bytes", "--batch-size", "32", L5], 0, True, None),
+    # issue 17: torchinfo's footer in every format; --batch-size over a file's batch_size, said so
+    ("torchinfo_keras3", ["--convention", "torchinfo", TI + "too_many_relus.yaml"], 0, True, None),
+    ("torchinfo_keras2", ["--style", "keras2", "--convention", "torchinfo", TI + "batch_size_optimization.yaml"],
+     0, True, None),
+    ("torchinfo_markdown", ["--format", "markdown", "--convention", "torchinfo", TI + "single_input.yaml"],
+     0, True, None),
+    ("torchinfo_columns_markdown", ["--format", "markdown", "--columns", "name,macs", "--convention", "torchinfo",
+                                    TI + "single_input.yaml"], 0, True, None),
+    ("torchinfo_json", ["--format", "json", "--convention", "torchinfo", TI + "single_input.yaml"], 0, True, None),
+    ("torchinfo_csv", ["--format", "csv", "--columns", "name,macs,flops", "--convention", "torchinfo",
+                       TI + "tmva_ra_decoder.yaml"], 0, True, None),
+    ("torchinfo_batch_size_over_file", ["--columns", "name,macs", "--convention", "torchinfo", "--batch-size", "16",
+                                        TI + "single_input.yaml"], 0, True, None),
+    ("batch_size_over_file", ["--columns", "name,activation_bytes", "--batch-size", "16", TI + "single_input.yaml"],
+     0, True, None),
+    ("batch_size_over_file_json", ["--format", "json", "--batch-size", "16", TI + "groups.yaml"], 0, True, None),
+    ("torchinfo_graph", ["--format", "json", "--convention", "torchinfo", "tests/cli/torchinfo_graph.yaml"],
+     0, True, None),
+    ("torchinfo_sweep", ["--convention", "torchinfo", "--input-shape", "1,56,56", TI + "single_input.yaml"],
+     0, True, None),
     ("audit", ["--audit", "--format", "csv", "models/mnist_cnn.yaml"], 0, True,
      "models/mnist_cnn.yaml:16:5: warning: MaxPooling2D: the last 1 cell of its 11-long height is never read"),
     ("strict", ["--strict", "--format", "csv", "models/mnist_cnn.yaml"], 3, True, "warning:"),
@@ -182,6 +203,36 @@ def published_case(binary):
     return None
 
 
+# keras.applications totals as Keras 3's summary prints them (shared/spec/
+# keras3-functional-summary.md, its table of application models); the
+# sizes are the counts times 4 bytes (20.33 MB = 5,330,571 * 4 / 2**20).
+# EfficientNetB0 starts with a Normalization: 42,023 non-trainable
+# parameters are 164.15 KB only with its count an int32.
+APPLICATION_TOTALS = [
+    ("tests/functional/efficientnetb0.yaml", 240,
+     " Total params: 5,330,571 (20.33 MB)\n"
+     " Trainable params: 5,288,548 (20.17 MB)\n"
+     " Non-trainable params: 42,023 (164.15 KB)\n"),
+    # 58 Concatenate layers on axis 3
+    ("tests/functional/densenet121.yaml", 429,
+     " Total params: 8,062,504 (30.76 MB)\n"
+     " Trainable params: 7,978,856 (30.44 MB)\n"
+     " Non-trainable params: 83,648 (326.75 KB)\n"),
+]
+
+
+def application_totals_case(binary):
+    for path, rows, totals in APPLICATION_TOTALS:
+        p = run(binary, [path])
+        text = p.stdout.decode("utf-8", "replace")
+        if p.returncode != 0 or not text.endswith(totals):
+            return f"{path}: exit {p.returncode}, totals:\n" + "\n".join(text.splitlines()[-3:])
+        got = len(json.loads(run(binary, ["--format", "json", path]).stdout)["layers"])
+        if got != rows:
+            return f"{path}: {got} rows, expected {rows}"
+    return None
+
+
 def man_page_case(binary):
     """man/convsummary.1 documents every option --help lists (and diff)."""
     import re
@@ -223,6 +274,7 @@ def main():
     if not only:
         # the cases that are functions: each returns what went wrong, or None
         for label, check in (("stdin", stdin_case), ("published figures", published_case),
+                             ("application totals", application_totals_case),
                              ("update", update_case), ("full disk", full_disk_case),
                              ("man page", man_page_case)):
             why = check(binary)

@@ -39,9 +39,10 @@ static const struct row rows[] = {
 	{ "separable", IN("[8, 8, 4]") "SeparableConv2D: {filters: 6, kernel_size: 3, use_bias: false}",
 	  2160, 2160, 0, 216 * 4, 2, 3, 1, 0 },
 	/* transposed: every input position meets the kernel: 8*3*9*16 = 3456;
+	 * torchinfo counts the kernel at every output position: 216*(9*9);
 	 * jump 1/2, rf 1 + (3-1)/2 = 2, padding (3-1)/2 = 1 */
 	{ "conv_transpose", IN("[4, 4, 8]") "Conv2DTranspose: {filters: 3, kernel_size: 3, strides: 2, use_bias: false}",
-	  3456, 3456, 0, 243 * 4, 2, 2, 0.5, 1 },
+	  3456, 216 * 81, 0, 243 * 4, 2, 2, 0.5, 1 },
 	/* Dense per position: 16*32*10 = 5120; bias 32*10 */
 	{ "dense_3d", IN("[10, 16]") "Dense: {units: 32}", 5120, 5440, 320, 1280, 1, 1, 1, 0 },
 	/* pooling: a window of 4 for each of 4*4*2 outputs */
@@ -51,10 +52,38 @@ static const struct row rows[] = {
 	/* the layer's own channels_first: 5 channels, a 7x3 grid, field 7 */
 	{ "global_pooling_channels_first", IN("[5, 7, 3]") "GlobalAveragePooling2D: {data_format: channels_first}",
 	  0, 0, 105, 20, 2, 7, 1, 0 },
-	/* BatchNormalization at inference: a scale and a shift per element */
-	{ "batch_norm", IN("[6, 6, 8]") "BatchNormalization", 0, 0, 576, 1152, 2, 1, 1, 0 },
-	/* embedding: a lookup; the sequence axis starts its own field */
-	{ "embedding", IN("[20]") "Embedding: {input_dim: 100, output_dim: 8}", 0, 0, 0, 640, 1, 1, 1, 0 },
+	/* BatchNormalization at inference: a scale and a shift per element;
+	 * torchinfo: gamma and beta once a sample (the moving statistics are
+	 * PyTorch's buffers) */
+	{ "batch_norm", IN("[6, 6, 8]") "BatchNormalization", 0, 16, 576, 1152, 2, 1, 1, 0 },
+	/* channels first, frozen, no beta: gamma alone, 5 */
+	{ "batch_norm_frozen_no_center", IN("[5, 6, 6]")
+	  "BatchNormalization: {axis: 1, center: false, trainable: false}", 0, 5, 360, 720, 2, 1, 1, 0 },
+	/* renorm's three more statistics are not parameters either */
+	{ "batch_norm_renorm", IN("[6, 6, 8]") "BatchNormalization: {renorm: true}", 0, 16, 576, 1152, 2, 1, 1, 0 },
+	/* embedding: a lookup; torchinfo counts its table once a sample; the
+	 * sequence axis starts its own field */
+	{ "embedding", IN("[20]") "Embedding: {input_dim: 100, output_dim: 8}", 0, 800, 0, 640, 1, 1, 1, 0 },
+	/* PReLU: alpha for every element (4*4*3), once a sample */
+	{ "prelu", IN("[4, 4, 3]") "PReLU", 0, 48, 48, 192, 2, 1, 1, 0 },
+	/* PReLU shared over the grid: 3 alphas */
+	{ "prelu_shared", IN("[4, 4, 3]") "PReLU: {shared_axes: [1, 2]}", 0, 3, 48, 192, 2, 1, 1, 0 },
+	/* LayerNormalization: gamma and beta of the last axis, 2*3 */
+	{ "layer_norm", IN("[4, 4, 3]") "LayerNormalization", 0, 6, 192, 192, 2, 1, 1, 0 },
+	/* depthwise with its bias: (9 + 1) * 8 channels at 36 positions */
+	{ "depthwise_bias", IN("[8, 8, 4]") "DepthwiseConv2D: {kernel_size: 3, depth_multiplier: 2}",
+	  2592, 80 * 36, 288, 288 * 4, 2, 3, 1, 0 },
+	/* separable with its bias: (4*9 + 4*6 + 6) at 36 positions */
+	{ "separable_bias", IN("[8, 8, 4]") "SeparableConv2D: {filters: 6, kernel_size: 3}",
+	  2160, 66 * 36, 216, 216 * 4, 2, 3, 1, 0 },
+	/* channels first: the positions are the last two axes, 6*6 */
+	{ "conv_channels_first", IN("[3, 8, 8]") "Conv2D: {filters: 4, kernel_size: 3, data_format: channels_first}",
+	  4 * 27 * 36, 112 * 36, 144, 144 * 4, 2, 3, 1, 0 },
+	/* a transposed channels-first 1-D convolution: (2*3*3 + 3) at 11
+	 * output positions ((5-1)*2 + 3) */
+	{ "conv1d_transpose_channels_first", IN("[2, 5]")
+	  "Conv1DTranspose: {filters: 3, kernel_size: 3, strides: 2, data_format: channels_first}",
+	  2 * 3 * 3 * 5, 21 * 11, 33, 33 * 4, 1, 2, 0.5, 1 },
 	/* upsampling halves the jump */
 	{ "upsampling", IN("[4, 4, 1]") "UpSampling2D", 0, 0, 0, 256, 2, 1, 0.5, 0 },
 	/* zero padding moves the start by the padding */

@@ -130,7 +130,7 @@ static const struct row rows[] = {
 
 	/* ---- elementwise, as in merge_layers and the examples ---- */
 	{ "maximum_broadcast_one", ELEM("Maximum"), 2, { S3(N, 1, 8), S3(N, 4, 8) }, "(None, 4, 8)", NULL, 0,
-	  0, 1, NULL, false },
+	  0, 1, "broadcast: (None, 1, 8), (None, 4, 8) -> (None, 4, 8)", false },
 	{ "minimum_lower_rank", ELEM("Minimum"), 2, { S2(N, 8), S3(N, 4, 8) }, "(None, 4, 8)", NULL, 0, 0, 1,
 	  NULL, false },
 	/* two ops per element for three inputs, and Average's division */

@@ -109,40 +109,9 @@ static void check_normalization(void **state)
 	cs_model_destroy(m);
 }
 
-/* EfficientNetB0's Keras 3 summary: 42,023 non-trainable params, "164.15
- * KB"; its Normalization's count takes 4 bytes: 42,023 * 4 = 168,092 bytes
- * = 164.152 KiB (with an 8-byte count, 164.16).  Here: its 7 and 28 bytes
- * with 42,016 more of BatchNormalization's moving statistics, stood in for
- * by one layer of 21,008 channels (2 * 21,008 = 42,016). */
-static void efficientnet_bytes(void **state)
-{
-	(void)state;
-	const char *yaml = "input_shape: [4, 4, 3]\nlayers:\n"
-			   "  - Rescaling: {scale: 0.00392156862745098}\n"
-			   "  - Normalization\n"
-			   "  - Conv2D: {filters: 21008, kernel_size: 1, use_bias: false, trainable: false}\n"
-			   "  - BatchNormalization: {center: false, scale: false}\n";
-	cs_model *m = load_ok(yaml);
-	struct cs_layer_info li;
-	cs_model_layer(m, 2, &li);
-	int64_t conv = li.non_trainable_params;	/* frozen: 3 * 21,008 */
-	struct cs_totals t;
-	cs_model_totals(m, &t);
-	assert_int_equal(t.non_trainable_params - conv, 42023);
-	assert_int_equal(t.non_trainable_bytes - 4 * conv, 168092);
-	char *text = render(m, "keras3", 0);
-	assert_non_null(text);
-	/* (42,023 + 63,024) * 4 bytes = 420,188 = 410.34 KB */
-	assert_non_null(strstr(text, " Non-trainable params: 105,047 (410.34 KB)\n"));
-	free(text);
-	cs_model_destroy(m);
-}
-
+/* EfficientNetB0 whole, with Keras's totals: tests/functional/efficientnetb0.yaml
+ * (tests/cli.py). */
 int main(void)
 {
-	const struct CMUnitTest other[] = {
-		cmocka_unit_test(efficientnet_bytes),
-	};
-	return RUN_TABLE("normalization", check_normalization, rows) |
-	       cmocka_run_group_tests(other, NULL, NULL);
+	return RUN_TABLE("normalization", check_normalization, rows);
 }

@@ -110,6 +110,16 @@ static int infer_elementwise(struct cs_infer *c)
 	/* per output element: one operation per input after the first, and
 	 * Average's division */
 	c->elem_ops = c->nin - 1 + !strcmp(c->cls->name, "Average");
+	/* say so when an input was broadcast to the output's shape */
+	for (int k = 0; c->explain && k < c->nin; k++) {
+		const struct cs_shape *in = c->ins[k];
+		if (in->rank != out.rank || memcmp(in->d + 1, out.d + 1, (size_t)(out.rank - 1) * sizeof(int64_t))) {
+			char list[1024], o[256];
+			cs_explain(c, "broadcast: %s -> %s", input_shapes(c, list, sizeof(list)),
+				   cs_shape_str(&out, o, sizeof(o)));
+			break;
+		}
+	}
 	return 0;
 }
 
