@@ -11,6 +11,7 @@ struct cs_arena_block {
 	struct cs_arena_block *next;
 	size_t size;
 	size_t used;
+	size_t clean;	/* from here on the block is still zero (calloc's) */
 	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
@@ -43,6 +44,8 @@ void cs_arena_reset(struct cs_arena *a)
 		free(b);
 		b = next;
 	}
+	if (b->clean < b->used)
+		b->clean = b->used;
 	b->used = 0;
 	a->head = b;
 	a->used_total = 0;
@@ -62,19 +65,23 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 			cap = need;
 		if (cap > SIZE_MAX - sizeof(*b))
 			return NULL;
-		struct cs_arena_block *nb = malloc(sizeof(*nb) + cap);
+		/* zeroed by calloc: a large block comes straight from the
+		 * kernel, already zero, so nothing is cleared twice */
+		struct cs_arena_block *nb = calloc(1, sizeof(*nb) + cap);
 		if (!nb)
 			return NULL;
 		nb->size = cap;
 		nb->used = 0;
+		nb->clean = 0;
 		nb->next = b;
 		a->head = nb;
 		b = nb;
 	}
 	void *p = b->data + b->used;
+	if (b->used < b->clean)
+		memset(p, 0, size);	/* handed out before a reset */
 	b->used += need;
 	a->used_total += need;
-	memset(p, 0, size);
 	return p;
 }
 

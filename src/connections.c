@@ -48,7 +48,16 @@ void cs_buf_reference(struct cs_buf *b, const cs_model *m, struct cs_tensor t)
 {
 	struct cs_layer_info li;
 	cs_buf_str(b, cs_tensor_name(m, t, &li));
-	cs_buf_printf(b, "[%zu][%zu]", t.call, t.output);
+	/* [call][output], without printf: this runs once a connection */
+	char *p = cs_buf_reserve(b, 2 * CS_INT_MAX_CHARS + 4);
+	if (!p)
+		return;
+	*p++ = '[';
+	p = cs_put_int(p, (int64_t)t.call);
+	p = CS_PUT_LIT(p, "][");
+	p = cs_put_int(p, (int64_t)t.output);
+	*p++ = ']';
+	cs_buf_commit(b, p);
 }
 
 size_t cs_buf_connections(struct cs_buf *b, const cs_model *m, size_t row, const char *sep)

@@ -17,6 +17,11 @@
 #include "model.h"
 
 #define NONE UINT32_MAX
+/* state[]: a node's (OPEN, then FINISHED), and a layer's VISITED */
+#define OPEN 1
+#define FINISHED 2
+#define NODE 3
+#define VISITED 4
 
 struct walk {
 	const struct cs_model *m;
@@ -46,58 +51,88 @@ static uint32_t ref_node(const struct walk *w, cs_ref r)
 	return r & CS_REF_INPUT ? CS_REF_INDEX(r) : (uint32_t)w->ni + CS_REF_INDEX(r);
 }
 
+/* Keras's layout test: one call per depth, each on one tensor, and no
+ * layer called twice (shared), or else the Connected to column.  A layer
+ * with one call has its call's depth; a shared one is decided already.
+ * per_depth: room for maxd + 1 counts. */
+static bool four_columns(const struct walk *w, const uint8_t *state, const uint32_t *ldepth,
+			 uint32_t *per_depth, uint32_t maxd, bool shared, size_t unused_inputs)
+{
+	size_t ni = w->ni, ne = w->m->nlayers;
+	memset(per_depth, 0, ((size_t)maxd + 1) * sizeof(uint32_t));
+	bool four = shared || unused_inputs > 0;
+	for (size_t e = 0; e < ne && !four; e++) {
+		if ((state[ni + e] & NODE) != FINISHED)
+			continue;	/* not in the model */
+		uint32_t l = layer_of(w, (uint32_t)(ni + e));
+		if (cs_layer_ninputs(w->m, e) > 1 || ++per_depth[ldepth[l]] > 1)
+			four = true;
+	}
+	for (size_t k = 0; k < ni && !four; k++)
+		if (++per_depth[ldepth[k]] > 1)
+			four = true;
+	return four;
+}
+
 int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 {
 	struct walk w = { m, m->ninputs };
 	size_t ni = m->ninputs, ne = m->nlayers, nn = ni + ne;
 	struct cs_mark none = { 0, 0 };
 	struct cs_graph *g = cs_arena_alloc(&m->arena, sizeof(*g));
-	uint32_t *visit = malloc(nn * sizeof(uint32_t));	/* per layer: traversal index */
-	uint8_t *state = calloc(nn, 1);			/* per node: 1 open, 2 finished */
+	/* without further calls, nodes are layers: per-layer arrays are the
+	 * per-node ones */
+	bool calls = false;
+	for (size_t e = 0; e < ne && !calls; e++)
+		calls = cs_model_at(m, e)->flags & CS_LF_CALL;
+	/* per node: 1 open, 2 finished (FINISHED); per layer: VISITED */
+	uint8_t *state = calloc(nn, 1);
 	uint32_t *finished = malloc(nn * sizeof(uint32_t));
 	uint32_t *order = malloc(nn * sizeof(uint32_t));	/* layers in traversal order */
 	uint32_t *stack = malloc(nn * sizeof(uint32_t));
-	size_t *next = malloc(nn * sizeof(size_t));	/* per open node: its next input */
-	uint32_t *depth = calloc(nn, sizeof(uint32_t));	/* per node */
-	uint32_t *ldepth = calloc(nn, sizeof(uint32_t));	/* per layer */
-	uint32_t *row_of = malloc(nn * sizeof(uint32_t));	/* per layer */
+	uint32_t *depth = calloc(nn, sizeof(uint32_t));	/* per node; in the walk, per
+							 * open node its next input */
+	uint32_t *ldepth = calls ? calloc(nn, sizeof(uint32_t)) : depth;	/* per layer */
+	/* per layer; kept: the inputs' rows, and without calls the entries' */
+	uint32_t *row_of = cs_arena_alloc(&m->arena, nn * sizeof(uint32_t));
+	uint32_t *next = depth;
 	uint32_t *count = NULL;
 	int rc = -1;
-	if (!g || !visit || !state || !finished || !order || !stack || !next || !depth || !ldepth || !row_of)
+	if (!g || !state || !finished || !order || !stack || !depth || !ldepth || !row_of)
 		goto oom;
 	memset(g, 0, sizeof(*g));
 	for (size_t i = 0; i < nn; i++)
-		visit[i] = row_of[i] = NONE;
+		row_of[i] = NONE;
 
 	/* 1. the walk */
 	size_t nfin = 0, nvisit = 0;
 	for (size_t k = 0; k < m->noutputs; k++) {
 		uint32_t start = ref_node(&w, m->outputs[k]);
-		if (state[start])
+		if (state[start] & NODE)
 			continue;
 		size_t top = 0;
 		stack[top++] = start;
-		state[start] = 1;
+		state[start] |= OPEN;
 		next[start] = 0;
-		if (visit[layer_of(&w, start)] == NONE) {
-			visit[layer_of(&w, start)] = (uint32_t)nvisit;
+		if (!(state[layer_of(&w, start)] & VISITED)) {
+			state[layer_of(&w, start)] |= VISITED;
 			order[nvisit++] = layer_of(&w, start);
 		}
 		while (top) {
 			uint32_t v = stack[top - 1];
 			if (next[v] < node_ninputs(&w, v)) {
 				uint32_t u = node_input(&w, v, next[v]++);
-				if (state[u])
+				if (state[u] & NODE)
 					continue;	/* finished (references only go up: no cycle) */
-				state[u] = 1;
+				state[u] |= OPEN;
 				next[u] = 0;
-				if (visit[layer_of(&w, u)] == NONE) {
-					visit[layer_of(&w, u)] = (uint32_t)nvisit;
+				if (!(state[layer_of(&w, u)] & VISITED)) {
+					state[layer_of(&w, u)] |= VISITED;
 					order[nvisit++] = layer_of(&w, u);
 				}
 				stack[top++] = u;
 			} else {
-				state[v] = 2;
+				state[v] = (uint8_t)((state[v] & VISITED) | FINISHED);
 				finished[nfin++] = v;
 				top--;
 			}
@@ -105,6 +140,7 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	}
 
 	/* 2. depths, from the outputs back */
+	memset(depth, 0, nn * sizeof(uint32_t));	/* was next[] */
 	for (size_t j = nfin; j-- > 0;) {
 		uint32_t v = finished[j], l = layer_of(&w, v);
 		uint32_t d = depth[v] > ldepth[l] ? depth[v] : ldepth[l];
@@ -122,7 +158,7 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	size_t nrows = 0;
 	uint32_t *layers = stack;	/* reused: the rows before sorting */
 	for (size_t k = 0; k < ni; k++)
-		if (visit[k] == NONE)
+		if (!(state[k] & VISITED))
 			layers[nrows++] = (uint32_t)k;
 	size_t unused_inputs = nrows;
 	for (size_t k = 0; k < nvisit; k++)
@@ -146,26 +182,46 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 		g->rows[r] = l < ni ? (CS_REF_INPUT | l) : (cs_ref)(l - ni);
 	}
 	g->nrows = nrows;
+	/* the walk's arrays are done with: the model's arrays below take
+	 * their place */
+	g->input_used = cs_arena_alloc(&m->arena, ni ? ni : 1);
+	if (!g->input_used)
+		goto oom;
+	for (size_t k = 0; k < ni; k++)
+		g->input_used[k] = (state[k] & VISITED) != 0;
+	free(order);
+	free(stack);
+	order = stack = NULL;
+	if (!calls) {
+		/* no layer is shared: the layout is known now, and the depths
+		 * can go before the model's arrays are made */
+		g->four_columns = four_columns(&w, state, ldepth, finished, maxd, false, unused_inputs);
+		free(depth);
+		depth = ldepth = NULL;
+	}
 
 	/* 4. each entry's call number and whether the model has it; each
 	 * row's calls in the model, in call order; its last call */
-	g->callno = cs_arena_alloc(&m->arena, (ne ? ne : 1) * sizeof(uint32_t));
+	/* without further calls every call number is 0: no array */
+	g->callno = calls ? cs_arena_alloc(&m->arena, (ne ? ne : 1) * sizeof(uint32_t)) : NULL;
 	g->in_model = cs_arena_alloc(&m->arena, ne ? ne : 1);
 	g->first_call = cs_arena_alloc(&m->arena, (nrows + 1) * sizeof(uint32_t));
 	g->last_entry = cs_arena_alloc(&m->arena, (nrows ? nrows : 1) * sizeof(uint32_t));
-	g->input_row = cs_arena_alloc(&m->arena, (ni ? ni : 1) * sizeof(uint32_t));
-	if (!g->callno || !g->in_model || !g->first_call || !g->last_entry || !g->input_row)
+	g->input_row = row_of;
+	if ((calls && !g->callno) || !g->in_model || !g->first_call || !g->last_entry)
 		goto oom;
-	uint32_t *calls_made = depth;	/* reused: per layer, calls so far */
-	memset(calls_made, 0, nn * sizeof(uint32_t));
+	uint32_t *calls_made = calls ? depth : NULL;	/* reused: per layer, calls so far */
+	if (calls)
+		memset(calls_made, 0, nn * sizeof(uint32_t));
 	memset(g->first_call, 0, (nrows + 1) * sizeof(uint32_t));
 	for (size_t r = 0; r < nrows; r++)
 		g->last_entry[r] = NONE;
 	size_t ncalls = 0;
 	for (size_t e = 0; e < ne; e++) {
 		uint32_t l = layer_of(&w, (uint32_t)(ni + e));
-		g->callno[e] = calls_made[l]++;
-		g->in_model[e] = state[ni + e] == 2;
+		if (calls)
+			g->callno[e] = calls_made[l]++;
+		g->in_model[e] = (state[ni + e] & NODE) == FINISHED;
 		if (row_of[l] != NONE) {
 			g->last_entry[row_of[l]] = (uint32_t)e;
 			if (g->in_model[e]) {
@@ -191,39 +247,19 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 				shared = true;
 		}
 	}
-	g->input_used = cs_arena_alloc(&m->arena, ni ? ni : 1);
-	if (!g->input_used)
-		goto oom;
-	for (size_t k = 0; k < ni; k++) {
-		g->input_row[k] = row_of[k];
-		g->input_used[k] = visit[k] != NONE;
+	if (calls) {
+		g->entry_row = cs_arena_alloc(&m->arena, (ne ? ne : 1) * sizeof(uint32_t));
+		if (!g->entry_row)
+			goto oom;
+		for (size_t e = 0; e < ne; e++)
+			g->entry_row[e] = row_of[layer_of(&w, (uint32_t)(ni + e))];
+	} else {
+		g->entry_row = row_of + ni;	/* entry e's layer is layer ni + e */
 	}
-	g->entry_row = cs_arena_alloc(&m->arena, (ne ? ne : 1) * sizeof(uint32_t));
-	if (!g->entry_row)
-		goto oom;
-	for (size_t e = 0; e < ne; e++)
-		g->entry_row[e] = row_of[layer_of(&w, (uint32_t)(ni + e))];
 
-	/* 5. Keras's layout test: one call per depth, each on one tensor, and
-	 * no layer called twice, or else the Connected to column */
-	uint32_t *per_depth = calloc(nn + 1, sizeof(uint32_t));
-	if (!per_depth)
-		goto oom;
-	bool four = shared || unused_inputs > 0;
-	/* (a layer with one call has its call's depth; a shared one decided
-	 * already) */
-	for (size_t e = 0; e < ne && !four; e++) {
-		if (!g->in_model[e])
-			continue;
-		uint32_t l = layer_of(&w, (uint32_t)(ni + e));
-		if (cs_layer_ninputs(m, e) > 1 || ++per_depth[ldepth[l]] > 1)
-			four = true;
-	}
-	for (size_t k = 0; k < ni && !four; k++)
-		if (++per_depth[ldepth[k]] > 1)
-			four = true;
-	free(per_depth);
-	g->four_columns = four;
+	/* 5. the layout, when layers are shared */
+	if (calls)
+		g->four_columns = four_columns(&w, state, ldepth, finished, maxd, shared, unused_inputs);
 
 	/* 6. the totals: each row's weights once */
 	memset(&m->totals, 0, sizeof(m->totals));
@@ -249,15 +285,13 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 oom:
 	cs_fail_oom(err, none);
 out:
-	free(visit);
 	free(state);
 	free(finished);
 	free(order);
 	free(stack);
-	free(next);
 	free(depth);
-	free(ldepth);
-	free(row_of);
+	if (ldepth != depth)
+		free(ldepth);
 	free(count);
 	return rc;
 }

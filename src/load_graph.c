@@ -88,6 +88,7 @@ void cs_graph_decls_free(struct cs_graph_decls *g)
 {
 	free(g->pend);
 	free(g->refs);
+	cs_arena_free(&g->arena);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -116,7 +117,8 @@ struct resolver {
 	struct cs_model *m;
 	struct cs_names *names;
 	struct cs_error *err;
-	struct calls *calls;	/* per layer's first entry: its later calls so far */
+	struct calls *calls;	/* per layer's first entry: its later calls so far
+				 * (made at the first `call`) */
 	uint32_t *sub_first;	/* per sub-model: its first call, or NONE */
 	struct autos *autos;	/* built at the first name not given explicitly */
 };
@@ -318,7 +320,8 @@ static int resolve_ref(struct resolver *rs, const struct cs_ref_text *t, uint32_
 			goto unknown;
 	}
 	if (k) {
-		const struct calls *c = &rs->calls[e];
+		static const struct calls none_made;
+		const struct calls *c = rs->calls ? &rs->calls[e] : &none_made;
 		/* calls are resolved in file order: only this very entry can be a
 		 * call not above it */
 		uint32_t above = c->n - (c->n && at_entry != NONE && c->v[c->n - 1] >= at_entry);
@@ -373,6 +376,8 @@ static int resolve_call(struct resolver *rs, const struct cs_pending *p)
 	}
 	ly->auto_index = owner;
 	ly->name = cs_model_at(m, owner)->name;
+	if (!rs->calls && !(rs->calls = calloc(m->nlayers, sizeof(*rs->calls))))
+		return cs_fail_oom(rs->err, p->call_mark);
 	struct calls *c = &rs->calls[owner];
 	if (c->n == c->cap) {
 		uint32_t cap = c->cap ? 2 * c->cap : 4;
@@ -546,10 +551,8 @@ int cs_graph_finish(struct cs_model *m, struct cs_graph_decls *g, struct cs_name
 			       "sub-model, with no graph keys)");
 	struct resolver rs = { m, names, err, NULL, NULL, NULL };
 	int rc = -1;
-	size_t n = m->nlayers;
-	rs.calls = calloc(n ? n : 1, sizeof(*rs.calls));
 	rs.sub_first = malloc((m->nsubs ? m->nsubs : 1) * sizeof(uint32_t));
-	if (!rs.calls || !rs.sub_first) {
+	if (!rs.sub_first) {
 		cs_fail_oom(err, m->layers_mark);
 		goto out;
 	}
@@ -577,7 +580,7 @@ int cs_graph_finish(struct cs_model *m, struct cs_graph_decls *g, struct cs_name
 	rc = 0;
 out:
 	if (rs.calls)
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < m->nlayers; i++)
 			free(rs.calls[i].v);
 	free(rs.calls);
 	free(rs.sub_first);

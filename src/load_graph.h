@@ -35,6 +35,8 @@ struct cs_input_decl {
 };
 
 struct cs_graph_decls {
+	struct cs_arena arena;		/* the references' texts, until the
+					 * graph is resolved */
 	bool graph;			/* a graph key was seen: Functional */
 	struct cs_mark graph_mark;
 	struct cs_pending *pend;

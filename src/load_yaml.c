@@ -157,7 +157,7 @@ static int layer_inputs(struct loader *l, struct layer_args *la, const struct cs
 	if (la->refs)
 		return cs_fail(l->err, key_mark, "duplicate key 'inputs'");
 	graph_key(l, key_mark);
-	return cs_graph_read_refs(v, "inputs", &l->m->arena, &la->refs, &la->nrefs, l->err);
+	return cs_graph_read_refs(v, "inputs", &l->g->arena, &la->refs, &la->nrefs, l->err);
 }
 
 static int unknown_arg(struct loader *l, const struct cs_layer_class *cls, const char *key,
@@ -750,7 +750,7 @@ static int parse_top_value(struct loader *l, const struct cs_node *key, const st
 		graph_key(l, key->mark);
 		l->g->outs_given = true;
 		l->g->outs_mark = key->mark;
-		return cs_graph_read_refs(v, "outputs", &m->arena, &l->g->outs, &l->g->nouts, l->err);
+		return cs_graph_read_refs(v, "outputs", &l->g->arena, &l->g->outs, &l->g->nouts, l->err);
 	}
 	if (!strcmp(k, "trainable")) {
 		bool t;

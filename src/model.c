@@ -200,7 +200,7 @@ static struct cs_tensor tensor_of(const cs_model *m, cs_ref r)
 	if (t.is_input)
 		return t;
 	uint32_t e = CS_REF_INDEX(r);
-	t.call = g->callno[e];
+	t.call = g->callno ? g->callno[e] : 0;
 	t.index = g->entry_row[e];
 	return t;
 }
@@ -256,7 +256,7 @@ size_t cs_model_layer_call_number(const cs_model *m, size_t i, size_t c)
 	uint32_t e = row_call(m, i, c);
 	if (!m->graph)
 		return 0;
-	return e == UINT32_MAX ? 0 : m->graph->callno[e];
+	return e == UINT32_MAX || !m->graph->callno ? 0 : m->graph->callno[e];
 }
 
 size_t cs_model_layer_call_input_count(const cs_model *m, size_t i, size_t c)
@@ -279,7 +279,7 @@ struct cs_tensor cs_model_layer_call_input(const cs_model *m, size_t i, size_t c
 	cs_ref r = cs_layer_input(m, e, k);
 	struct cs_tensor t = { (r & CS_REF_INPUT) != 0, CS_REF_INDEX(r), 0, CS_REF_OUTPUT(r) };
 	if (m->graph && !t.is_input) {
-		t.call = m->graph->callno[CS_REF_INDEX(r)];
+		t.call = m->graph->callno ? m->graph->callno[CS_REF_INDEX(r)] : 0;
 		t.index = row_of_entry(m, CS_REF_INDEX(r));
 	}
 	return t;
@@ -474,8 +474,12 @@ bool cs_row_shapes_differ(const struct cs_model *m, size_t row)
 	size_t e = cs_model_row_entry(m, row);
 	if (e == SIZE_MAX || !m->graph)
 		return false;
+	/* its calls are between its first entry and its last */
+	size_t last = m->graph->last_entry[row];
+	if (last == UINT32_MAX || last <= e)
+		return false;
 	const struct cs_layer *first = cs_model_at(m, e);
-	for (size_t i = e + 1; i < m->nlayers; i++) {
+	for (size_t i = e + 1; i <= last; i++) {
 		const struct cs_layer *ly = cs_model_at(m, i);
 		if (!(ly->flags & CS_LF_CALL) || ly->auto_index != e)
 			continue;

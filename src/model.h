@@ -133,7 +133,8 @@ static inline void *cs_chunks_at(const struct cs_chunks *c, size_t i, size_t siz
 struct cs_graph {
 	size_t nrows;
 	cs_ref *rows;		/* CS_REF_INPUT | k, or the layer's first entry */
-	uint32_t *callno;	/* per entry: which call of its layer it is */
+	uint32_t *callno;	/* per entry: which call of its layer it is;
+				 * NULL when no layer is called again (all 0) */
 	uint8_t *in_model;	/* per entry: some output depends on it */
 	uint32_t *first_call;	/* per row: its calls in the model are */
 	uint32_t *calls;	/* calls[first_call[r] .. first_call[r + 1]) */
@@ -283,7 +284,8 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err);
 
 /* An order of the layers where every layer comes after the layers it
  * takes as inputs: order[0..nlayers).  -1 with *err when the layers form
- * a cycle (or memory runs out). */
+ * a cycle (or memory runs out).  With order NULL, only whether the
+ * file's order is one: 1 yes, 0 no (-1 for a reference to nothing). */
 int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *err);
 
 /* A Functional model's rows in Keras's order, its calls, layout and

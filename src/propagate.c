@@ -126,6 +126,8 @@ int cs_graph_order(const struct cs_model *m, uint32_t *order, struct cs_error *e
 				in_order = false;
 		}
 	}
+	if (!order)
+		return in_order;
 	if (in_order) {
 		for (size_t i = 0; i < n; i++)
 			order[i] = (uint32_t)i;
@@ -581,17 +583,22 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 	bool mixed = __builtin_mul_overflow(c.trainable, (int64_t)c.elem_bytes, &tb) ||
 		     __builtin_mul_overflow(c.non_trainable, (int64_t)c.elem_bytes, &ntb) ||
 		     tb != c.trainable_bytes || ntb != c.non_trainable_bytes;
-	const struct cs_layer *src = first & CS_REF_INPUT ? NULL : cs_model_at(m, CS_REF_INDEX(first));
-	const struct cs_op *src_op = src && src->spatial != CS_SP_GLOBAL ? cs_model_op(m, src) : NULL;
 	bool own = mixed || c.macs || c.other_ops ||
 		   (c.spatial != CS_SP_KEEP && c.spatial != CS_SP_RESET && c.spatial != CS_SP_NEW);
 	if (!own && field.naxes) {
-		/* the field of the layer before, unchanged: point at its op */
-		if (src_op && field_equal(&src_op->field, &field)) {
-			ly->op = src->op;
-			ly->flags |= CS_LF_FIELD_ONLY;
-		} else {
-			own = true;
+		/* the field of an input, unchanged (a merge's largest is often
+		 * one input's): point at that input's op */
+		own = true;
+		for (size_t k = 0; k < nin && own; k++) {
+			cs_ref r = k ? cs_layer_input(m, i, k) : first;
+			const struct cs_layer *src = r & CS_REF_INPUT ? NULL : cs_model_at(m, CS_REF_INDEX(r));
+			const struct cs_op *src_op = src && src->spatial != CS_SP_GLOBAL &&
+						     !(src->flags & CS_LF_MODEL) ? cs_model_op(m, src) : NULL;
+			if (src_op && field_equal(&src_op->field, &field)) {
+				ly->op = src->op;
+				ly->flags |= CS_LF_FIELD_ONLY;
+				own = false;
+			}
 		}
 	}
 	if (own) {
@@ -689,13 +696,19 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err)
 	}
 	if (m->explain && !(m->explains = calloc(n, sizeof(*m->explains))))
 		return cs_fail_oom(err, m->layers_mark);
-	uint32_t *order = malloc(n * sizeof(*order));
-	if (!order)
-		return cs_fail_oom(err, none);
+	/* the file's order, the usual case, needs no array */
+	uint32_t *order = NULL;
+	int rc = cs_graph_order(m, NULL, err);
+	if (rc == 0) {
+		if (!(order = malloc(n * sizeof(*order))))
+			return cs_fail_oom(err, none);
+		rc = cs_graph_order(m, order, err);
+	} else if (rc == 1) {
+		rc = 0;
+	}
 	struct cs_buf explain = { 0 };
-	int rc = cs_graph_order(m, order, err);
 	for (size_t k = 0; rc == 0 && k < n; k++)
-		rc = compute_layer(m, order[k], m->explain ? &explain : NULL, err);
+		rc = compute_layer(m, order ? order[k] : (uint32_t)k, m->explain ? &explain : NULL, err);
 	cs_buf_free(&explain);
 	free(order);
 	/* Keras builds a sub-model with inputs of its own where it is
