@@ -66,24 +66,7 @@ static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 	(void)L;
 	struct cs_pic_node n = { 0 };
 	cs_buf_str(b, opt && opt->left_to_right ? "flowchart LR\n" : "flowchart TB\n");
-	for (size_t k = 0; k < cs_model_input_count(m); k++)
-		if (cs_pic_input_has_node(m, k)) {
-			cs_pic_input(&n, m, k, opt, cols);
-			node(b, "i", k, &n);
-		}
-	size_t rows = cs_model_layer_count(m);
-	for (size_t i = 0; i < rows; i++) {
-		cs_pic_row(&n, m, i, opt, cols);
-		node(b, "r", i, &n);
-		for (size_t c = 0; c < cs_model_layer_call_count(m, i); c++)
-			for (size_t k = 0; k < cs_model_layer_call_input_count(m, i, c); k++) {
-				CS_BUF_LIT(b, "    ");
-				cs_pic_source_id(b, m, cs_model_layer_call_input(m, i, c, k));
-				CS_BUF_LIT(b, " --> r");
-				cs_buf_int(b, (int64_t)i);
-				CS_BUF_LIT(b, "\n");
-			}
-	}
+	cs_pic_graph(b, m, opt, cols, &n, node, "    ", " --> r", "\n");
 	if (n.text.failed)
 		b->failed = true;
 	cs_pic_node_free(&n);

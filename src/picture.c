@@ -260,3 +260,27 @@ void cs_buf_xml(struct cs_buf *b, const char *s, size_t len)
 	}
 	cs_buf_add(b, s + from, len - from);
 }
+
+void cs_pic_graph(struct cs_buf *b, const cs_model *m, const struct cs_render_options *opt,
+		  const struct cs_columns *cols, struct cs_pic_node *n,
+		  void (*node)(struct cs_buf *b, const char *kind, size_t index, const struct cs_pic_node *n),
+		  const char *indent, const char *arrow, const char *end)
+{
+	for (size_t k = 0; k < cs_model_input_count(m); k++)
+		if (cs_pic_input_has_node(m, k)) {
+			cs_pic_input(n, m, k, opt, cols);
+			node(b, "i", k, n);
+		}
+	for (size_t i = 0, rows = cs_model_layer_count(m); i < rows; i++) {
+		cs_pic_row(n, m, i, opt, cols);
+		node(b, "r", i, n);
+		for (size_t c = 0; c < cs_model_layer_call_count(m, i); c++)
+			for (size_t k = 0; k < cs_model_layer_call_input_count(m, i, c); k++) {
+				cs_buf_str(b, indent);
+				cs_pic_source_id(b, m, cs_model_layer_call_input(m, i, c, k));
+				cs_buf_str(b, arrow);
+				cs_buf_int(b, (int64_t)i);
+				cs_buf_str(b, end);
+			}
+	}
+}

@@ -55,6 +55,14 @@ void cs_pic_input(struct cs_pic_node *n, const cs_model *m, size_t k,
  * "i0" (input 0 without a row), into b. */
 void cs_pic_source_id(struct cs_buf *b, const cs_model *m, struct cs_tensor t);
 
+/* The graph in summary order: each input's node (when it has one), then
+ * each row's node and its edges `indent SOURCE arrow rI end`; node()
+ * writes a node ("i" or "r", its index).  n is the caller's scratch. */
+void cs_pic_graph(struct cs_buf *b, const cs_model *m, const struct cs_render_options *opt,
+		  const struct cs_columns *cols, struct cs_pic_node *n,
+		  void (*node)(struct cs_buf *b, const char *kind, size_t index, const struct cs_pic_node *n),
+		  const char *indent, const char *arrow, const char *end);
+
 /* A text of n. */
 static inline const char *cs_pic_at(const struct cs_pic_node *n, struct cs_pic_text t)
 {
