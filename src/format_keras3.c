@@ -68,13 +68,22 @@ static void rows(const cs_model *m, struct cs_table *t, size_t L, struct cs_buf 
 		char num[32];
 		cs_model_layer(m, i, &li);
 		cs_table_clear(t);
-		/* escape(name) + " (" + escape(class) + ")", rendered as markup */
-		refs.len = 0;
-		cs_buf_rich_escape(&refs, li.name, strlen(li.name));
-		CS_BUF_LIT(&refs, " (");
-		cs_buf_rich_escape(&refs, li.class_name, strlen(li.class_name));
-		CS_BUF_LIT(&refs, ")");
-		cs_buf_rich_render(&t->text[0], refs.s, refs.len);
+		/* escape(name) + " (" + escape(class) + ")", rendered as markup;
+		 * a name without '[' or '\\' is that text as it is */
+		size_t nlen = strlen(li.name);
+		if (!memchr(li.name, '[', nlen) && !memchr(li.name, '\\', nlen)) {
+			cs_buf_add(&t->text[0], li.name, nlen);
+			CS_BUF_LIT(&t->text[0], " (");
+			cs_buf_str(&t->text[0], li.class_name);
+			CS_BUF_LIT(&t->text[0], ")");
+		} else {
+			refs.len = 0;
+			cs_buf_rich_escape(&refs, li.name, nlen);
+			CS_BUF_LIT(&refs, " (");
+			cs_buf_rich_escape(&refs, li.class_name, strlen(li.class_name));
+			CS_BUF_LIT(&refs, ")");
+			cs_buf_rich_render(&t->text[0], refs.s, refs.len);
+		}
 		cs_buf_row_shapes(&t->text[1], m, i, CS_SHAPE_KERAS, false);
 		if (t->ncols == 4) {
 			/* the references pass through rich's markup unescaped */
