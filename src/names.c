@@ -96,6 +96,43 @@ static unsigned auto_line(const struct cs_names *l, const char *stem, uint32_t k
 
 /* Keras refuses a Sequential model whose names repeat: an explicit name
  * may repeat another, or an automatic one made before or after it. */
+/* Does an explicit name take an automatic one already given (stem or
+ * stem_K)?  1 with *stem and *k, 0 not, -1 out of memory.  Every stem
+ * it could be is watched from now on, so a later automatic name is
+ * checked against it; with models, unnamed models' stem too. */
+static int auto_clash(struct cs_names *l, const char *given, bool models, const char **stem_out,
+		      uint32_t *k_out)
+{
+	size_t nstems = cs_layer_class_count() + (models ? 1 : 0);
+	for (size_t i = 0; i < nstems; i++) {
+		const char *stem = i < cs_layer_class_count() ? cs_layer_class_at(i)->snake : cs_functional_stem;
+		size_t len = strlen(stem);
+		if (stem[0] != given[0] || strncmp(stem, given, len))
+			continue;
+		const char *rest = given + len;
+		if (*rest && rest[0] != '_')
+			continue;
+		struct cs_name_counter *c = counter_of(l, stem);
+		if (!c)
+			return -1;
+		c->watched = true;
+		*stem_out = stem;
+		if (!*rest && c->next > 0) {
+			*k_out = 0;
+			return 1;
+		}
+		if (rest[0] == '_' && rest[1] >= '1' && rest[1] <= '9' && strlen(rest + 1) < 10) {
+			char *end;
+			unsigned long k = strtoul(rest + 1, &end, 10);
+			if (!*end && k < c->next) {
+				*k_out = (uint32_t)k;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int name_layer(struct cs_names *l, struct cs_layer *ly, const char *given)
 {
 	if (!given) {
@@ -115,25 +152,13 @@ static int name_layer(struct cs_names *l, struct cs_layer *ly, const char *given
 	const struct cs_named *n = find_name(l, given);
 	if (n)
 		return duplicate(l, ly, given, n->line, false);
-	for (size_t i = 0; i < cs_layer_class_count(); i++) {
-		const char *stem = cs_layer_class_at(i)->snake;
-		size_t len = strlen(stem);
-		if (stem[0] != given[0] || strncmp(stem, given, len))
-			continue;
-		struct cs_name_counter *c = counter_of(l, stem);
-		if (!c)
-			return oom(l, ly->mark);
-		c->watched = true;
-		const char *rest = given + len;
-		if (!*rest && c->next > 0)
-			return duplicate(l, ly, given, auto_line(l, stem, 0), false);
-		if (rest[0] == '_' && rest[1] >= '1' && rest[1] <= '9' && strlen(rest + 1) < 10) {
-			char *end;
-			unsigned long k = strtoul(rest + 1, &end, 10);
-			if (!*end && k < c->next)
-				return duplicate(l, ly, given, auto_line(l, stem, (uint32_t)k), false);
-		}
-	}
+	const char *stem;
+	uint32_t k;
+	int clash = auto_clash(l, given, false, &stem, &k);
+	if (clash < 0)
+		return oom(l, ly->mark);
+	if (clash)
+		return duplicate(l, ly, given, auto_line(l, stem, k), false);
 	ly->name = cs_arena_strdup(&l->m->arena, given);
 	if (!ly->name || add_name(l, ly->name, ly->mark.line, NULL, 0) < 0)
 		return oom(l, ly->mark);
@@ -147,29 +172,14 @@ static int check_explicit(struct cs_names *l, const char *given, struct cs_mark 
 	const struct cs_named *n = find_name(l, given);
 	if (n)
 		return duplicate_at(l, at, given, n->line, false);
-	for (size_t i = 0; i <= cs_layer_class_count(); i++) {
-		const char *stem = i < cs_layer_class_count() ? cs_layer_class_at(i)->snake : "functional";
-		size_t len = strlen(stem);
-		if (stem[0] != given[0] || strncmp(stem, given, len))
-			continue;
-		const char *rest = given + len;
-		if (*rest && rest[0] != '_')
-			continue;
-		struct cs_name_counter *c = counter_of(l, i < cs_layer_class_count() ? stem : cs_functional_stem);
-		if (!c)
-			return oom(l, at);
-		c->watched = true;
-		bool layer = i < cs_layer_class_count() && l->m;
-		if (!*rest && c->next > 0)
-			return duplicate_at(l, at, given, layer ? auto_line(l, stem, 0) : 0, false);
-		if (rest[0] == '_' && rest[1] >= '1' && rest[1] <= '9' && strlen(rest + 1) < 10) {
-			char *end;
-			unsigned long k = strtoul(rest + 1, &end, 10);
-			if (!*end && k < c->next)
-				return duplicate_at(l, at, given,
-						    layer ? auto_line(l, stem, (uint32_t)k) : 0, false);
-		}
-	}
+	const char *stem;
+	uint32_t k;
+	int clash = auto_clash(l, given, true, &stem, &k);
+	if (clash < 0)
+		return oom(l, at);
+	if (clash)
+		return duplicate_at(l, at, given, stem != cs_functional_stem && l->m ? auto_line(l, stem, k) : 0,
+				    false);
 	return 0;
 }
 
