@@ -8,8 +8,8 @@
  * of every run, YAML or not (6 ms to 12 ms for a small model).
  */
 #include "keras_archive.h"
+#include "dynlib.h"
 
-#include <dlfcn.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -35,18 +35,11 @@ static char zip_missing[256];	/* why libzip could not be opened; "" */
 
 static void open_libzip(void)
 {
-	void *h = dlopen(CS_LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(zip_missing, sizeof(zip_missing), "%s", dlerror());
-		return;
-	}
-#define LOAD(f)                                                                             \
-	if (!(*(void **)&z.f = dlsym(h, #f))) {                                             \
-		snprintf(zip_missing, sizeof(zip_missing), "%s has no %s", CS_LIBZIP_SONAME, #f); \
-		return;                                                                     \
-	}
-	ZIP_FUNCTIONS(LOAD)
-#undef LOAD
+#define SYM(f) CS_DYNSYM(z, f)
+	static const struct cs_dynsym syms[] = { ZIP_FUNCTIONS(SYM) };
+#undef SYM
+	cs_dynlib_open(CS_LIBZIP_SONAME, syms, sizeof(syms) / sizeof(syms[0]), zip_missing,
+		       sizeof(zip_missing));
 }
 
 int cs_keras_is_archive(const char *data, size_t len)

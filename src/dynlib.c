@@ -1,0 +1,23 @@
+/* Libraries opened at their first use (dynlib.h). */
+#include "dynlib.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+
+int cs_dynlib_open(const char *soname, const struct cs_dynsym *sym, size_t n, char *why,
+		   size_t size)
+{
+	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(why, size, "%s", dlerror());
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		*sym[i].addr = dlsym(h, sym[i].name);
+		if (!*sym[i].addr) {
+			snprintf(why, size, "%s has no %s", soname, sym[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
