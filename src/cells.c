@@ -125,7 +125,30 @@ size_t cs_utf8_valid(const unsigned char *s, size_t n, uint32_t *cp)
 char *cs_put_json_text(char *p, const char *s, size_t n)
 {
 	*p++ = '"';
-	for (const unsigned char *c = (const unsigned char *)s, *end = c + n; c < end; c++) {
+	/* the common case, printable ASCII without quotes or backslashes,
+	 * copied in one piece */
+	size_t plain = 0;
+	for (; plain + 8 <= n; plain += 8) {
+		/* eight bytes at a time: a byte below 0x20, from 0x80, '"' or
+		 * '\\' sets its high bit in `special` */
+		const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+		uint64_t x;
+		memcpy(&x, s + plain, 8);
+		uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+		uint64_t special = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x;
+		if (special & highs)
+			break;
+	}
+	while (plain < n) {
+		unsigned char c = (unsigned char)s[plain];
+		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+			break;
+		plain++;
+	}
+	memcpy(p, s, plain);
+	p += plain;
+	for (const unsigned char *c = (const unsigned char *)s + plain, *end = (const unsigned char *)s + n;
+	     c < end; c++) {
 		if (*c >= 0x80) {
 			/* JSON is UTF-8: a byte that is not is U+FFFD, the
 			 * replacement character (6 bytes, within the room) */

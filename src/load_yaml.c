@@ -42,6 +42,19 @@
 #include "yaml_nodes.h"
 
 #define MAX_SPECS 128
+#define MEMO_PAIRS 32	/* arguments a layer may give and still be remembered */
+
+/* Per class, the text of the arguments of the last layer read in full,
+ * and the record they made: a layer whose arguments are the same text
+ * takes that record without reading them again (most layers of a long
+ * model repeat a few).  Only text that means the same wherever it stands
+ * is remembered: plain keys, untagged scalar values, no `name` and no
+ * input shape, never the first layer's. */
+struct arg_memo {
+	const struct cs_model *m;	/* the model of the record; NULL: none */
+	uint32_t record;
+	struct cs_buf text;
+};
 
 struct loader {
 	struct cs_yreader r;
@@ -51,6 +64,12 @@ struct loader {
 	bool first_layer;
 	struct cs_mark first_mark;
 	struct cs_args args;		/* the layer being read */
+	struct cs_buf text;		/* its arguments' text, as memo texts are:
+					 * per pair the key's length (4 bytes), the
+					 * key, NUL, whether the value is plain (1
+					 * byte), its length, the value, NUL */
+	struct cs_mark text_marks[MEMO_PAIRS][2];	/* each pair's key and value */
+	struct arg_memo memo[CS_MAX_CLASSES];
 	struct cs_names names;		/* Keras's naming, and its uniqueness */
 	struct cs_graph_decls *g;	/* the graph keys of the model being read */
 	bool sub;			/* reading a sub-model (models:) */
@@ -126,8 +145,19 @@ static const struct cs_layer_class *class_of(struct loader *l, const struct cs_n
 	return NULL;
 }
 
+/* How a layer's arguments are being read. */
+enum args_state {
+	ARGS_MEMO,	/* the same text as the class's memo so far: not read yet */
+	ARGS_READ,	/* into l->args, from the class's defaults */
+};
+
 struct layer_args {
 	const struct cs_layer_class *cls;
+	size_t cls_index;
+	enum args_state state;
+	bool keep;		/* its text may become the class's memo */
+	bool hit;		/* the whole text is the memo's: its record */
+	size_t npairs;		/* pairs in l->text */
 	const struct class_cache *table;	/* its arguments' table */
 	struct cs_mark mark;
 	struct cs_args *a;
@@ -233,6 +263,103 @@ static int check_required(struct loader *l, const struct layer_args *la)
 	return 0;
 }
 
+/* ---- remembered arguments ------------------------------------------------------ */
+
+/* A text into l->text: its length, the text, NUL; after a value's plain
+ * byte (0 or 1) when plain is not -1. */
+static void text_put(struct loader *l, int plain, const char *s, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+	char *p = cs_buf_reserve(&l->text, 1 + sizeof(len) + n + 1);
+	if (!p)
+		return;
+	if (plain >= 0)
+		*p++ = (char)plain;
+	memcpy(p, &len, sizeof(len));
+	memcpy(p + sizeof(len), s, n);
+	p[sizeof(len) + n] = '\0';
+	cs_buf_commit(&l->text, p + sizeof(len) + n + 1);
+}
+
+/* A text of l->text at *off (its length, the text, NUL), moving past it. */
+static const char *text_get(const struct loader *l, size_t *off, size_t *n)
+{
+	uint32_t len;
+	memcpy(&len, l->text.s + *off, sizeof(len));
+	const char *t = l->text.s + *off + sizeof(len);
+	*off += sizeof(len) + len + 1;
+	*n = len;
+	return t;
+}
+
+/* Whether l->text from `from` on is still the memo's text. */
+static bool memo_still(const struct loader *l, const struct layer_args *la, size_t from)
+{
+	const struct cs_buf *mt = &l->memo[la->cls_index].text;
+	return !l->text.failed && mt->len >= l->text.len &&
+	       !memcmp(mt->s + from, l->text.s + from, l->text.len - from);
+}
+
+/* The text no longer follows the memo: read the pairs before the current
+ * one for real, from the class's defaults. */
+static int leave_memo(struct loader *l, struct layer_args *la)
+{
+	la->state = ARGS_READ;
+	cs_args_defaults_of(la->table, la->a);
+	size_t off = 0;
+	for (size_t i = 0; i < la->npairs; i++) {
+		size_t klen;
+		const char *key = text_get(l, &off, &klen);
+		struct cs_node v;
+		v.kind = CS_NODE_SCALAR;
+		v.mark = l->text_marks[i][1];
+		v.u.scalar.plain = l->text.s[off++];
+		v.u.scalar.text = text_get(l, &off, &v.u.scalar.len);
+		const struct cs_arg_spec *s = arg_key(l, la, key, klen, l->text_marks[i][0]);
+		if (!s || arg_value(l, la, s, &v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The current pair's key, kept at `at` in l->text: leave the memo, then
+ * look the key up. */
+static const struct cs_arg_spec *leave_memo_at(struct loader *l, struct layer_args *la, size_t at)
+{
+	if (leave_memo(l, la) < 0)
+		return NULL;
+	size_t klen;
+	const char *key = text_get(l, &at, &klen);
+	return arg_key(l, la, key, klen, l->text_marks[la->npairs][0]);
+}
+
+/* The end of a layer's arguments: the memo's record when its whole text
+ * is the memo's, else the arguments read in full. */
+static int end_args(struct loader *l, struct layer_args *la)
+{
+	if (la->state != ARGS_MEMO)
+		return 0;
+	if (l->text.len == l->memo[la->cls_index].text.len) {
+		la->hit = true;
+		return 0;
+	}
+	return leave_memo(l, la);
+}
+
+/* After a layer read in full: its text is its class's memo. */
+static int remember(struct loader *l, const struct layer_args *la, uint32_t record)
+{
+	struct arg_memo *mo = &l->memo[la->cls_index];
+	mo->m = NULL;
+	mo->text.len = 0;
+	cs_buf_add(&mo->text, l->text.s, l->text.len);
+	if (mo->text.failed || l->text.failed)
+		return -1;
+	mo->m = l->m;
+	mo->record = record;
+	return 0;
+}
+
 /* The first layer may carry the model's input. */
 static int take_input(struct loader *l, const struct layer_args *la)
 {
@@ -305,10 +432,12 @@ static int finish_layer(struct loader *l, struct layer_args *la)
 {
 	if (la->call)
 		return finish_call(l, la);
+	if (end_args(l, la) < 0)
+		return -1;
 	if (la->refs && (la->cls->flags & CS_CLS_INPUT))
 		return cs_fail(l->err, la->refs[0].mark, "Input: an input takes no `inputs`; expected "
 			       "its shape only");
-	if (check_required(l, la) < 0 || take_input(l, la) < 0)
+	if (!la->hit && (check_required(l, la) < 0 || take_input(l, la) < 0))
 		return -1;
 	bool first = l->first_layer;
 	l->first_layer = false;
@@ -326,14 +455,17 @@ static int finish_layer(struct loader *l, struct layer_args *la)
 	struct cs_layer *ly = cs_model_add_layer(m);
 	if (!ly)
 		return oom(l, la->mark);
-	ly->cls = (uint16_t)cs_layer_class_index(la->cls);
+	ly->cls = (uint16_t)la->cls_index;
 	ly->mark = la->mark;
 	ly->in = CS_IN_PREV;	/* a chain: the layer before */
-	if (cs_names_layer(&l->names, m, ly, la->a->name, l->err) < 0)
+	if (cs_names_layer(&l->names, m, ly, la->hit ? NULL : la->a->name, l->err) < 0)
 		return -1;
 	if (ly->name)
 		cs_names_set_target(&l->names, ly->name, m, m->nlayers - 1);
-	if (cs_model_intern_args(m, la->cls, la->a, &ly->args) < 0)
+	if (la->hit)
+		ly->args = l->memo[la->cls_index].record;
+	else if (cs_model_intern_args(m, la->cls, la->a, &ly->args) < 0 ||
+		 (la->keep && remember(l, la, ly->args) < 0))
 		return oom(l, la->mark);
 	if (la->refs && cs_graph_pend(l->g, (uint32_t)(m->nlayers - 1), la->refs, (uint32_t)la->nrefs,
 				      NULL, la->mark) < 0)
@@ -342,9 +474,10 @@ static int finish_layer(struct loader *l, struct layer_args *la)
 }
 
 static int start_args(struct loader *l, struct layer_args *la, const struct cs_layer_class *cls,
-		      struct cs_mark mark)
+		      struct cs_mark mark, bool memo)
 {
 	la->cls = cls;
+	la->cls_index = cs_layer_class_index(cls);
 	la->table = cs_args_class(cls);
 	la->mark = mark;
 	memset(la->given, 0, sizeof(la->given));
@@ -353,6 +486,16 @@ static int start_args(struct loader *l, struct layer_args *la, const struct cs_l
 	la->nrefs = 0;
 	la->call = NULL;
 	la->a = &l->args;
+	la->keep = memo && !l->first_layer && !(cls->flags & CS_CLS_INPUT) &&
+		   la->cls_index < CS_MAX_CLASSES;
+	la->hit = false;
+	la->npairs = 0;
+	l->text.len = 0;
+	if (la->keep && l->memo[la->cls_index].m == l->m) {
+		la->state = ARGS_MEMO;
+		return 0;
+	}
+	la->state = ARGS_READ;
 	cs_args_defaults_of(la->table, la->a);
 	return 0;
 }
@@ -363,8 +506,18 @@ static int event_scalar(struct loader *l, struct cs_node *n)
 	return cs_yreader_peek_scalar(&l->r, n);
 }
 
+/* Keys whose value reaches beyond the layer's record: never remembered. */
+static bool memo_key(const struct cs_node *key)
+{
+	const char *k = key->u.scalar.text;
+	return key->u.scalar.plain &&
+	       ((k[0] != 'n' && k[0] != 'i') ||
+		(strcmp(k, "name") && strcmp(k, "input_shape") && strcmp(k, "input_dim")));
+}
+
 /* Arguments straight from the events, up to the end of their mapping;
- * `depth` is the nesting of the mapping they are in. */
+ * `depth` is the nesting of the mapping they are in.  While the text is
+ * the class's memo, nothing is read into l->args (end_args decides). */
 static int read_args(struct loader *l, struct layer_args *la, int depth, bool skip_type)
 {
 	struct cs_yreader *r = &l->r;
@@ -390,17 +543,47 @@ static int read_args(struct loader *l, struct layer_args *la, int depth, bool sk
 				return -1;
 			continue;
 		}
+		size_t at = l->text.len;
+		if (la->keep && (r->event->tag || la->npairs == MEMO_PAIRS || !memo_key(&key)))
+			la->keep = false;
+		if (la->keep) {
+			text_put(l, -1, key.u.scalar.text, key.u.scalar.len);
+			l->text_marks[la->npairs][0] = key.mark;
+		}
+		if (la->state == ARGS_MEMO && (!la->keep || !memo_still(l, la, at)) && leave_memo(l, la) < 0)
+			return -1;
 		/* the key's text dies with its event: look it up now */
-		const struct cs_arg_spec *s = arg_key(l, la, key.u.scalar.text, key.u.scalar.len, key.mark);
-		if (!s || cs_yreader_next(r) < 0)
+		const struct cs_arg_spec *s = NULL;
+		if (la->state == ARGS_READ &&
+		    !(s = arg_key(l, la, key.u.scalar.text, key.u.scalar.len, key.mark)))
+			return -1;
+		if (cs_yreader_next(r) < 0)
 			return -1;
 		struct cs_node value, *v = &value;
 		r->depth = depth;
 		if (r->event->type == YAML_SCALAR_EVENT) {
-			if (event_scalar(l, &value) < 0 || arg_value(l, la, s, v) < 0 ||
-			    cs_yreader_next(r) < 0)
+			if (event_scalar(l, &value) < 0)
+				return -1;
+			size_t vat = l->text.len;
+			if (la->keep && r->event->tag)
+				la->keep = false;
+			if (la->keep) {
+				text_put(l, value.u.scalar.plain, value.u.scalar.text, value.u.scalar.len);
+				l->text_marks[la->npairs][1] = value.mark;
+			}
+			if (la->state == ARGS_MEMO && (!la->keep || !memo_still(l, la, vat)) &&
+			    !(s = leave_memo_at(l, la, at)))
+				return -1;
+			if (la->state == ARGS_READ && arg_value(l, la, s, v) < 0)
+				return -1;
+			if (la->keep)
+				la->npairs++;
+			if (cs_yreader_next(r) < 0)
 				return -1;
 		} else {
+			la->keep = false;
+			if (la->state == ARGS_MEMO && !(s = leave_memo_at(l, la, at)))
+				return -1;
 			if (cs_yreader_node(r, &l->scratch, &v) < 0 || arg_value(l, la, s, v) < 0)
 				return -1;
 		}
@@ -475,7 +658,7 @@ static int layer_from_node(struct loader *l, const struct cs_node *n)
 	if (!cls)
 		return -1;
 	struct layer_args la;
-	if (start_args(l, &la, cls, n->mark) < 0)
+	if (start_args(l, &la, cls, n->mark, false) < 0)
 		return -1;
 	for (size_t i = 0; args && i < args->u.map.n; i++) {
 		const struct cs_node *k = args->u.map.pairs[i].key;
@@ -512,7 +695,8 @@ static int read_layer(struct loader *l)
 				if (cs_yreader_node(r, &l->scratch, &cn) < 0)
 					return -1;
 				const struct cs_layer_class *cls = class_of(l, cn);
-				if (!cls || start_args(l, &la, cls, mark) < 0 || read_args(l, &la, 3, true) < 0)
+				if (!cls || start_args(l, &la, cls, mark, false) < 0 ||
+				    read_args(l, &la, 3, true) < 0)
 					return -1;
 				return finish_layer(l, &la);
 			}
@@ -526,7 +710,7 @@ static int read_layer(struct loader *l)
 			if (cls && (null_args || (r->event->type == YAML_MAPPING_START_EVENT &&
 						  !r->event->tag))) {
 				/* - Class: {arguments} */
-				if (start_args(l, &la, cls, mark) < 0 || cs_yreader_next(r) < 0)
+				if (start_args(l, &la, cls, mark, true) < 0 || cs_yreader_next(r) < 0)
 					return -1;
 				if (!null_args && read_args(l, &la, 4, false) < 0)
 					return -1;
@@ -574,7 +758,7 @@ static int read_layer(struct loader *l)
 			return -1;
 		if (!cs_node_is_null(&n)) {
 			const struct cs_layer_class *cls = class_of(l, &n);
-			if (!cls || start_args(l, &la, cls, mark) < 0 || cs_yreader_next(r) < 0)
+			if (!cls || start_args(l, &la, cls, mark, true) < 0 || cs_yreader_next(r) < 0)
 				return -1;
 			return finish_layer(l, &la);
 		}
@@ -1064,6 +1248,9 @@ static cs_model *load(const struct source *src, const struct cs_load_options *ca
 	if (rc == 0 && m->audit && cs_audit_model(m) < 0)
 		rc = oom(l, m->layers_mark);
 out:
+	cs_buf_free(&l->text);
+	for (size_t c = 0; c < CS_MAX_CLASSES; c++)
+		cs_buf_free(&l->memo[c].text);
 	cs_names_reset(&l->names);
 	cs_arena_free(&l->scratch);
 	free(l);

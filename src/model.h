@@ -203,9 +203,11 @@ static inline const struct cs_op *cs_model_op(const struct cs_model *m, const st
 /* A new op for the last layer; NULL when out of memory. */
 struct cs_op *cs_model_add_op(struct cs_model *m, struct cs_layer *ly);
 
+/* A layer's class: its index came from cs_layer_class_index, so the
+ * table is filled. */
 static inline const struct cs_layer_class *cs_layer_cls(const struct cs_layer *ly)
 {
-	return cs_layer_class_at(ly->cls);
+	return cs_layer_classes[ly->cls];
 }
 
 static inline const struct cs_args *cs_layer_args(const struct cs_model *m, const struct cs_layer *ly)

@@ -34,6 +34,43 @@ static void check_json(void **state)
 	free(out);
 }
 
+/* Names long enough for the word-at-a-time scan: each character that
+ * needs escaping (and some that do not), at every place in texts of 1 to
+ * 24 bytes, must come out as one byte at a time would write it. */
+static void json_every_position(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} special[] = {
+		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\u000a" }, { "\x1f", "\\u001f" },
+		{ "\x01", "\\u0001" }, { "\x7f", "\x7f" }, { " ", " " }, { "~", "~" }, { "!", "!" },
+		{ "#", "#" }, { "[", "[" }, { "]", "]" }, { "\xff", "\\ufffd" },
+		{ "\xc3\xa9", "\xc3\xa9" },
+	};
+	for (size_t len = 1; len <= 24; len++)
+		for (size_t at = 0; at < len; at++)
+			for (size_t k = 0; k < sizeof(special) / sizeof(special[0]); k++) {
+				char in[64], want[128], out[256];
+				size_t n = 0, w = 0;
+				want[w++] = '"';
+				for (size_t i = 0; i < len; i++) {
+					const char *piece = i == at ? special[k].in : "a";
+					const char *wpiece = i == at ? special[k].out : "a";
+					memcpy(in + n, piece, strlen(piece));
+					n += strlen(piece);
+					memcpy(want + w, wpiece, strlen(wpiece));
+					w += strlen(wpiece);
+				}
+				want[w++] = '"';
+				want[w] = '\0';
+				char *end = cs_put_json_text(out, in, n);
+				assert_true((size_t)(end - out) <= CS_JSON_TEXT_ROOM(n));
+				*end = '\0';
+				assert_string_equal(out, want);
+			}
+}
+
 /* Shapes as Keras and Python print them. */
 static void shapes(void **state)
 {
@@ -94,7 +131,7 @@ int main(void)
 {
 	int rc = RUN_TABLE("cells json", check_json, rows);
 	rc |= RUN_TABLE("rich markup", check_markup, markup_rows);
-	const struct CMUnitTest misc[] = { cmocka_unit_test(shapes) };
+	const struct CMUnitTest misc[] = { cmocka_unit_test(shapes), cmocka_unit_test(json_every_position) };
 	rc |= cmocka_run_group_tests_name("cells", misc, NULL, NULL);
 	return rc;
 }

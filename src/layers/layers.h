@@ -238,6 +238,9 @@ size_t cs_layer_class_names(const char *const **names);
 /* The whole table, for tests. */
 size_t cs_layer_class_count(void);
 const struct cs_layer_class *cs_layer_class_at(size_t i);
+/* The same table, filled by the first call of any function above: read
+ * directly only for an index one of them gave (a layer's cls). */
+extern const struct cs_layer_class *cs_layer_classes[];
 
 /* Family tables (registry.c gathers them). */
 extern const struct cs_layer_class cs_conv_classes[];

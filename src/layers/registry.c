@@ -2,7 +2,11 @@
 #include "layers.h"
 #include "../cells.h"
 
+#include <assert.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,32 +40,65 @@ static const struct {
 };
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
 
+/* Every class in one array, and where each one's pointer sits, built
+ * once: a layer names its class by index, and the index of a class is
+ * asked for at every layer read. */
+#define MAX_CLASSES 128
+#define PTR_SLOTS 256
+const struct cs_layer_class *cs_layer_classes[MAX_CLASSES];
+static size_t nflat;
+static struct {
+	const struct cs_layer_class *cls;
+	size_t index;
+} ptr_slots[PTR_SLOTS];
+static pthread_once_t flat_once = PTHREAD_ONCE_INIT;
+static atomic_bool flat_built;
+
+static size_t ptr_slot(const struct cs_layer_class *cls)
+{
+	return (size_t)(((uintptr_t)cls >> 3) * 0x9e3779b1u >> 8) & (PTR_SLOTS - 1);
+}
+
+static void flat_build(void)
+{
+	for (size_t f = 0; f < NFAMILIES; f++)
+		for (size_t i = 0; i < *families[f].count; i++) {
+			assert(nflat < MAX_CLASSES);
+			const struct cs_layer_class *c = &families[f].table[i];
+			size_t j = ptr_slot(c);
+			while (ptr_slots[j].cls)
+				j = (j + 1) & (PTR_SLOTS - 1);
+			ptr_slots[j].cls = c;
+			ptr_slots[j].index = nflat;
+			cs_layer_classes[nflat++] = c;
+		}
+	atomic_store_explicit(&flat_built, true, memory_order_release);
+}
+
+static void flat_ready(void)
+{
+	if (!atomic_load_explicit(&flat_built, memory_order_acquire))
+		pthread_once(&flat_once, flat_build);
+}
+
 size_t cs_layer_class_count(void)
 {
-	size_t n = 0;
-	for (size_t f = 0; f < NFAMILIES; f++)
-		n += *families[f].count;
-	return n;
+	flat_ready();
+	return nflat;
 }
 
 const struct cs_layer_class *cs_layer_class_at(size_t i)
 {
-	for (size_t f = 0; f < NFAMILIES; f++) {
-		if (i < *families[f].count)
-			return &families[f].table[i];
-		i -= *families[f].count;
-	}
-	return NULL;
+	flat_ready();
+	return i < nflat ? cs_layer_classes[i] : NULL;
 }
 
 size_t cs_layer_class_index(const struct cs_layer_class *cls)
 {
-	size_t base = 0;
-	for (size_t f = 0; f < NFAMILIES; f++) {
-		if (cls >= families[f].table && cls < families[f].table + *families[f].count)
-			return base + (size_t)(cls - families[f].table);
-		base += *families[f].count;
-	}
+	flat_ready();
+	for (size_t j = ptr_slot(cls); ptr_slots[j].cls; j = (j + 1) & (PTR_SLOTS - 1))
+		if (ptr_slots[j].cls == cls)
+			return ptr_slots[j].index;
 	return (size_t)-1;
 }
 
