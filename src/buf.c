@@ -95,12 +95,7 @@ char *cs_buf_reserve_slow(struct cs_buf *b, size_t n)
 	return grow(b, n) ? b->s + b->len : NULL;
 }
 
-void cs_buf_str(struct cs_buf *b, const char *s)
-{
-	cs_buf_add(b, s, strlen(s));
-}
-
-void cs_buf_char(struct cs_buf *b, char c, size_t count)
+void cs_buf_char_slow(struct cs_buf *b, char c, size_t count)
 {
 	if (!grow(b, count))
 		return;

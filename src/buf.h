@@ -94,8 +94,23 @@ static inline char *cs_put_int(char *p, int64_t v)
 	return end;
 }
 
-void cs_buf_str(struct cs_buf *b, const char *s);
-void cs_buf_char(struct cs_buf *b, char c, size_t count);
+/* A string; a literal's length is known where it is inlined. */
+static inline void cs_buf_str(struct cs_buf *b, const char *s)
+{
+	cs_buf_add(b, s, strlen(s));
+}
+
+void cs_buf_char_slow(struct cs_buf *b, char c, size_t count);
+/* count copies of c. */
+static inline void cs_buf_char(struct cs_buf *b, char c, size_t count)
+{
+	if (count == 1 && b->len + 1 < b->cap && (!b->sink || b->len + 1 < CS_BUF_SINK_CHUNK)) {
+		b->s[b->len++] = c;
+		b->s[b->len] = '\0';
+		return;
+	}
+	cs_buf_char_slow(b, c, count);
+}
 /* Append a UTF-8 string `count` times. */
 void cs_buf_repeat(struct cs_buf *b, const char *s, size_t count);
 void cs_buf_printf(struct cs_buf *b, const char *fmt, ...)

@@ -86,18 +86,19 @@ const char *cs_shape_text(size_t rank, const int64_t *dims, bool python_tuple, c
 
 void cs_buf_shape(struct cs_buf *b, size_t rank, const int64_t *dims, bool python_tuple)
 {
-	cs_buf_char(b, '(', 1);
+	char *p = cs_buf_reserve(b, 24 * rank + 4);
+	if (!p)
+		return;
+	*p++ = '(';
 	for (size_t i = 0; i < rank; i++) {
 		if (i)
-			CS_BUF_LIT(b, ", ");
-		if (dims[i] < 0)
-			CS_BUF_LIT(b, "None");
-		else
-			cs_buf_int(b, dims[i]);
+			p = CS_PUT_LIT(p, ", ");
+		p = dims[i] < 0 ? CS_PUT_LIT(p, "None") : cs_put_int(p, dims[i]);
 	}
 	if (python_tuple && rank == 1)
-		cs_buf_char(b, ',', 1);
-	cs_buf_char(b, ')', 1);
+		*p++ = ',';
+	*p++ = ')';
+	cs_buf_commit(b, p);
 }
 
 /* ---- JSON --------------------------------------------------------------------- */

@@ -75,7 +75,18 @@ static bool one_line(const struct cs_buf *t, size_t width)
 {
 	if (t->len > width)
 		return false;
-	for (size_t i = 0; i < t->len; i++)
+	size_t i = 0;
+	for (; i + 8 <= t->len; i += 8) {
+		/* eight bytes at a time: one below 0x20 or from 0x7f sets its
+		 * high bit in `odd` */
+		const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+		uint64_t x;
+		memcpy(&x, t->s + i, 8);
+		uint64_t odd = ((x - ones * 0x20) & ~x) | (x + ones) | x;
+		if (odd & highs)
+			return false;
+	}
+	for (; i < t->len; i++)
 		if ((unsigned char)t->s[i] >= 0x7f || (unsigned char)t->s[i] < 0x20)
 			return false;
 	return true;
@@ -92,14 +103,17 @@ static bool kept_whole(const struct cs_table *t, int c)
 static void box_row(struct cs_buf *b, struct cs_table *t, bool header)
 {
 	const char *bar = header ? "\xE2\x94\x83" : "\xE2\x94\x82";
-	bool whole = !header;
-	for (int c = 0; c < t->ncols && whole; c++)
-		whole = kept_whole(t, c);
+	bool whole = !header, kept[CS_TABLE_MAX_COLUMNS];
+	for (int c = 0; c < t->ncols; c++)
+		whole &= kept[c] = kept_whole(t, c);
 	if (whole) {
 		/* the usual row: cells of one line each */
 		for (int c = 0; c < t->ncols; c++) {
 			const struct cs_buf *x = &t->text[c];
-			cs_buf_str(b, c ? " \xE2\x94\x82 " : "\xE2\x94\x82 ");
+			if (c)
+				CS_BUF_LIT(b, " \xE2\x94\x82 ");
+			else
+				CS_BUF_LIT(b, "\xE2\x94\x82 ");
 			if (t->right[c])
 				pad(b, t->width[c] - x->len);
 			cs_buf_add(b, x->s, x->len);
@@ -113,7 +127,7 @@ static void box_row(struct cs_buf *b, struct cs_table *t, bool header)
 	for (int c = 0; c < t->ncols; c++) {
 		struct cs_wrap *w = &t->wrap[c];
 		struct cs_buf *x = &t->text[c];
-		if (kept_whole(t, c) && w->cap) {
+		if (kept[c] && w->cap) {
 			/* fits as it is: one line, no wrapping to do */
 			memset(&w->v[0], 0, sizeof(w->v[0]));
 			w->v[0].len = x->len;

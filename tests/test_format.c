@@ -1,5 +1,6 @@
 /* The formatters, byte for byte, on small models. */
 #include "helpers.h"
+#include "table.h"
 
 static const char scenario3[] =
 	"input_shape: [10, 10, 3]\nlayers:\n  - Conv2D: {filters: 5, kernel_size: 3}\n"
@@ -264,11 +265,49 @@ static void long_json(void **state)
 	free(yaml);
 }
 
+/* A box cell that fits is written as it stands only when it is printable
+ * ASCII; "é" (2 bytes, 1 cell) or a DEL anywhere in it must take rich's
+ * measure instead.  Every length up to the column's width, every place. */
+static void cells_that_fit(void **state)
+{
+	(void)state;
+	for (size_t len = 1; len <= 24; len++)
+		for (size_t at = 0; at < len; at++)
+			for (int kind = 0; kind < 3; kind++) {
+				struct cs_table t = { 0 };
+				t.style = CS_TABLE_BOX;
+				t.ncols = 1;
+				t.width[0] = 24;
+				char want[128];
+				size_t w = 0;
+				memcpy(want, "\xE2\x94\x82 ", 4);
+				w = 4;
+				for (size_t i = 0; i < len; i++) {
+					const char *piece = i != at || kind == 0 ? "a" : kind == 1 ? "\xC3\xA9" : "\x7f";
+					cs_buf_str(&t.text[0], piece);
+					memcpy(want + w, piece, strlen(piece));
+					w += strlen(piece);
+				}
+				memset(want + w, ' ', 24 - len);
+				w += 24 - len;
+				memcpy(want + w, " \xE2\x94\x82\n", 5);
+				w += 5;
+				want[w] = '\0';
+				struct cs_buf out = { 0 };
+				cs_table_row(&out, &t, false);
+				assert_non_null(out.s);
+				assert_string_equal(out.s, want);
+				cs_table_free(&t, &out);
+				cs_buf_free(&out);
+			}
+}
+
 int main(void)
 {
 	int rc = RUN_TABLE("format", check_row, rows);
 	const struct CMUnitTest misc[] = { cmocka_unit_test(line_length_limits),
 					   cmocka_unit_test(long_json),
+					   cmocka_unit_test(cells_that_fit),
 					   cmocka_unit_test(long_text) };
 	rc |= cmocka_run_group_tests_name("format limits", misc, NULL, NULL);
 	return rc;
