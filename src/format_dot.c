@@ -98,31 +98,64 @@ static void label(struct cs_buf *b, const struct cs_pic_node *n)
 	CS_BUF_LIT(b, "</table>>");
 }
 
-static void node(struct cs_buf *b, const char *kind, size_t index, const struct cs_pic_node *n)
+static void indent(struct cs_buf *b, int depth)
 {
-	CS_BUF_LIT(b, "\t");
-	cs_buf_str(b, kind);
-	cs_buf_int(b, (int64_t)index);
+	cs_buf_char(b, '\t', (size_t)depth + 1);
+}
+
+static void node(struct cs_buf *b, int depth, const struct cs_pic_id *id, const struct cs_pic_node *n)
+{
+	indent(b, depth);
+	cs_buf_add(b, id->s, id->len);
 	CS_BUF_LIT(b, " [label=");
 	label(b, n);
 	CS_BUF_LIT(b, "];\n");
 }
 
+static void edge(struct cs_buf *b, int depth, const struct cs_pic_id *from, const struct cs_pic_id *to)
+{
+	indent(b, depth);
+	cs_buf_add(b, from->s, from->len);
+	CS_BUF_LIT(b, " -> ");
+	cs_buf_add(b, to->s, to->len);
+	CS_BUF_LIT(b, ";\n");
+}
+
+/* A sub-model's cluster, as plot_model(expand_nested=True) draws it:
+ * dashed, its label on the left; the label is the title its node would
+ * have ("backbone (Functional)"), one run of text. */
+static void begin(struct cs_buf *b, int depth, const struct cs_pic_id *id, const struct cs_pic_node *n)
+{
+	indent(b, depth);
+	CS_BUF_LIT(b, "subgraph cluster_");
+	cs_buf_add(b, id->s, id->len);
+	CS_BUF_LIT(b, " {\n");
+	indent(b, depth + 1);
+	CS_BUF_LIT(b, "graph [label=<");
+	text(b, n, n->bold);
+	text(b, n, n->plain);
+	CS_BUF_LIT(b, ">, style=dashed, labeljust=l, fontsize=11];\n");
+}
+
+static void end(struct cs_buf *b, int depth)
+{
+	indent(b, depth);
+	CS_BUF_LIT(b, "}\n");
+}
+
+static const struct cs_pic_writer writer = { node, edge, begin, end };
+
 int cs_render_dot(const cs_model *m, const struct cs_render_options *opt,
 		  const struct cs_columns *cols, struct cs_buf *b)
 {
-	struct cs_pic_node n = { 0 };
 	CS_BUF_LIT(b, "digraph ");
 	quoted(b, cs_model_name(m));
 	cs_buf_printf(b, " {\n\tgraph [rankdir=%s, fontname=\"Helvetica\", nodesep=0.3, ranksep=0.4];\n",
 		      opt && opt->left_to_right ? "LR" : "TB");
 	CS_BUF_LIT(b, "\tnode [shape=plaintext, margin=0, fontname=\"Helvetica\", fontsize=11];\n"
 		   "\tedge [arrowsize=0.7];\n");
-	cs_pic_graph(b, m, opt, cols, &n, node, "\t", " -> r", ";\n");
+	cs_pic_graph(b, m, opt, cols, &writer);
 	CS_BUF_LIT(b, "}\n");
-	if (n.text.failed)
-		b->failed = true;
-	cs_pic_node_free(&n);
 	return 0;
 }
 

@@ -31,11 +31,15 @@ static void part(struct cs_buf *b, const struct cs_pic_node *n, struct cs_pic_te
 	text(b, cs_pic_at(n, t), t.len);
 }
 
-static void node(struct cs_buf *b, const char *kind, size_t index, const struct cs_pic_node *n)
+static void indent(struct cs_buf *b, int depth)
 {
-	CS_BUF_LIT(b, "    ");
-	cs_buf_str(b, kind);
-	cs_buf_int(b, (int64_t)index);
+	cs_buf_char(b, ' ', 4 * ((size_t)depth + 1));
+}
+
+static void node(struct cs_buf *b, int depth, const struct cs_pic_id *id, const struct cs_pic_node *n)
+{
+	indent(b, depth);
+	cs_buf_add(b, id->s, id->len);
 	CS_BUF_LIT(b, "[\"");
 	const char *sep = "";
 	if (n->bold.len) {
@@ -60,16 +64,42 @@ static void node(struct cs_buf *b, const char *kind, size_t index, const struct 
 	CS_BUF_LIT(b, "\"]\n");
 }
 
+static void edge(struct cs_buf *b, int depth, const struct cs_pic_id *from, const struct cs_pic_id *to)
+{
+	indent(b, depth);
+	cs_buf_add(b, from->s, from->len);
+	CS_BUF_LIT(b, " --> ");
+	cs_buf_add(b, to->s, to->len);
+	CS_BUF_LIT(b, "\n");
+}
+
+/* A sub-model's subgraph, titled as its node would be ("backbone
+ * (Functional)"). */
+static void begin(struct cs_buf *b, int depth, const struct cs_pic_id *id, const struct cs_pic_node *n)
+{
+	indent(b, depth);
+	CS_BUF_LIT(b, "subgraph cluster_");
+	cs_buf_add(b, id->s, id->len);
+	CS_BUF_LIT(b, "[\"");
+	part(b, n, n->bold);
+	part(b, n, n->plain);
+	CS_BUF_LIT(b, "\"]\n");
+}
+
+static void end(struct cs_buf *b, int depth)
+{
+	indent(b, depth);
+	CS_BUF_LIT(b, "end\n");
+}
+
+static const struct cs_pic_writer writer = { node, edge, begin, end };
+
 static int render(const cs_model *m, int L, const struct cs_render_options *opt,
 		  const struct cs_columns *cols, struct cs_buf *b)
 {
 	(void)L;
-	struct cs_pic_node n = { 0 };
 	cs_buf_str(b, opt && opt->left_to_right ? "flowchart LR\n" : "flowchart TB\n");
-	cs_pic_graph(b, m, opt, cols, &n, node, "    ", " --> r", "\n");
-	if (n.text.failed)
-		b->failed = true;
-	cs_pic_node_free(&n);
+	cs_pic_graph(b, m, opt, cols, &writer);
 	return 0;
 }
 

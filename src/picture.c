@@ -5,6 +5,7 @@
 
 #include "cells.h"
 #include "diag.h"
+#include "model.h"
 
 void cs_pic_node_free(struct cs_pic_node *n)
 {
@@ -229,18 +230,6 @@ void cs_pic_input(struct cs_pic_node *n, const cs_model *m, size_t k,
 	extras(n, opt, in.dtype, NULL, 0, 0);
 }
 
-void cs_pic_source_id(struct cs_buf *b, const cs_model *m, struct cs_tensor t)
-{
-	size_t row = t.is_input ? cs_model_input_row(m, t.index) : t.index;
-	if (row == SIZE_MAX) {
-		CS_BUF_LIT(b, "i");
-		cs_buf_int(b, (int64_t)t.index);
-	} else {
-		CS_BUF_LIT(b, "r");
-		cs_buf_int(b, (int64_t)row);
-	}
-}
-
 void cs_buf_xml(struct cs_buf *b, const char *s, size_t len)
 {
 	size_t from = 0;
@@ -261,26 +250,147 @@ void cs_buf_xml(struct cs_buf *b, const char *s, size_t len)
 	cs_buf_add(b, s + from, len - from);
 }
 
-void cs_pic_graph(struct cs_buf *b, const cs_model *m, const struct cs_render_options *opt,
-		  const struct cs_columns *cols, struct cs_pic_node *n,
-		  void (*node)(struct cs_buf *b, const char *kind, size_t index, const struct cs_pic_node *n),
-		  const char *indent, const char *arrow, const char *end)
+/* ---- the graph --------------------------------------------------------------- */
+
+struct walk {
+	struct cs_buf *b;
+	const struct cs_render_options *opt;
+	const struct cs_columns *cols;
+	const struct cs_pic_writer *w;
+	struct cs_pic_node n;
+	bool nested;
+};
+
+static void id_add(struct cs_pic_id *id, char kind, size_t index, bool more)
 {
-	for (size_t k = 0; k < cs_model_input_count(m); k++)
-		if (cs_pic_input_has_node(m, k)) {
-			cs_pic_input(n, m, k, opt, cols);
-			node(b, "i", k, n);
+	char *p = id->s + id->len;
+	*p++ = kind;
+	p = cs_put_int(p, (int64_t)index);
+	if (more)
+		*p++ = '_';
+	*p = '\0';
+	id->len = (size_t)(p - id->s);
+}
+
+/* The sub-model that row i calls when it is drawn as a cluster, else
+ * NULL: with --show nested, above the depth limit, and with a row to
+ * start from (a Sequential sub-model without layers is one node). */
+static const cs_model *expanded(const struct walk *w, const cs_model *m, size_t i, int depth)
+{
+	if (!w->nested || depth + 1 >= CS_PIC_MAX_DEPTH)
+		return NULL;
+	size_t e = cs_model_row_entry(m, i);
+	if (e == SIZE_MAX)
+		return NULL;
+	const struct cs_layer *ly = cs_model_at(m, e);
+	if (!(ly->flags & CS_LF_MODEL))
+		return NULL;
+	const cs_model *sub = m->subs[ly->args];
+	return cs_model_layer_count(sub) ? sub : NULL;
+}
+
+/* The node where tensor t of m (at depth, its ids after id's prefix)
+ * comes from, appended to id: a row's, the row of an expanded
+ * sub-model's output, or a Sequential model's input.  false for the
+ * input of a Sequential sub-model, drawn as the edges into its cluster. */
+static bool source(const struct walk *w, const cs_model *m, struct cs_tensor t, int depth,
+		   struct cs_pic_id *id)
+{
+	for (;;) {
+		size_t row = t.is_input ? cs_model_input_row(m, t.index) : t.index;
+		if (row == SIZE_MAX) {
+			if (depth)
+				return false;
+			id_add(id, 'i', t.index, false);
+			return true;
 		}
+		const cs_model *sub = t.is_input ? NULL : expanded(w, m, row, depth);
+		if (!sub) {
+			id_add(id, 'r', row, false);
+			return true;
+		}
+		id_add(id, 'r', row, true);
+		t = cs_model_output(sub, t.output);
+		m = sub;
+		depth++;
+	}
+}
+
+/* The node that input k of the expanded sub-model m (at depth, id its
+ * prefix) arrives at: its InputLayer's row, or a Sequential model's
+ * first row, appended to id. */
+static void target(const struct walk *w, const cs_model *m, size_t k, int depth, struct cs_pic_id *id)
+{
+	for (;;) {
+		size_t row = cs_model_input_row(m, k);
+		if (row != SIZE_MAX) {
+			id_add(id, 'r', row, false);
+			return;
+		}
+		const cs_model *sub = expanded(w, m, 0, depth);
+		if (!sub) {
+			id_add(id, 'r', 0, false);
+			return;
+		}
+		id_add(id, 'r', 0, true);
+		m = sub;
+		k = 0;
+		depth++;
+	}
+}
+
+/* The nodes and edges of m at depth, their ids after prefix. */
+static void level(struct walk *w, const cs_model *m, const struct cs_pic_id *prefix, int depth)
+{
+	struct cs_pic_id id, from, to;
+	if (!depth)
+		for (size_t k = 0; k < cs_model_input_count(m); k++)
+			if (cs_pic_input_has_node(m, k)) {
+				cs_pic_input(&w->n, m, k, w->opt, w->cols);
+				id = *prefix;
+				id_add(&id, 'i', k, false);
+				w->w->node(w->b, depth, &id, &w->n);
+			}
 	for (size_t i = 0, rows = cs_model_layer_count(m); i < rows; i++) {
-		cs_pic_row(n, m, i, opt, cols);
-		node(b, "r", i, n);
-		for (size_t c = 0; c < cs_model_layer_call_count(m, i); c++)
-			for (size_t k = 0; k < cs_model_layer_call_input_count(m, i, c); k++) {
-				cs_buf_str(b, indent);
-				cs_pic_source_id(b, m, cs_model_layer_call_input(m, i, c, k));
-				cs_buf_str(b, arrow);
-				cs_buf_int(b, (int64_t)i);
-				cs_buf_str(b, end);
+		const cs_model *sub = expanded(w, m, i, depth);
+		id = *prefix;
+		id_add(&id, 'r', i, false);
+		if (sub) {
+			cs_pic_row(&w->n, m, i, w->opt, NULL);
+			w->w->begin(w->b, depth, &id, &w->n);
+			struct cs_pic_id inner = *prefix;
+			id_add(&inner, 'r', i, true);
+			level(w, sub, &inner, depth + 1);
+			w->w->end(w->b, depth);
+		} else {
+			cs_pic_row(&w->n, m, i, w->opt, w->cols);
+			w->w->node(w->b, depth, &id, &w->n);
+		}
+		for (size_t c = 0, nc = cs_model_layer_call_count(m, i); c < nc; c++)
+			for (size_t k = 0, nk = cs_model_layer_call_input_count(m, i, c); k < nk; k++) {
+				from = *prefix;
+				if (!source(w, m, cs_model_layer_call_input(m, i, c, k), depth, &from))
+					continue;
+				if (sub) {
+					to = *prefix;
+					id_add(&to, 'r', i, true);
+					target(w, sub, k, depth + 1, &to);
+					w->w->edge(w->b, depth, &from, &to);
+				} else {
+					w->w->edge(w->b, depth, &from, &id);
+				}
 			}
 	}
+}
+
+void cs_pic_graph(struct cs_buf *b, const cs_model *m, const struct cs_render_options *opt,
+		  const struct cs_columns *cols, const struct cs_pic_writer *w)
+{
+	struct walk wk = { .b = b, .opt = opt, .cols = cols, .w = w,
+			   .nested = opt && (opt->show & CS_SHOW_NESTED) };
+	struct cs_pic_id top = { 0, "" };
+	level(&wk, m, &top, 0);
+	if (wk.n.text.failed)
+		b->failed = true;
+	cs_pic_node_free(&wk.n);
 }
