@@ -17,13 +17,48 @@ static void clear(struct cs_pic_node *n)
 	n->text.len = 0;
 	n->bold = n->plain = (struct cs_pic_text){ 0, 0 };
 	n->nitems = n->nlines = 0;
+	n->markup = false;
+	n->last_dims = NULL;
+	n->last_shape.len = 0;
 }
 
-/* Append s (control characters escaped) to n's text; where it is. */
+/* The printable ASCII characters some format writes otherwise: DOT's
+ * (XML's) & < > " ' and Mermaid's " # & < > [ ] { } | \ ` ; %, as a bit
+ * per character from 0x20 (bit 0) to 0x7F. */
+#define BIT(c) ((uint64_t)1 << ((c) & 63))
+static const uint64_t marked_lo = BIT('"') | BIT('#') | BIT('%') | BIT('&') | BIT('\'') | BIT(';') |
+				  BIT('<') | BIT('>');
+static const uint64_t marked_hi = BIT('[') | BIT('\\') | BIT(']') | BIT('`') | BIT('{') | BIT('|') |
+				  BIT('}');
+#undef BIT
+
+/* Append s (control characters escaped) to n's text; where it is.  Most
+ * names are plain ASCII, copied as they are; any other text (Unicode,
+ * control characters, a character some format marks up) sets n->markup. */
+static void add(struct cs_pic_node *n, const char *s, size_t len)
+{
+	uint64_t lo = 0, hi = 0;
+	bool plain = true;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		plain = plain && c >= 0x20 && c < 0x7F;
+		if (c < 64)
+			lo |= (uint64_t)1 << (c & 63);
+		else
+			hi |= (uint64_t)1 << (c & 63);
+	}
+	if (!plain || (lo & marked_lo) || (hi & marked_hi))
+		n->markup = true;
+	if (plain)
+		cs_buf_add(&n->text, s, len);
+	else
+		cs_buf_escaped(&n->text, s, len);
+}
+
 static struct cs_pic_text text(struct cs_pic_node *n, const char *s, size_t len)
 {
 	size_t off = n->text.len;
-	cs_buf_escaped(&n->text, s, len);
+	add(n, s, len);
 	return (struct cs_pic_text){ off, n->text.len - off };
 }
 
@@ -36,6 +71,7 @@ static struct cs_pic_item *item(struct cs_pic_node *n, const char *key, int line
 		return NULL;
 	struct cs_pic_item *it = &n->item[n->nitems++];
 	it->key = key;
+	it->key_len = key ? strlen(key) : 0;
 	it->value = (struct cs_pic_text){ n->text.len, 0 };
 	it->tone = CS_PIC_PLAIN;
 	it->line = line;
@@ -51,21 +87,53 @@ static void item_text(struct cs_pic_node *n, const char *key, int line, const ch
 		it->value = text(n, s, len);
 }
 
-/* "(None, 8)", or "[(None, 8), (None, 8)]" for several shapes */
+/* "(None, 8, 8, 5)" at p, as cs_buf_shape() writes it, into room for
+ * SHAPE_ROOM(rank) bytes. */
+#define SHAPE_ROOM(rank) (2 + (size_t)(rank) * (CS_INT_MAX_CHARS + 2))
+static char *put_shape(char *p, size_t rank, const int64_t *dims)
+{
+	*p++ = '(';
+	for (size_t i = 0; i < rank; i++) {
+		if (i)
+			p = CS_PUT_LIT(p, ", ");
+		p = dims[i] < 0 ? CS_PUT_LIT(p, "None") : cs_put_int(p, dims[i]);
+	}
+	*p++ = ')';
+	return p;
+}
+
+/* "(None, 8)", or "[(None, 8), (None, 8)]" for several shapes (whose
+ * brackets Mermaid marks up) */
 static void item_shapes(struct cs_pic_node *n, const char *key, int line, size_t count,
 			size_t (*shape)(const void *ctx, size_t k, const int64_t **dims), const void *ctx)
 {
 	struct cs_pic_item *it = item(n, key, line);
 	if (!it)
 		return;
-	if (count != 1)
+	if (count != 1) {
 		CS_BUF_LIT(&n->text, "[");
+		n->markup = true;
+	}
 	for (size_t k = 0; k < count; k++) {
 		const int64_t *dims;
 		size_t rank = shape(ctx, k, &dims);
+		char *p = cs_buf_reserve(&n->text, SHAPE_ROOM(rank) + 2);
+		if (!p)
+			break;
 		if (k)
-			CS_BUF_LIT(&n->text, ", ");
-		cs_buf_shape(&n->text, rank, dims, false);
+			p = CS_PUT_LIT(p, ", ");
+		/* a layer that keeps its input's shape shares its dims: the
+		 * input's text is the output's */
+		if (dims == n->last_dims && rank == n->last_rank && n->last_shape.len) {
+			memcpy(p, n->text.s + n->last_shape.off, n->last_shape.len);
+			cs_buf_commit(&n->text, p + n->last_shape.len);
+			continue;
+		}
+		size_t off = (size_t)(p - n->text.s);
+		cs_buf_commit(&n->text, put_shape(p, rank, dims));
+		n->last_dims = dims;
+		n->last_rank = rank;
+		n->last_shape = (struct cs_pic_text){ off, n->text.len - off };
 	}
 	if (count != 1)
 		CS_BUF_LIT(&n->text, "]");
@@ -127,7 +195,7 @@ static void column_items(struct cs_pic_node *n, const cs_model *m, size_t row,
 		if (type) {
 			size_t off = n->text.len;
 			CS_BUF_LIT(&n->text, " (");
-			cs_buf_escaped(&n->text, li->class_name, strlen(li->class_name));
+			cs_buf_str(&n->text, li->class_name);
 			CS_BUF_LIT(&n->text, ")");
 			n->plain = (struct cs_pic_text){ off, n->text.len - off };
 		}
@@ -187,17 +255,25 @@ void cs_pic_row(struct cs_pic_node *n, const cs_model *m, size_t i,
 	}
 	n->bold = text(n, li.name, strlen(li.name));
 	size_t off = n->text.len;
-	CS_BUF_LIT(&n->text, " (");
-	cs_buf_escaped(&n->text, li.class_name, strlen(li.class_name));
-	CS_BUF_LIT(&n->text, ")");
+	/* a class name is an identifier of the class table: nothing to escape */
+	char *p = cs_buf_reserve(&n->text, strlen(li.class_name) + 3);
+	if (p) {
+		size_t len = strlen(li.class_name);
+		*p++ = ' ';
+		*p++ = '(';
+		memcpy(p, li.class_name, len);
+		p[len] = ')';
+		cs_buf_commit(&n->text, p + len + 1);
+	}
 	n->plain = (struct cs_pic_text){ off, n->text.len - off };
 	struct row_ctx r = { m, i };
 	/* plot_model shows no input shape for an InputLayer */
 	if (cs_model_layer_call_count(m, i) && cs_model_layer_call_input_count(m, i, 0))
 		item_shapes(n, "Input shape", 0, cs_model_layer_call_input_count(m, i, 0), row_input_shape, &r);
 	item_shapes(n, "Output shape", 0, cs_model_layer_output_count(m, i), row_output_shape, &r);
-	extras(n, opt, cs_model_layer_dtype(m, i), cs_model_layer_activation(m, i), li.trainable_params,
-	       li.non_trainable_params);
+	if (opt && (opt->show & (CS_SHOW_DTYPE | CS_SHOW_ACTIVATION | CS_SHOW_TRAINABLE)))
+		extras(n, opt, cs_model_layer_dtype(m, i), cs_model_layer_activation(m, i), li.trainable_params,
+		       li.non_trainable_params);
 }
 
 bool cs_pic_input_has_node(const cs_model *m, size_t k)
@@ -260,6 +336,13 @@ struct walk {
 	struct cs_pic_node n;
 	bool nested;
 };
+
+/* prefix's bytes only: most ids are a few characters of a long array */
+static void id_copy(struct cs_pic_id *id, const struct cs_pic_id *prefix)
+{
+	id->len = prefix->len;
+	memcpy(id->s, prefix->s, prefix->len + 1);
+}
 
 static void id_add(struct cs_pic_id *id, char kind, size_t index, bool more)
 {
@@ -347,18 +430,19 @@ static void level(struct walk *w, const cs_model *m, const struct cs_pic_id *pre
 		for (size_t k = 0; k < cs_model_input_count(m); k++)
 			if (cs_pic_input_has_node(m, k)) {
 				cs_pic_input(&w->n, m, k, w->opt, w->cols);
-				id = *prefix;
+				id_copy(&id, prefix);
 				id_add(&id, 'i', k, false);
 				w->w->node(w->b, depth, &id, &w->n);
 			}
 	for (size_t i = 0, rows = cs_model_layer_count(m); i < rows; i++) {
 		const cs_model *sub = expanded(w, m, i, depth);
-		id = *prefix;
+		id_copy(&id, prefix);
 		id_add(&id, 'r', i, false);
 		if (sub) {
 			cs_pic_row(&w->n, m, i, w->opt, NULL);
 			w->w->begin(w->b, depth, &id, &w->n);
-			struct cs_pic_id inner = *prefix;
+			struct cs_pic_id inner;
+			id_copy(&inner, prefix);
 			id_add(&inner, 'r', i, true);
 			level(w, sub, &inner, depth + 1);
 			w->w->end(w->b, depth);
@@ -368,11 +452,11 @@ static void level(struct walk *w, const cs_model *m, const struct cs_pic_id *pre
 		}
 		for (size_t c = 0, nc = cs_model_layer_call_count(m, i); c < nc; c++)
 			for (size_t k = 0, nk = cs_model_layer_call_input_count(m, i, c); k < nk; k++) {
-				from = *prefix;
+				id_copy(&from, prefix);
 				if (!source(w, m, cs_model_layer_call_input(m, i, c, k), depth, &from))
 					continue;
 				if (sub) {
-					to = *prefix;
+					id_copy(&to, prefix);
 					id_add(&to, 'r', i, true);
 					target(w, sub, k, depth + 1, &to);
 					w->w->edge(w->b, depth, &from, &to);

@@ -20,6 +20,7 @@ struct cs_pic_text {
 
 struct cs_pic_item {
 	const char *key;	/* "Output shape"; NULL: the value stands alone */
+	size_t key_len;
 	struct cs_pic_text value;
 	enum cs_pic_tone tone;
 	int line;		/* items of one line sit side by side */
@@ -33,8 +34,14 @@ struct cs_pic_node {
 	struct cs_buf text;	/* every text, back to back; kept from node
 				 * to node (cs_pic_node_free at the end) */
 	struct cs_pic_text bold, plain;	/* the title: "conv2d" " (Conv2D)" */
+	bool markup;		/* some text may hold a character a format
+				 * writes otherwise (or is not ASCII): when
+				 * false, every text is copied as it is */
 	int nitems, nlines;
 	struct cs_pic_item item[CS_PIC_MAX_ITEMS];
+	const int64_t *last_dims;	/* the shape last written, at last_shape */
+	size_t last_rank;
+	struct cs_pic_text last_shape;
 };
 
 void cs_pic_node_free(struct cs_pic_node *n);
