@@ -46,7 +46,7 @@ static void text(struct cs_buf *b, const struct cs_pic_node *n, struct cs_pic_te
 static char *put_text(char *p, const struct cs_pic_node *n, struct cs_pic_text t)
 {
 	const char *s = cs_pic_at(n, t);
-	if (!n->markup) {
+	if (!(n->markup & CS_PIC_MARKUP_XML)) {
 		memcpy(p, s, t.len);
 		return p + t.len;
 	}

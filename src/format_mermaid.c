@@ -45,7 +45,7 @@ static char *put_marked(char *p, const char *s, size_t n)
 
 static char *put_part(char *p, const struct cs_pic_node *n, struct cs_pic_text t)
 {
-	if (n->markup)
+	if (n->markup & CS_PIC_MARKUP_MERMAID)
 		return put_marked(p, cs_pic_at(n, t), t.len);
 	memcpy(p, cs_pic_at(n, t), t.len);
 	return p + t.len;

@@ -17,24 +17,24 @@ static void clear(struct cs_pic_node *n)
 	n->text.len = 0;
 	n->bold = n->plain = (struct cs_pic_text){ 0, 0 };
 	n->nitems = n->nlines = 0;
-	n->markup = false;
+	n->markup = 0;
 	n->last_dims = NULL;
 	n->last_shape.len = 0;
 }
 
-/* The printable ASCII characters some format writes otherwise: DOT's
- * (XML's) & < > " ' and Mermaid's " # & < > [ ] { } | \ ` ; %, as a bit
- * per character from 0x20 (bit 0) to 0x7F. */
+/* The printable ASCII characters a format writes otherwise, a bit per
+ * character from 0x00 to 0x7F in two words: DOT's (XML's) & < > " ', and
+ * Mermaid's " # & < > [ ] { } | \ ` ; % */
 #define BIT(c) ((uint64_t)1 << ((c) & 63))
-static const uint64_t marked_lo = BIT('"') | BIT('#') | BIT('%') | BIT('&') | BIT('\'') | BIT(';') |
-				  BIT('<') | BIT('>');
-static const uint64_t marked_hi = BIT('[') | BIT('\\') | BIT(']') | BIT('`') | BIT('{') | BIT('|') |
-				  BIT('}');
+static const uint64_t xml_lo = BIT('"') | BIT('&') | BIT('\'') | BIT('<') | BIT('>');
+static const uint64_t mermaid_lo = BIT('"') | BIT('#') | BIT('%') | BIT('&') | BIT(';') | BIT('<') | BIT('>');
+static const uint64_t mermaid_hi = BIT('[') | BIT('\\') | BIT(']') | BIT('`') | BIT('{') | BIT('|') | BIT('}');
 #undef BIT
 
-/* Append s (control characters escaped) to n's text; where it is.  Most
- * names are plain ASCII, copied as they are; any other text (Unicode,
- * control characters, a character some format marks up) sets n->markup. */
+/* Append s (control characters escaped) to n's text.  Most names are
+ * plain ASCII, copied as they are; n->markup says which formats must
+ * escape: those whose characters s has, every one when it is not ASCII
+ * or has control characters (escaped with a backslash). */
 static void add(struct cs_pic_node *n, const char *s, size_t len)
 {
 	uint64_t lo = 0, hi = 0;
@@ -47,8 +47,12 @@ static void add(struct cs_pic_node *n, const char *s, size_t len)
 		else
 			hi |= (uint64_t)1 << (c & 63);
 	}
-	if (!plain || (lo & marked_lo) || (hi & marked_hi))
-		n->markup = true;
+	if (!plain)
+		n->markup = CS_PIC_MARKUP_XML | CS_PIC_MARKUP_MERMAID;
+	if (lo & xml_lo)
+		n->markup |= CS_PIC_MARKUP_XML;
+	if ((lo & mermaid_lo) || (hi & mermaid_hi))
+		n->markup |= CS_PIC_MARKUP_MERMAID;
 	if (plain)
 		cs_buf_add(&n->text, s, len);
 	else
@@ -112,7 +116,7 @@ static void item_shapes(struct cs_pic_node *n, const char *key, int line, size_t
 		return;
 	if (count != 1) {
 		CS_BUF_LIT(&n->text, "[");
-		n->markup = true;
+		n->markup |= CS_PIC_MARKUP_MERMAID;
 	}
 	for (size_t k = 0; k < count; k++) {
 		const int64_t *dims;

@@ -13,6 +13,9 @@
  * "Non-trainable". */
 enum cs_pic_tone { CS_PIC_PLAIN, CS_PIC_TRAINABLE, CS_PIC_FROZEN };
 
+#define CS_PIC_MARKUP_XML 1u	/* DOT's HTML-like labels: & < > " ' */
+#define CS_PIC_MARKUP_MERMAID 2u	/* " # & < > [ ] { } | \ ` ; % */
+
 /* A text of the node, at off in the node's text buffer. */
 struct cs_pic_text {
 	size_t off, len;
@@ -34,9 +37,10 @@ struct cs_pic_node {
 	struct cs_buf text;	/* every text, back to back; kept from node
 				 * to node (cs_pic_node_free at the end) */
 	struct cs_pic_text bold, plain;	/* the title: "conv2d" " (Conv2D)" */
-	bool markup;		/* some text may hold a character a format
-				 * writes otherwise (or is not ASCII): when
-				 * false, every text is copied as it is */
+	unsigned markup;	/* CS_PIC_MARKUP_* of the formats whose
+				 * escaping some text may need (a character it
+				 * writes otherwise, or not ASCII); without
+				 * its bit, a format copies every text as it is */
 	int nitems, nlines;
 	struct cs_pic_item item[CS_PIC_MAX_ITEMS];
 	const int64_t *last_dims;	/* the shape last written, at last_shape */
