@@ -8,6 +8,8 @@
  * runs side by side (plot_model's bold name, then the plain class) would
  * overlap.  Written row by row, as the text table is:
  * a node's edges follow it, and every edge starts at a node already drawn.
+ * With --show nested a sub-model is a `subgraph cluster_ID`, dashed, its
+ * rows inside; the edges into it follow its closing brace (picture.h).
  */
 #include "format.h"
 

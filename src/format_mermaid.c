@@ -1,7 +1,8 @@
 /*
  * A Mermaid flowchart of the model (README, "Pictures"), for a README or
  * a wiki that renders Mermaid: the nodes and edges of the DOT picture, each
- * node's texts on lines of its own.  Written row by row.
+ * node's texts on lines of its own.  Written row by row; with --show
+ * nested a sub-model is a `subgraph ID["title"]` ... `end`.
  *
  * A node's text is a quoted string in which Mermaid reads "#NNN;" as the
  * character NNN; every character that could end the string or be read as
