@@ -22,14 +22,17 @@ static void clear(struct cs_pic_node *n)
 	n->last_shape.len = 0;
 }
 
-/* The printable ASCII characters a format writes otherwise, a bit per
- * character from 0x00 to 0x7F in two words: DOT's (XML's) & < > " ', and
- * Mermaid's " # & < > [ ] { } | \ ` ; % */
-#define BIT(c) ((uint64_t)1 << ((c) & 63))
-static const uint64_t xml_lo = BIT('"') | BIT('&') | BIT('\'') | BIT('<') | BIT('>');
-static const uint64_t mermaid_lo = BIT('"') | BIT('#') | BIT('%') | BIT('&') | BIT(';') | BIT('<') | BIT('>');
-static const uint64_t mermaid_hi = BIT('[') | BIT('\\') | BIT(']') | BIT('`') | BIT('{') | BIT('|') | BIT('}');
-#undef BIT
+/* What each ASCII character asks of the formats, as a digit: 1 DOT's
+ * (XML's) escaping (& < > " '), 2 Mermaid's (" # & < > [ ] { } | \ ` ; %),
+ * 4 cs_buf_escaped()'s (control characters).  Past ASCII: 4 as well. */
+static const char asks[129] =
+	"4444444444444444" "4444444444444444"	/* control characters */
+	"0032023100000000"			/*  !"#$%&'()*+,-./ */
+	"0000000000023030"			/* 0123456789:;<=>? */
+	"0000000000000000"			/* @ABCDEFGHIJKLMNO */
+	"0000000000022200"			/* PQRSTUVWXYZ[\]^_ */
+	"2000000000000000"			/* `abcdefghijklmno */
+	"0000000000022204";			/* pqrstuvwxyz{|}~ DEL */
 
 /* Append s (control characters escaped) to n's text.  Most names are
  * plain ASCII, copied as they are; n->markup says which formats must
@@ -37,26 +40,21 @@ static const uint64_t mermaid_hi = BIT('[') | BIT('\\') | BIT(']') | BIT('`') | 
  * or has control characters (escaped with a backslash). */
 static void add(struct cs_pic_node *n, const char *s, size_t len)
 {
-	uint64_t lo = 0, hi = 0;
-	bool plain = true;
+	unsigned all = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		plain = plain && c >= 0x20 && c < 0x7F;
-		if (c < 64)
-			lo |= (uint64_t)1 << (c & 63);
-		else
-			hi |= (uint64_t)1 << (c & 63);
+		all |= c < 128 ? (unsigned)(asks[c] - '0') : 4u;
 	}
-	if (!plain)
+	if (all & 4) {
 		n->markup = CS_PIC_MARKUP_XML | CS_PIC_MARKUP_MERMAID;
-	if (lo & xml_lo)
-		n->markup |= CS_PIC_MARKUP_XML;
-	if ((lo & mermaid_lo) || (hi & mermaid_hi))
-		n->markup |= CS_PIC_MARKUP_MERMAID;
-	if (plain)
-		cs_buf_add(&n->text, s, len);
-	else
 		cs_buf_escaped(&n->text, s, len);
+		return;
+	}
+	if (all & 1)
+		n->markup |= CS_PIC_MARKUP_XML;
+	if (all & 2)
+		n->markup |= CS_PIC_MARKUP_MERMAID;
+	cs_buf_add(&n->text, s, len);
 }
 
 static struct cs_pic_text text(struct cs_pic_node *n, const char *s, size_t len)
