@@ -64,7 +64,7 @@ static char *put_text(char *p, const struct cs_pic_node *n, struct cs_pic_text t
 	return p;
 }
 
-#define CELL_ROOM (64 + CS_INT_MAX_CHARS)	/* a cell's markup */
+#define CELL_ROOM (96 + CS_INT_MAX_CHARS)	/* a cell's markup */
 
 static size_t node_room(int depth, const struct cs_pic_id *id, const struct cs_pic_node *n)
 {
