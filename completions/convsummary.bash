@@ -18,7 +18,7 @@ _convsummary_diff_formats='text markdown json'
 _convsummary_styles='keras3 keras2'
 _convsummary_conventions='macs torchinfo'
 _convsummary_directions='TB LR'
-_convsummary_show='dtype activation trainable'
+_convsummary_show='dtype activation trainable nested'
 _convsummary_columns='layer name type output_shape params trainable_params
 non_trainable_params params_percent trainable kernel macs flops other_ops
 activation_bytes rf stride jump padding'

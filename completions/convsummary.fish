@@ -53,7 +53,7 @@ function __convsummary_show
     set -l token (commandline -ct)
     set -l head (string replace -r '[^,]*$' '' -- $token)
     set -l used (string split , -- $head)
-    for c in dtype activation trainable
+    for c in dtype activation trainable nested
         contains -- $c $used; or echo $head$c
     end
 end

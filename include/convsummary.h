@@ -288,10 +288,13 @@ struct cs_render_options {
 };
 
 /* What a picture's nodes show besides name, class and shapes, as
- * plot_model's show_dtype, show_layer_activations, show_trainable. */
+ * plot_model's show_dtype, show_layer_activations, show_trainable; and
+ * CS_SHOW_NESTED, its expand_nested: each sub-model drawn as a cluster of
+ * its own layers instead of one node. */
 #define CS_SHOW_DTYPE 1u
 #define CS_SHOW_ACTIVATION 2u
 #define CS_SHOW_TRAINABLE 4u
+#define CS_SHOW_NESTED 8u
 
 #define CS_RENDER_OPTIONS_INIT { sizeof(struct cs_render_options), 0, NULL, 0, 0, 0, 0 }
 

@@ -60,7 +60,8 @@ static const char usage_text[] =
 	"                           torchinfo's), over the model's own batch_size\n"
 	"      --direction DIR      pictures: TB (top to bottom, the default) or LR\n"
 	"      --show LIST          pictures: more in each node, from dtype,\n"
-	"                           activation, trainable\n"
+	"                           activation, trainable; nested: sub-models\n"
+	"                           drawn as clusters of their layers\n"
 	"      --audit              warn (file:line:col: warning:) about rows a stride\n"
 	"                           drops, asymmetric 'same' padding, Dense on an\n"
 	"                           unflattened tensor, a receptive field smaller than\n"
@@ -801,28 +802,29 @@ static bool is_picture(const char *format)
 	       !strcmp(format, "html");
 }
 
-/* --show dtype,activation,trainable: plot_model's show_dtype,
- * show_layer_activations and show_trainable. */
+/* --show dtype,activation,trainable,nested: plot_model's show_dtype,
+ * show_layer_activations, show_trainable and expand_nested. */
 static int parse_show(FILE *err, const char *list, unsigned *show)
 {
-	static const char *const names[] = { "dtype", "activation", "trainable" };
-	static const unsigned bits[] = { CS_SHOW_DTYPE, CS_SHOW_ACTIVATION, CS_SHOW_TRAINABLE };
+	static const char *const names[] = { "dtype", "activation", "trainable", "nested" };
+	static const unsigned bits[] = { CS_SHOW_DTYPE, CS_SHOW_ACTIVATION, CS_SHOW_TRAINABLE, CS_SHOW_NESTED };
+	enum { NITEMS = sizeof(names) / sizeof(names[0]) };
 	for (const char *p = list;;) {
 		size_t len = strcspn(p, ",");
 		int found = -1;
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < NITEMS; k++)
 			if (strlen(names[k]) == len && !strncmp(p, names[k], len))
 				found = k;
 		if (found < 0) {
 			char word[64];
 			snprintf(word, sizeof(word), "%.*s", (int)(len < 63 ? len : 63), p);
-			const char *near = cs_closest(word, names, 3);
+			const char *near = cs_closest(word, names, NITEMS);
 			char msg[160];
 			if (near)
 				snprintf(msg, sizeof(msg), "--show: unknown item '%%s'; did you mean '%s'?", near);
 			else
-				snprintf(msg, sizeof(msg), "--show: unknown item '%%s': expected dtype, activation "
-					 "or trainable");
+				snprintf(msg, sizeof(msg), "--show: unknown item '%%s': expected dtype, activation, "
+					 "trainable or nested");
 			usage_error(err, msg, word);
 			return -1;
 		}

@@ -6,7 +6,9 @@
     its version);
   * every model given: one node per summary row (and one for a Sequential
     model's input, which has no row), one edge per input tensor of each
-    call, counted from the JSON summary; the DOT accepted by Graphviz's
+    call, counted from the JSON summary; with --show nested, for a model
+    with sub-models, each sub-model's row a cluster of its own rows and
+    connections; the DOT accepted by Graphviz's
     `dot` when it is installed, with as many nodes and edges; the SVG
     well-formed XML with as many nodes and edges (or, built without
     Graphviz, refused with the way to the picture, exit 2);
@@ -15,12 +17,16 @@
   pictures.py BIN SOURCE_ROOT [MODEL.yaml...]
   pictures.py BIN SOURCE_ROOT --regen     rewrite the goldens (review them!)
 """
-import json, os, re, shutil, subprocess, sys
+import json, os, re, shutil, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
+
+import yaml
 
 from checks import check, failures
 
 NAMES = "tests/pictures/names.yaml"
+NESTED_NAMES = "tests/pictures/nested_names.yaml"
+SHARED = "tests/pictures/shared_encoder.yaml"
 L5 = "models/lenet5.yaml"
 
 # name.ext, arguments
@@ -42,6 +48,18 @@ GOLDENS = [
     ("unet_small.html", ["--format", "html", "tests/functional/unet_small.yaml"]),
     ("columns.html", ["--format", "html", "--columns", "layer,output_shape,params,macs,rf",
                       "models/mnist_cnn.yaml"]),
+    # --show nested: sub-models as clusters (nested_in_nested.* come from
+    # tests/test_picture.c, as no model file nests a sub-model in one)
+    ("transfer_nested.dot", ["--format", "dot", "--show", "nested", "models/transfer.yaml"]),
+    ("transfer_nested.mermaid", ["--format", "mermaid", "--show", "nested", "models/transfer.yaml"]),
+    ("shared_encoder_nested.dot", ["--format", "dot", "--show", "nested,trainable", SHARED]),
+    ("shared_encoder_nested.mermaid", ["--format", "mermaid", "--direction", "LR", "--show", "nested",
+                                       SHARED]),
+    ("nested_names.dot", ["--format", "dot", "--show", "nested", NESTED_NAMES]),
+    ("nested_names.mermaid", ["--format", "mermaid", "--show", "nested", NESTED_NAMES]),
+    ("submodels_columns_nested.dot", ["--format", "dot", "--show", "nested", "--columns", "layer,params",
+                                      "tests/functional/examples/submodels.yaml"]),
+    ("nested_names.html", ["--format", "html", "--show", "nested", NESTED_NAMES]),
 ]
 
 # arguments, exit status, words on stderr
@@ -50,7 +68,8 @@ MISTAKES = [
     (["--format", "dot", "--show", "dtype,trainabel", L5], 2,
      "--show: unknown item 'trainabel'; did you mean 'trainable'?"),
     (["--format", "dot", "--show", "everything", L5], 2,
-     "--show: unknown item 'everything': expected dtype, activation or trainable"),
+     "--show: unknown item 'everything': expected dtype, activation, trainable or nested"),
+    (["--format", "dot", "--show", "nestd", L5], 2, "--show: unknown item 'nestd'; did you mean 'nested'?"),
     (["--direction", "LR", L5], 2, "--direction and --show go with a picture"),
     (["--format", "csv", "--show", "dtype", L5], 2, "--direction and --show go with a picture"),
     (["--format", "png", L5], 2, "expected text, json, markdown, csv, dot, svg, mermaid or html"),
@@ -98,6 +117,123 @@ def expected_graph(binary, model):
     if layers and "inputs" in layers[0]:
         return len(layers), sum(len(ly["inputs"]) for ly in layers)
     return len(layers) + 1, len(layers)
+
+
+def sub_graph(binary, top, name, sub, summary):
+    """Nodes and edges of sub-model `name` drawn as a cluster: its rows
+    (a Sequential one's input has none: the edge from outside ends at its
+    first layer) and its own connections, from the JSON summary of the
+    sub-model written out as a file of its own."""
+    doc = dict(sub, name=name)
+    for key in ("data_format", "dtype_policy"):
+        if key in top:
+            doc[key] = top[key]
+    row = next(r for r in summary["layers"] if r["name"] == name)
+    for attempt in (0, 1):
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as f:
+            yaml.safe_dump(doc, f, allow_unicode=True)
+        p = run(binary, ["--format", "json", f.name])
+        os.unlink(f.name)
+        if p.returncode == 0 or attempt:
+            break
+        # a Sequential sub-model built on its first call: that input's shape
+        ref = re.match(r"^(.*)\[(\d+)\]\[(\d+)\]$", row["inputs"][0])
+        src = next(r for r in summary["layers"] if r["name"] == ref.group(1))
+        shape = src["output_shape"]
+        if shape and isinstance(shape[0], list):
+            shape = shape[int(ref.group(3))]
+        doc["input_shape"] = shape[1:]
+    layers = json.loads(p.stdout)["layers"]
+    if layers and "inputs" in layers[0]:
+        return len(layers), sum(len(ly["inputs"]) for ly in layers)
+    return len(layers), len(layers) - 1
+
+
+def expected_nested(binary, model):
+    """Nodes, edges and clusters of --show nested: each sub-model's row
+    replaced by its rows, its connections added (one level: no model file
+    nests deeper), or None when the model has no sub-models."""
+    with open(model, encoding="utf-8") as f:
+        top = yaml.safe_load(f)
+    subs = top.get("models") if isinstance(top, dict) else None
+    if not subs:
+        return None
+    nodes, edges = expected_graph(binary, model)
+    summary = json.loads(run(binary, ["--format", "json", model]).stdout)
+    clusters = 0
+    for row in summary["layers"]:
+        if row["type"] in ("Functional", "Sequential") and row["name"] in subs:
+            n, e = sub_graph(binary, top, row["name"], subs[row["name"]], summary)
+            nodes += n - 1
+            edges += e
+            clusters += 1
+    return nodes, edges, clusters
+
+
+ID = r"(?:r\d+_)*[ri]\d+"
+
+
+def nested(binary, model, dot_prog, svg_built):
+    want = expected_nested(binary, model)
+    if want is None:
+        return
+    nodes, edges, clusters = want
+    p = run(binary, ["--format", "dot", "--show", "nested", model])
+    text = p.stdout.decode()
+    got_nodes = re.findall(rf"^\t+({ID}) \[label=<", text, re.M)
+    got_edges = re.findall(rf"^\t+({ID}) -> ({ID});$", text, re.M)
+    got_clusters = re.findall(r"^\t+subgraph cluster_(?:r\d+_)*r\d+ \{$", text, re.M)
+    check(p.returncode == 0 and len(got_nodes) == nodes and len(set(got_nodes)) == nodes and
+          len(got_edges) == edges and len(got_clusters) == clusters,
+          f"{model}: --show nested DOT has {nodes} nodes, {edges} edges, {clusters} clusters "
+          f"(got {len(got_nodes)}, {len(got_edges)}, {len(got_clusters)})")
+    seen, ordered = set(), True
+    for line in text.splitlines():
+        m = re.match(rf"^\t+({ID}) (?:\[label|-> ({ID});)", line)
+        if m and m.group(2):
+            ordered = ordered and m.group(1) in seen and m.group(2) in seen
+        elif m:
+            seen.add(m.group(1))
+    check(ordered, f"{model}: --show nested: each edge follows the nodes it joins")
+    m = run(binary, ["--format", "mermaid", "--show", "nested", model]).stdout.decode()
+    m_nodes = re.findall(rf'^ +({ID})\["', m, re.M)
+    m_edges = re.findall(rf"^ +({ID}) --> ({ID})$", m, re.M)
+    m_clusters = re.findall(r'^ +subgraph cluster_(?:r\d+_)*r\d+\["', m, re.M)
+    m_ends = re.findall(r"^ +end$", m, re.M)
+    check(len(m_nodes) == nodes and len(m_edges) == edges and len(m_clusters) == clusters == len(m_ends),
+          f"{model}: --show nested Mermaid has {nodes} nodes, {edges} edges, {clusters} subgraphs")
+    if dot_prog:
+        d = subprocess.run([dot_prog, "-Tjson"], input=p.stdout, capture_output=True, timeout=300)
+        ok = d.returncode == 0 and not d.stderr
+        if ok:
+            laid = json.loads(d.stdout)
+            objects = laid.get("objects", [])
+            subgraphs = [o for o in objects if "nodes" in o or o.get("name", "").startswith("cluster_")]
+            ok = (len(objects) - len(subgraphs) == nodes and len(subgraphs) == clusters and
+                  len(laid.get("edges", [])) == edges)
+        check(ok, f"{model}: Graphviz's dot reads the --show nested DOT: {nodes} nodes, {edges} edges, "
+              f"{clusters} clusters {d.stderr.decode(errors='replace').strip()}")
+    if svg_built:
+        s = run(binary, ["--format", "svg", "--show", "nested", model])
+        try:
+            groups = [g.get("class") for g in ET.fromstring(s.stdout).iter("{http://www.w3.org/2000/svg}g")]
+            ok = (groups.count("node") == nodes and groups.count("edge") == edges and
+                  groups.count("cluster") == clusters)
+        except ET.ParseError as e:
+            ok = False
+            print(e)
+        check(s.returncode == 0 and ok, f"{model}: the --show nested SVG is XML with {nodes} nodes, "
+              f"{edges} edges and {clusters} clusters")
+
+
+def goldens_accepted(dot_prog):
+    """Every DOT golden (nested_in_nested.dot too) is read by dot."""
+    for name in sorted(os.listdir("tests/pictures/expected")):
+        if name.endswith(".dot"):
+            d = subprocess.run([dot_prog, "-Tjson", os.path.join("tests/pictures/expected", name)],
+                               capture_output=True, timeout=300)
+            check(d.returncode == 0 and not d.stderr, f"Graphviz's dot reads the golden {name} "
+                  f"{d.stderr.decode(errors='replace').strip()}")
 
 
 def dot_counts(text):
@@ -176,8 +312,11 @@ def main():
     print(f"# Graphviz's dot: {dot_prog or 'not installed (its checks skipped)'}; "
           f"--format svg: {'built' if svg_built else 'not built'}")
     models = sorted(os.path.join("models", f) for f in os.listdir("models") if f.endswith(".yaml"))
-    for model in models + [NAMES] + args:
+    if dot_prog:
+        goldens_accepted(dot_prog)
+    for model in models + [NAMES, NESTED_NAMES, SHARED, "tests/functional/examples/submodels.yaml"] + args:
         structure(binary, model, dot_prog, svg_built)
+        nested(binary, model, dot_prog, svg_built)
     return 1 if failures() else 0
 
 

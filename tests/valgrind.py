@@ -28,7 +28,12 @@ def main():
              ["--format", "json", "tests/keras/merge_layers.keras.json"],
              ["convert", "tests/keras/inception_block.keras.json"]]
     runs += [["--format", "dot", "models/lenet5.yaml", "tests/functional/unet_small.yaml"],
-             ["--format", "mermaid", "tests/functional/inception_block.yaml"]]
+             ["--format", "mermaid", "tests/functional/inception_block.yaml"],
+             # --show nested: clusters, hostile names in them, a shared sub-model
+             ["--format", "dot", "--show", "nested,dtype,activation,trainable", "models/transfer.yaml",
+              "tests/pictures/nested_names.yaml", "tests/pictures/shared_encoder.yaml"],
+             ["--format", "mermaid", "--show", "nested", "--columns", "layer,params,rf",
+              "tests/pictures/nested_names.yaml", "tests/functional/examples/submodels.yaml"]]
     runs += [["diff", "models/lenet5.yaml", "tests/cli/lenet5_wider.yaml"],
              ["--check", "tests/models/lenet5.keras3.txt", "tests/cli/lenet5_wider.yaml"],
              ["--max-params", "1k", "models/"],
