@@ -1224,6 +1224,11 @@ static cs_model *load(const struct source *src, const struct cs_load_options *ca
 	}
 	m->explain = opt && opt->explain;
 	m->audit = opt && opt->audit;
+	struct stat st;
+	if (!src->file)
+		cs_model_expect_long(m, src->len);
+	else if (fstat(fileno(src->file), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cs_model_expect_long(m, (size_t)st.st_size);
 	if (opt && opt->input_shape) {
 		m->override_input = true;
 		m->override.n = opt->input_rank;

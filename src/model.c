@@ -1,12 +1,11 @@
-#define _DEFAULT_SOURCE	/* madvise, MADV_HUGEPAGE */
 #include "model.h"
+#include "bigmem.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 struct cs_model *cs_model_new(void)
 {
@@ -18,8 +17,23 @@ struct cs_model *cs_model_new(void)
 	return m;
 }
 
-#define BLOCK_BYTES ((size_t)2 << 20)
+#define BLOCK_BYTES CS_BIG_PAGE
 #define SMALL_CHUNKS 2	/* chunks of their own, for small models */
+
+static size_t small_chunks(const struct cs_chunks *c)
+{
+	return c->long_model ? 0 : SMALL_CHUNKS;
+}
+
+/* Past a megabyte of YAML or JSON a model has thousands of layers. */
+#define LONG_FILE_BYTES ((size_t)1 << 20)
+
+void cs_model_expect_long(struct cs_model *m, size_t bytes)
+{
+	if (bytes < LONG_FILE_BYTES || m->layers.n || m->ops.n || m->refs.n)
+		return;
+	m->layers.long_model = m->ops.long_model = m->refs.long_model = true;
+}
 
 /* A chunk of bytes from c's current block, or a new block. */
 static void *chunk_from_block(struct cs_chunks *c, size_t bytes)
@@ -31,12 +45,9 @@ static void *chunk_from_block(struct cs_chunks *c, size_t bytes)
 				return NULL;
 			c->blocks = nb;
 		}
-		void *b = NULL;
-		if (posix_memalign(&b, BLOCK_BYTES, BLOCK_BYTES) != 0)
+		void *b = cs_big_alloc(BLOCK_BYTES);
+		if (!b)
 			return NULL;
-#ifdef MADV_HUGEPAGE
-		madvise(b, BLOCK_BYTES, MADV_HUGEPAGE);	/* a hint: fine if refused */
-#endif
 		c->blocks[c->nblocks++] = b;
 		c->block = b;
 		c->block_left = BLOCK_BYTES;
@@ -58,7 +69,7 @@ void *cs_chunks_add(struct cs_chunks *c, size_t size)
 			c->v = nv;
 		}
 		size_t bytes = CS_CHUNK * size;
-		if (k < SMALL_CHUNKS || bytes > BLOCK_BYTES / 4)
+		if (k < small_chunks(c) || bytes > BLOCK_BYTES / 4)
 			c->v[k] = malloc(bytes);
 		else
 			c->v[k] = chunk_from_block(c, bytes);
@@ -76,10 +87,10 @@ void cs_chunks_free(struct cs_chunks *c)
 	/* the chunks of their own; past the small ones, all are in blocks
 	 * when any is (an instance's items have one size) */
 	for (size_t k = 0; k < c->nchunks; k++)
-		if (k < SMALL_CHUNKS || !c->nblocks)
+		if (k < small_chunks(c) || !c->nblocks)
 			free(c->v[k]);
 	for (size_t b = 0; b < c->nblocks; b++)
-		free(c->blocks[b]);
+		cs_big_free(c->blocks[b], BLOCK_BYTES);
 	free(c->blocks);
 	free(c->v);
 	memset(c, 0, sizeof(*c));

@@ -1,6 +1,8 @@
 /* The loader: the three layer spellings, the three ways to give the
  * input, automatic names, and errors with their place in the file. */
 #include "helpers.h"
+#include "bigmem.h"
+#include "model.h"
 
 /* ---- accepted files ------------------------------------------------------- */
 
@@ -178,6 +180,25 @@ static const struct error_row error_rows[] = {
 	  "(0 elements) to target_shape of 6 elements" },
 	{ "conv_valid_on_empty_axis", "input_shape: [0, 4]\nlayers:\n  - Conv1D: {filters: 2, kernel_size: 1}\n", 3, 5,
 	  "kernel_size 1 is larger than its input 0 on axis 1 (padding 'valid'); the output size would be 0" },
+	/* layers whose arguments repeat the last of their class are taken
+	 * without reading them again: a difference anywhere still reads them */
+	{ "memo_then_duplicate_key", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3, filters: 4}\n",
+	  5, 42, "duplicate key 'filters' (first at line 5)" },
+	{ "memo_then_unknown_key", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3, bogus: 1}\n", 4, 42, "Conv2D has no argument 'bogus'" },
+	{ "memo_then_bad_value", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3, strides: 0}\n", 4, 51,
+	  "strides: expected a positive integer, got 0" },
+	{ "memo_then_tagged_value", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: !!str 3}\n", 4, 39, "kernel_size: expected an integer" },
+	{ "memo_then_input_shape", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3, input_shape: [8, 8, 3]}\n", 4, 5,
+	  "input_shape is only taken from the first layer" },
+	{ "memo_then_duplicate_name", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3, name: x}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3, name: x}\n", 4, 5, "duplicate layer name 'x'" },
+	{ "memo_missing_required", "input_shape: [8]\nlayers:\n  - Dense: {units: 3}\n  - Dense: {units: 3}\n"
+	  "  - Dense\n", 5, 5, "Dense: missing required argument 'units'" },
 	{ "kernel_size_list_length", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: [3, 3, 3]}\n",
 	  3, 39, "expected 2 integers, got a list of 3" },
 };
@@ -199,9 +220,75 @@ static void check_error(void **state)
 	assert_string_equal(err.file, "test.yaml");
 }
 
+/* Layers with the same argument text share one record, whether read in
+ * full or taken from the class's last; a different text (or the same
+ * values written differently) is read again, and its layer's figures are
+ * its own. */
+static void repeated_arguments(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"input_shape: [8, 8, 3]\nlayers:\n"
+		"  - Conv2D: {filters: 3, kernel_size: 3, padding: same}\n"	/* 0: 84 params */
+		"  - Conv2D: {filters: 3, kernel_size: 3, padding: same}\n"	/* 1: as 0 */
+		"  - ReLU\n"							/* 2 */
+		"  - Conv2D: {filters: 3, kernel_size: 3}\n"			/* 3: (6, 6, 3) */
+		"  - ReLU\n"							/* 4: as 2 */
+		"  - Conv2D: {filters: 3, kernel_size: [3, 3], padding: same}\n"	/* 5: a list */
+		"  - Conv2D: {filters: 3, kernel_size: 3, padding: same}\n"	/* 6: as 0 */
+		"  - Conv2D: {filters: 3, kernel_size: 3, padding: \"same\"}\n"	/* 7: quoted */
+		"  - Conv2D: {filters: 3, kernel_size: 1, padding: same}\n";	/* 8: 12 params */
+	struct cs_error err;
+	cs_model *m = cs_model_load_buffer(yaml, strlen(yaml), "repeat.yaml", &err);
+	assert_non_null(m);
+	uint32_t rec[9];
+	for (size_t i = 0; i < 9; i++)
+		rec[i] = cs_model_at(m, i)->args;
+	assert_int_equal(rec[1], rec[0]);
+	assert_int_equal(rec[4], rec[2]);
+	assert_int_equal(rec[6], rec[0]);
+	assert_int_equal(rec[5], rec[0]);	/* [3, 3] is 3: one set, read anew */
+	assert_int_equal(rec[7], rec[0]);	/* "same" is same */
+	assert_int_not_equal(rec[3], rec[0]);
+	assert_int_not_equal(rec[8], rec[0]);
+	struct cs_layer_info li;
+	static const int64_t params[9] = { 84, 84, 0, 84, 0, 84, 84, 84, 12 };
+	static const int64_t side[9] = { 8, 8, 8, 6, 6, 6, 6, 6, 6 };
+	for (size_t i = 0; i < 9; i++) {
+		cs_model_layer(m, i, &li);
+		assert_int_equal(li.trainable_params, params[i]);
+		assert_int_equal(li.dims[1], side[i]);
+		assert_int_equal(li.dims[3], 3);
+	}
+	cs_model_destroy(m);
+}
+
+/* bigmem.h: small and large pieces come zeroed and writable; a large one
+ * is aligned to a huge page. */
+static void big_pieces(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = { 1, 4096, CS_BIG_PAGE - 1, CS_BIG_PAGE, 3 * CS_BIG_PAGE + 5 };
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		unsigned char *p = cs_big_alloc(sizes[k]);
+		assert_non_null(p);
+		if (sizes[k] >= CS_BIG_PAGE)
+			assert_int_equal((uintptr_t)p % CS_BIG_PAGE, 0);
+		assert_int_equal(p[0], 0);
+		assert_int_equal(p[sizes[k] - 1], 0);
+		assert_int_equal(p[sizes[k] / 2], 0);
+		memset(p, 0xab, sizes[k]);
+		cs_big_free(p, sizes[k]);
+	}
+	cs_big_free(NULL, CS_BIG_PAGE);
+}
+
 int main(void)
 {
 	int rc = RUN_TABLE("loader: names", check_names, names_rows);
 	rc |= RUN_TABLE("loader: errors", check_error, error_rows);
+	const struct CMUnitTest misc[] = { cmocka_unit_test(repeated_arguments),
+					   cmocka_unit_test(big_pieces) };
+	rc |= cmocka_run_group_tests_name("loader: records", misc, NULL, NULL);
 	return rc;
 }

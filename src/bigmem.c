@@ -1,0 +1,46 @@
+/* Large zeroed allocations in huge-page-sized pieces (bigmem.h). */
+#define _DEFAULT_SOURCE	/* MAP_ANONYMOUS, madvise, MADV_HUGEPAGE */
+#include "bigmem.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+static size_t mapped_size(size_t bytes)
+{
+	return (bytes + CS_BIG_PAGE - 1) & ~(CS_BIG_PAGE - 1);
+}
+
+void *cs_big_alloc(size_t bytes)
+{
+	if (bytes < CS_BIG_PAGE)
+		return calloc(1, bytes ? bytes : 1);
+	size_t size = mapped_size(bytes);
+	if (size < bytes || size > SIZE_MAX - CS_BIG_PAGE)
+		return NULL;
+	/* one page more than needed, then the ends trimmed to alignment */
+	char *raw = mmap(NULL, size + CS_BIG_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	char *p = (char *)(((uintptr_t)raw + CS_BIG_PAGE - 1) & ~(uintptr_t)(CS_BIG_PAGE - 1));
+	if (p > raw)
+		munmap(raw, (size_t)(p - raw));
+	size_t tail = (size_t)(raw + size + CS_BIG_PAGE - (p + size));
+	if (tail)
+		munmap(p + size, tail);
+#ifdef MADV_HUGEPAGE
+	madvise(p, size, MADV_HUGEPAGE);	/* a hint: fine if refused */
+#endif
+	return p;
+}
+
+void cs_big_free(void *p, size_t bytes)
+{
+	if (!p)
+		return;
+	if (bytes < CS_BIG_PAGE)
+		free(p);
+	else
+		munmap(p, mapped_size(bytes));
+}
