@@ -1,5 +1,4 @@
 #include "arena.h"
-#include "bigmem.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,7 +26,7 @@ void cs_arena_free(struct cs_arena *a)
 	struct cs_arena_block *b = a->head;
 	while (b) {
 		struct cs_arena_block *next = b->next;
-		cs_big_free(b, sizeof(*b) + b->size);
+		free(b);
 		b = next;
 	}
 	a->head = NULL;
@@ -42,7 +41,7 @@ void cs_arena_reset(struct cs_arena *a)
 	/* keep the oldest block (the last in the list), free the rest */
 	while (b->next) {
 		struct cs_arena_block *next = b->next;
-		cs_big_free(b, sizeof(*b) + b->size);
+		free(b);
 		b = next;
 	}
 	if (b->clean < b->used)
@@ -66,12 +65,9 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 			cap = need;
 		if (cap > SIZE_MAX - sizeof(*b))
 			return NULL;
-		/* zeroed: a large block comes straight from the kernel, in
-		 * huge pages when it may (bigmem.h), so nothing is cleared
-		 * twice; its rounding is room too */
-		if (sizeof(*b) + cap >= CS_BIG_PAGE)
-			cap = ((sizeof(*b) + cap + CS_BIG_PAGE - 1) & ~(CS_BIG_PAGE - 1)) - sizeof(*b);
-		struct cs_arena_block *nb = cs_big_alloc(sizeof(*nb) + cap);
+		/* zeroed by calloc: a large block comes straight from the
+		 * kernel, already zero, so nothing is cleared twice */
+		struct cs_arena_block *nb = calloc(1, sizeof(*nb) + cap);
 		if (!nb)
 			return NULL;
 		nb->size = cap;

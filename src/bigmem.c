@@ -1,5 +1,5 @@
 /* Large zeroed allocations in huge-page-sized pieces (bigmem.h). */
-#define _DEFAULT_SOURCE	/* MAP_ANONYMOUS, madvise, MADV_HUGEPAGE */
+#define _DEFAULT_SOURCE	/* MAP_ANONYMOUS, madvise, MADV_HUGEPAGE, MADV_POPULATE_WRITE */
 #include "bigmem.h"
 
 #include <stdint.h>
@@ -43,4 +43,17 @@ void cs_big_free(void *p, size_t bytes)
 		free(p);
 	else
 		munmap(p, mapped_size(bytes));
+}
+
+void cs_big_populate(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = 4096, from = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)p + bytes) & ~(page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_POPULATE_WRITE);	/* a hint too */
+#else
+	(void)p;
+	(void)bytes;
+#endif
 }

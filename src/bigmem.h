@@ -17,5 +17,9 @@
 void *cs_big_alloc(size_t bytes);
 /* Free what cs_big_alloc(bytes) gave; p may be NULL. */
 void cs_big_free(void *p, size_t bytes);
+/* The whole pages inside [p, p + bytes), which are certain to be written,
+ * faulted in by one call (where the kernel can) rather than one fault a
+ * page. */
+void cs_big_populate(void *p, size_t bytes);
 
 #endif

@@ -20,11 +20,6 @@ struct cs_model *cs_model_new(void)
 #define BLOCK_BYTES CS_BIG_PAGE
 #define SMALL_CHUNKS 2	/* chunks of their own, for small models */
 
-static size_t small_chunks(const struct cs_chunks *c)
-{
-	return c->long_model ? 0 : SMALL_CHUNKS;
-}
-
 /* Past a megabyte of YAML or JSON a model has thousands of layers. */
 #define LONG_FILE_BYTES ((size_t)1 << 20)
 
@@ -69,9 +64,11 @@ void *cs_chunks_add(struct cs_chunks *c, size_t size)
 			c->v = nv;
 		}
 		size_t bytes = CS_CHUNK * size;
-		if (k < small_chunks(c) || bytes > BLOCK_BYTES / 4)
+		if (k < SMALL_CHUNKS || bytes > BLOCK_BYTES / 4) {
 			c->v[k] = malloc(bytes);
-		else
+			if (c->v[k] && c->long_model)
+				cs_big_populate(c->v[k], bytes);
+		} else
 			c->v[k] = chunk_from_block(c, bytes);
 		if (!c->v[k])
 			return NULL;
@@ -87,7 +84,7 @@ void cs_chunks_free(struct cs_chunks *c)
 	/* the chunks of their own; past the small ones, all are in blocks
 	 * when any is (an instance's items have one size) */
 	for (size_t k = 0; k < c->nchunks; k++)
-		if (k < small_chunks(c) || !c->nblocks)
+		if (k < SMALL_CHUNKS || !c->nblocks)
 			free(c->v[k]);
 	for (size_t b = 0; b < c->nblocks; b++)
 		cs_big_free(c->blocks[b], BLOCK_BYTES);

@@ -117,15 +117,16 @@ struct cs_chunks {
 	size_t block_left;
 	void **blocks;
 	size_t nblocks;
-	bool long_model;	/* set before the first item: the first chunks
-				 * come from blocks too (cs_model_expect_long) */
+	bool long_model;	/* set before the first item: the first chunks,
+				 * which are certain to fill, are faulted in at
+				 * once (cs_model_expect_long) */
 };
 
 /* A new zeroed item of size bytes at the end; NULL when out of memory. */
 void *cs_chunks_add(struct cs_chunks *c, size_t size);
 /* Before any layer is added: the model is read from a file of `bytes`; a
- * large one makes a long model, whose records all come from blocks (its
- * first chunks would cost a page fault every 4 KiB). */
+ * large one makes a long model, whose first chunks of records are faulted
+ * in by one call each instead of a page fault every 4 KiB. */
 void cs_model_expect_long(struct cs_model *m, size_t bytes);
 void cs_chunks_free(struct cs_chunks *c);
 
