@@ -1,4 +1,5 @@
 #include "arena.h"
+#include "bigmem.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -80,6 +81,8 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 	void *p = b->data + b->used;
 	if (b->used < b->clean)
 		memset(p, 0, size);	/* handed out before a reset */
+	else if (size >= ARENA_MIN_BLOCK)
+		cs_big_populate(p, size);	/* a table, to be filled */
 	b->used += need;
 	a->used_total += need;
 	return p;
