@@ -6,7 +6,7 @@
 #include <string.h>
 
 #define ARENA_ALIGN 16
-#define ARENA_MIN_BLOCK (64 * 1024)
+#define ARENA_MIN_BLOCK (8 * 1024)	/* doubling from here */
 
 struct cs_arena_block {
 	struct cs_arena_block *next;
@@ -81,7 +81,7 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 	void *p = b->data + b->used;
 	if (b->used < b->clean)
 		memset(p, 0, size);	/* handed out before a reset */
-	else if (size >= ARENA_MIN_BLOCK)
+	else if (size >= 64 * 1024)
 		cs_big_populate(p, size);	/* a table, to be filled */
 	b->used += need;
 	a->used_total += need;

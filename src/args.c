@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,47 +87,53 @@ struct class_cache {
 	uint8_t nrequired;
 };
 
-/* static, so nothing is left on the heap at exit */
+/* static, so nothing is left on the heap at exit; each class's built at
+ * its first use (building all 128 touched 200 KiB: a page fault each
+ * 4 KiB, a tenth of a small model's run) */
 #define MAX_CLASSES 128
 static struct class_cache caches[MAX_CLASSES];
-static pthread_once_t caches_once = PTHREAD_ONCE_INIT;
+static atomic_bool cache_built[MAX_CLASSES];
+static pthread_mutex_t caches_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void caches_build(void)
+static void cache_build(const struct cs_layer_class *cls, struct class_cache *k)
 {
-	size_t n = cs_layer_class_count();
-	assert(n <= MAX_CLASSES);
-	for (size_t c = 0; c < n; c++) {
-		const struct cs_layer_class *cls = cs_layer_class_at(c);
-		struct class_cache *k = &caches[c];
-		fill_defaults(cls, &k->defaults);
-		/* the file-wide data_format is Keras's image_data_format: it only
-		 * reaches classes that take a data_format */
-		if (!cs_args_find_spec(cls, "data_format"))
-			k->defaults.data_format = CS_DF_LAST;
-		size_t idx = 0;
-		for (const struct cs_arg_spec *const *g = cls->args; *g; g++) {
-			for (const struct cs_arg_spec *s = *g; s->name; s++, idx++) {
-				assert(idx < ARG_SLOTS - 1);
-				k->spec[idx] = s;
-				if ((s->flags & CS_REQUIRED) && k->nrequired < sizeof(k->required))
-					k->required[k->nrequired++] = (uint8_t)idx;
-				uint32_t h = cs_hash(s->name, strlen(s->name));
-				size_t j = h & (ARG_SLOTS - 1);
-				bool dup = false;
-				for (; k->slot[j]; j = (j + 1) & (ARG_SLOTS - 1))
-					if (!strcmp(k->spec[k->slot[j] - 1]->name, s->name))
-						dup = true;
-				if (!dup)
-					k->slot[j] = (uint8_t)(idx + 1);
-			}
+	fill_defaults(cls, &k->defaults);
+	/* the file-wide data_format is Keras's image_data_format: it only
+	 * reaches classes that take a data_format */
+	if (!cs_args_find_spec(cls, "data_format"))
+		k->defaults.data_format = CS_DF_LAST;
+	size_t idx = 0;
+	for (const struct cs_arg_spec *const *g = cls->args; *g; g++) {
+		for (const struct cs_arg_spec *s = *g; s->name; s++, idx++) {
+			assert(idx < ARG_SLOTS - 1);
+			k->spec[idx] = s;
+			if ((s->flags & CS_REQUIRED) && k->nrequired < sizeof(k->required))
+				k->required[k->nrequired++] = (uint8_t)idx;
+			uint32_t h = cs_hash(s->name, strlen(s->name));
+			size_t j = h & (ARG_SLOTS - 1);
+			bool dup = false;
+			for (; k->slot[j]; j = (j + 1) & (ARG_SLOTS - 1))
+				if (!strcmp(k->spec[k->slot[j] - 1]->name, s->name))
+					dup = true;
+			if (!dup)
+				k->slot[j] = (uint8_t)(idx + 1);
 		}
 	}
 }
 
 static const struct class_cache *cache_of(const struct cs_layer_class *cls)
 {
-	pthread_once(&caches_once, caches_build);
-	return &caches[cs_layer_class_index(cls)];
+	size_t c = cs_layer_class_index(cls);
+	assert(c < MAX_CLASSES);
+	if (!atomic_load_explicit(&cache_built[c], memory_order_acquire)) {
+		pthread_mutex_lock(&caches_lock);
+		if (!atomic_load_explicit(&cache_built[c], memory_order_relaxed)) {
+			cache_build(cls, &caches[c]);
+			atomic_store_explicit(&cache_built[c], true, memory_order_release);
+		}
+		pthread_mutex_unlock(&caches_lock);
+	}
+	return &caches[c];
 }
 
 const struct class_cache *cs_args_class(const struct cs_layer_class *cls)
