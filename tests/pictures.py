@@ -173,6 +173,21 @@ def expected_nested(binary, model):
 ID = r"(?:r\d+_)*[ri]\d+"
 
 
+def edges_follow_nodes(text, pattern):
+    """Whether each edge line of a DOT text (pattern: group 1 a node id,
+    group 2 an edge's head when the line is an edge) joins nodes written
+    before it: the DOT streams."""
+    seen = set()
+    for line in text.splitlines():
+        m = re.match(pattern, line)
+        if m and m.group(2):
+            if m.group(1) not in seen or m.group(2) not in seen:
+                return False
+        elif m:
+            seen.add(m.group(1))
+    return True
+
+
 def nested(binary, model, dot_prog, svg_built):
     want = expected_nested(binary, model)
     if want is None:
@@ -187,14 +202,8 @@ def nested(binary, model, dot_prog, svg_built):
           len(got_edges) == edges and len(got_clusters) == clusters,
           f"{model}: --show nested DOT has {nodes} nodes, {edges} edges, {clusters} clusters "
           f"(got {len(got_nodes)}, {len(got_edges)}, {len(got_clusters)})")
-    seen, ordered = set(), True
-    for line in text.splitlines():
-        m = re.match(rf"^\t+({ID}) (?:\[label|-> ({ID});)", line)
-        if m and m.group(2):
-            ordered = ordered and m.group(1) in seen and m.group(2) in seen
-        elif m:
-            seen.add(m.group(1))
-    check(ordered, f"{model}: --show nested: each edge follows the nodes it joins")
+    check(edges_follow_nodes(text, rf"^\t+({ID}) (?:\[label|-> ({ID});)"),
+          f"{model}: --show nested: each edge follows the nodes it joins")
     m = run(binary, ["--format", "mermaid", "--show", "nested", model]).stdout.decode()
     m_nodes = re.findall(rf'^ +({ID})\["', m, re.M)
     m_edges = re.findall(rf"^ +({ID}) --> ({ID})$", m, re.M)
@@ -251,14 +260,8 @@ def structure(binary, model, dot_prog, svg_built):
           len(got_edges) == edges, f"{model}: DOT has {nodes} nodes and {edges} edges "
           f"(got {len(got_nodes)}, {len(got_edges)})")
     # every edge starts at a node drawn before it: the DOT streams
-    seen, ordered = set(), True
-    for line in text.splitlines():
-        m = re.match(r"^\t([ri]\d+) (?:\[label|-> (r\d+);)", line)
-        if m and m.group(2):
-            ordered = ordered and m.group(1) in seen and m.group(2) in seen
-        elif m:
-            seen.add(m.group(1))
-    check(ordered, f"{model}: each edge follows the nodes it joins")
+    check(edges_follow_nodes(text, r"^\t([ri]\d+) (?:\[label|-> (r\d+);)"),
+          f"{model}: each edge follows the nodes it joins")
     m = run(binary, ["--format", "mermaid", model]).stdout.decode()
     m_nodes = re.findall(r'^    ([ri]\d+)\["', m, re.M)
     m_edges = re.findall(r"^    ([ri]\d+) --> (r\d+)$", m, re.M)
