@@ -9,7 +9,8 @@ int cs_dynlib_open(const char *soname, const struct cs_dynsym *sym, size_t n, ch
 {
 	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		snprintf(why, size, "%s", dlerror());
+		const char *e = dlerror();
+		snprintf(why, size, "%s", e ? e : "not found");
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
