@@ -101,10 +101,10 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	int rc = -1;
 	if (!g || !state || !finished || !order || !stack || !depth || !ldepth || !row_of)
 		goto oom;
-	/* every entry is written: a long model's tables faulted in at once */
+	/* every entry is written: a long model's tables faulted in at once
+	 * (not the stack: its depth is the graph's) */
 	cs_big_populate(finished, nn * sizeof(uint32_t));
 	cs_big_populate(order, nn * sizeof(uint32_t));
-	cs_big_populate(stack, nn * sizeof(uint32_t));
 	memset(g, 0, sizeof(*g));
 	for (size_t i = 0; i < nn; i++)
 		row_of[i] = NONE;
