@@ -70,6 +70,11 @@ struct loader {
 					 * byte), its length, the value, NUL */
 	struct cs_mark text_marks[MEMO_PAIRS][2];	/* each pair's key and value */
 	struct arg_memo memo[CS_MAX_CLASSES];
+	struct {			/* the class names looked up last */
+		uint8_t len;		/* 0: empty */
+		char text[31];
+		const struct cs_layer_class *cls;
+	} seen_class[16];
 	struct cs_names names;		/* Keras's naming, and its uniqueness */
 	struct cs_graph_decls *g;	/* the graph keys of the model being read */
 	bool sub;			/* reading a sub-model (models:) */
@@ -121,6 +126,30 @@ static int set_input(struct loader *l, struct cs_mark at, const struct cs_ints *
 
 /* ---- one layer ---------------------------------------------------------------- */
 
+/* The class spelled by the len bytes at text, or NULL; *spelling is that
+ * text NUL-terminated in the loader (until the next call), or NULL when
+ * it is too long to keep.  A long model names a few classes over and
+ * over: they are found again without hashing. */
+static const struct cs_layer_class *find_class(struct loader *l, const char *text, size_t len,
+					       const char **spelling)
+{
+	size_t k = (len + (unsigned char)text[0] + (len ? (unsigned char)text[len - 1] : 0)) & 15;
+	*spelling = NULL;
+	if (len && len == l->seen_class[k].len && !memcmp(l->seen_class[k].text, text, len)) {
+		*spelling = l->seen_class[k].text;
+		return l->seen_class[k].cls;
+	}
+	const struct cs_layer_class *cls = cs_layer_class_find_len(text, len);
+	if (cls && len && len < sizeof(l->seen_class[k].text)) {
+		memcpy(l->seen_class[k].text, text, len);
+		l->seen_class[k].text[len] = '\0';
+		l->seen_class[k].len = (uint8_t)len;
+		l->seen_class[k].cls = cls;
+		*spelling = l->seen_class[k].text;
+	}
+	return cls;
+}
+
 /* The class a node names; NULL after an error when it names none. */
 static const struct cs_layer_class *class_of(struct loader *l, const struct cs_node *n)
 {
@@ -130,8 +159,8 @@ static const struct cs_layer_class *class_of(struct loader *l, const struct cs_n
 			cs_node_describe(n, buf, sizeof(buf)));
 		return NULL;
 	}
-	const char *name = n->u.scalar.text;
-	const struct cs_layer_class *cls = cs_layer_class_find_len(name, n->u.scalar.len);
+	const char *name = n->u.scalar.text, *spelling;
+	const struct cs_layer_class *cls = find_class(l, name, n->u.scalar.len, &spelling);
 	if (cls)
 		return cls;
 	const char *const *names;
@@ -531,9 +560,9 @@ static int read_args(struct loader *l, struct layer_args *la, int depth, bool sk
 		}
 		if (event_scalar(l, &key) < 0)
 			return -1;
-		if (skip_type && !strcmp(key.u.scalar.text, "type"))
+		if (skip_type && key.u.scalar.text[0] == 't' && !strcmp(key.u.scalar.text, "type"))
 			return cs_fail(l->err, key.mark, "duplicate key 'type'");
-		if (key.u.scalar.plain && !strcmp(key.u.scalar.text, "inputs")) {
+		if (key.u.scalar.plain && key.u.scalar.text[0] == 'i' && !strcmp(key.u.scalar.text, "inputs")) {
 			struct cs_mark km = key.mark;
 			struct cs_node *v;
 			if (cs_yreader_next(r) < 0)
@@ -700,8 +729,13 @@ static int read_layer(struct loader *l)
 					return -1;
 				return finish_layer(l, &la);
 			}
-			const struct cs_layer_class *cls = cs_layer_class_find_len(key.u.scalar.text, key.u.scalar.len);
-			char *name = cs_arena_strndup(&l->scratch, key.u.scalar.text, key.u.scalar.len);
+			const char *spelling;
+			const struct cs_layer_class *cls = find_class(l, key.u.scalar.text, key.u.scalar.len,
+								      &spelling);
+			/* the key's text dies with its event: kept for the
+			 * general form below (a known class's is in the loader) */
+			const char *name = spelling ? spelling
+					   : cs_arena_strndup(&l->scratch, key.u.scalar.text, key.u.scalar.len);
 			struct cs_mark key_mark = key.mark;
 			if (!name || cs_yreader_next(r) < 0)
 				return name ? -1 : oom(l, key_mark);
@@ -732,6 +766,8 @@ static int read_layer(struct loader *l)
 			struct cs_node *knode = cs_arena_alloc(&l->scratch, sizeof(*knode));
 			if (!item || !knode)
 				return oom(l, mark);
+			if (name == spelling && !(name = cs_arena_strdup(&l->scratch, spelling)))
+				return oom(l, mark);	/* the loader's copy is reused */
 			knode->kind = CS_NODE_SCALAR;
 			knode->mark = key_mark;
 			knode->u.scalar.text = name;
