@@ -75,6 +75,21 @@ static inline char *cs_put_int(char *p, int64_t v)
 		*p = (char)('0' + u);
 		return p + 1;
 	}
+	if (u < 100) {
+		memcpy(p, pairs + u * 2, 2);
+		return p + 2;
+	}
+	if (u < 10000) {	/* most counts, shapes and fields */
+		unsigned hi = (unsigned)(u / 100), lo = (unsigned)(u % 100);
+		if (hi < 10)
+			*p++ = (char)('0' + hi);
+		else {
+			memcpy(p, pairs + hi * 2, 2);
+			p += 2;
+		}
+		memcpy(p, pairs + lo * 2, 2);
+		return p + 2;
+	}
 	int digits = 2;
 	for (uint64_t t = u / 100; t; t /= 10)
 		digits++;

@@ -71,6 +71,38 @@ static void json_every_position(void **state)
 			}
 }
 
+/* Integers without printf: every value to 20,000, each power of ten and
+ * its neighbours, the extremes; as printf writes them. */
+static void integers(void **state)
+{
+	(void)state;
+	char want[32], got[32];
+	int64_t v = 0;
+	for (int k = 0; k < 20000 + 60; k++) {
+		if (k <= 20000)
+			v = k;
+		else {	/* 10^j - 1, 10^j, 10^j + 1 for j = 5..18, and negatives */
+			int j = 5 + (k - 20001) / 3 % 14;
+			int64_t p = 1;
+			for (int i = 0; i < j; i++)
+				p *= 10;
+			v = p - 1 + (k - 20001) % 3;
+			if (k >= 20000 + 43)
+				v = -v;
+		}
+		for (int pass = 0; pass < 2; pass++) {
+			int64_t x = pass ? -v : v;
+			snprintf(want, sizeof(want), "%lld", (long long)x);
+			*cs_put_int(got, x) = '\0';
+			assert_string_equal(got, want);
+		}
+	}
+	*cs_put_int(got, INT64_MAX) = '\0';
+	assert_string_equal(got, "9223372036854775807");
+	*cs_put_int(got, INT64_MIN) = '\0';
+	assert_string_equal(got, "-9223372036854775808");
+}
+
 /* Shapes as Keras and Python print them. */
 static void shapes(void **state)
 {
@@ -131,7 +163,8 @@ int main(void)
 {
 	int rc = RUN_TABLE("cells json", check_json, rows);
 	rc |= RUN_TABLE("rich markup", check_markup, markup_rows);
-	const struct CMUnitTest misc[] = { cmocka_unit_test(shapes), cmocka_unit_test(json_every_position) };
+	const struct CMUnitTest misc[] = { cmocka_unit_test(shapes), cmocka_unit_test(json_every_position),
+					   cmocka_unit_test(integers) };
 	rc |= cmocka_run_group_tests_name("cells", misc, NULL, NULL);
 	return rc;
 }
