@@ -7,6 +7,7 @@
 #ifndef CS_DYNLIB_H
 #define CS_DYNLIB_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 struct cs_dynsym {
@@ -14,9 +15,25 @@ struct cs_dynsym {
 	void **addr;		/* where the function's address goes */
 };
 
-/* `#define X(f) CS_DYNSYM(table, f)` over a list of functions gives the
- * cs_dynsym entries of a struct whose fields are named after them. */
-#define CS_DYNSYM(table, f) { #f, (void **)&(table).f },
+/* A file's library: LIST is an X-macro list of its functions.  Declares
+ * `dyn`, a struct with a pointer named after each (called as
+ * dyn.zip_open(...)), and dyn_open(), which fills it from soname, run once
+ * with pthread_once(&dyn_once, dyn_open); dyn_missing then says why the
+ * library could not be opened, or is "". */
+#define CS_DYNLIB_FIELD_(f) __typeof__(f) *f;
+#define CS_DYNLIB_SYM_(f) { #f, (void **)&dyn.f },
+#define CS_DYNLIB(LIST, soname)                                                          \
+	static struct {                                                                  \
+		LIST(CS_DYNLIB_FIELD_)                                                   \
+	} dyn;                                                                           \
+	static pthread_once_t dyn_once = PTHREAD_ONCE_INIT;                              \
+	static char dyn_missing[256];                                                    \
+	static void dyn_open(void)                                                       \
+	{                                                                                \
+		static const struct cs_dynsym syms[] = { LIST(CS_DYNLIB_SYM_) };         \
+		cs_dynlib_open(soname, syms, sizeof(syms) / sizeof(syms[0]), dyn_missing, \
+			       sizeof(dyn_missing));                                     \
+	}
 
 /* Open soname and fill each sym's address: 0, or -1 with why it failed
  * in why (dlerror's text, or the missing function).  The library stays

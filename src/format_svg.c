@@ -32,22 +32,7 @@
 
 #define GVC_FUNCTIONS(X) X(agclose) X(agmemread) X(agseterr) X(agseterrf) X(gvContext) X(gvFreeContext) X(gvFreeLayout) X(gvFreeRenderData) X(gvLayout) X(gvRenderData)
 
-static struct {
-#define FIELD(f) __typeof__(f) *f;
-	GVC_FUNCTIONS(FIELD)
-#undef FIELD
-} gv;
-static pthread_once_t gvc_once = PTHREAD_ONCE_INIT;
-static char gvc_missing[256];	/* why libgvc could not be opened; "" */
-
-static void open_libgvc(void)
-{
-#define SYM(f) CS_DYNSYM(gv, f)
-	static const struct cs_dynsym syms[] = { GVC_FUNCTIONS(SYM) };
-#undef SYM
-	cs_dynlib_open(CS_LIBGVC_SONAME, syms, sizeof(syms) / sizeof(syms[0]), gvc_missing,
-		       sizeof(gvc_missing));
-}
+CS_DYNLIB(GVC_FUNCTIONS, CS_LIBGVC_SONAME)
 
 static pthread_mutex_t graphviz_lock = PTHREAD_MUTEX_INITIALIZER;
 static char graphviz_message[256];	/* Graphviz's last error, under the lock */
@@ -64,10 +49,10 @@ int cs_render_svg(const cs_model *m, const struct cs_render_options *opt,
 {
 	struct cs_buf dot = { 0 };
 	why[0] = '\0';
-	pthread_once(&gvc_once, open_libgvc);
-	if (gvc_missing[0]) {
+	pthread_once(&dyn_once, dyn_open);
+	if (dyn_missing[0]) {
 		snprintf(why, size, "Graphviz's library %s cannot be opened: %s; %s", CS_LIBGVC_SONAME,
-			 gvc_missing, "`--format dot | dot -Tsvg` draws the same picture");
+			 dyn_missing, "`--format dot | dot -Tsvg` draws the same picture");
 		return -1;
 	}
 	cs_render_dot(m, opt, cols, &dot);
@@ -79,34 +64,34 @@ int cs_render_svg(const cs_model *m, const struct cs_render_options *opt,
 	int rc = -1;
 	pthread_mutex_lock(&graphviz_lock);
 	graphviz_message[0] = '\0';
-	agusererrf old_hook = gv.agseterrf(keep_message);
-	agerrlevel_t old_level = gv.agseterr(AGERR);	/* errors only, not warnings */
-	GVC_t *gvc = gv.gvContext();
-	Agraph_t *g = gvc ? gv.agmemread(dot.s) : NULL;
+	agusererrf old_hook = dyn.agseterrf(keep_message);
+	agerrlevel_t old_level = dyn.agseterr(AGERR);	/* errors only, not warnings */
+	GVC_t *gvc = dyn.gvContext();
+	Agraph_t *g = gvc ? dyn.agmemread(dot.s) : NULL;
 	char *svg = NULL;
 	CS_GV_LENGTH_T len = 0;
 	if (!gvc) {
 		snprintf(why, size, "Graphviz could not start");
 	} else if (!g) {
 		snprintf(why, size, "Graphviz refused the picture: %s", graphviz_message);
-	} else if (gv.gvLayout(gvc, g, "dot") != 0) {
+	} else if (dyn.gvLayout(gvc, g, "dot") != 0) {
 		snprintf(why, size, "Graphviz could not lay the picture out: %s", graphviz_message);
 	} else {
-		if (gv.gvRenderData(gvc, g, "svg", &svg, &len) != 0 || !svg)
+		if (dyn.gvRenderData(gvc, g, "svg", &svg, &len) != 0 || !svg)
 			snprintf(why, size, "Graphviz could not draw the SVG: %s", graphviz_message);
 		else {
 			cs_buf_add(out, svg, (size_t)len);
 			rc = 0;
 		}
-		gv.gvFreeRenderData(svg);
-		gv.gvFreeLayout(gvc, g);
+		dyn.gvFreeRenderData(svg);
+		dyn.gvFreeLayout(gvc, g);
 	}
 	if (g)
-		gv.agclose(g);
+		dyn.agclose(g);
 	if (gvc)
-		gv.gvFreeContext(gvc);
-	gv.agseterr(old_level);
-	gv.agseterrf(old_hook);
+		dyn.gvFreeContext(gvc);
+	dyn.agseterr(old_level);
+	dyn.agseterrf(old_hook);
 	pthread_mutex_unlock(&graphviz_lock);
 	cs_buf_free(&dot);
 	/* Graphviz's messages end in a newline */

@@ -25,22 +25,7 @@
 
 #define ZIP_FUNCTIONS(X) X(zip_discard) X(zip_error_code_zip) X(zip_error_fini) X(zip_error_init) X(zip_error_strerror) X(zip_fclose) X(zip_file_strerror) X(zip_fopen_index) X(zip_fread) X(zip_name_locate) X(zip_open_from_source) X(zip_source_buffer_create) X(zip_source_free) X(zip_stat_index) X(zip_stat_init) X(zip_strerror)
 
-static struct {
-#define FIELD(f) __typeof__(f) *f;
-	ZIP_FUNCTIONS(FIELD)
-#undef FIELD
-} z;
-static pthread_once_t zip_once = PTHREAD_ONCE_INIT;
-static char zip_missing[256];	/* why libzip could not be opened; "" */
-
-static void open_libzip(void)
-{
-#define SYM(f) CS_DYNSYM(z, f)
-	static const struct cs_dynsym syms[] = { ZIP_FUNCTIONS(SYM) };
-#undef SYM
-	cs_dynlib_open(CS_LIBZIP_SONAME, syms, sizeof(syms) / sizeof(syms[0]), zip_missing,
-		       sizeof(zip_missing));
-}
+CS_DYNLIB(ZIP_FUNCTIONS, CS_LIBZIP_SONAME)
 
 int cs_keras_is_archive(const char *data, size_t len)
 {
@@ -54,18 +39,18 @@ static int read_entry(zip_t *za, const char *name, size_t max, char **text, size
 		      struct cs_error *err)
 {
 	struct cs_mark none = { 0, 0 };
-	zip_int64_t idx = z.zip_name_locate(za, name, 0);
+	zip_int64_t idx = dyn.zip_name_locate(za, name, 0);
 	if (idx < 0)
 		return 0;
 	zip_stat_t st;
-	z.zip_stat_init(&st);
-	if (z.zip_stat_index(za, (zip_uint64_t)idx, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) &&
+	dyn.zip_stat_init(&st);
+	if (dyn.zip_stat_index(za, (zip_uint64_t)idx, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) &&
 	    st.size > max)
 		return cs_fail(err, none, "%s is %llu bytes, more than the %zu MiB read from an archive; "
 			       "refused", name, (unsigned long long)st.size, max >> 20);
-	zip_file_t *f = z.zip_fopen_index(za, (zip_uint64_t)idx, 0);
+	zip_file_t *f = dyn.zip_fopen_index(za, (zip_uint64_t)idx, 0);
 	if (!f)
-		return cs_fail(err, none, "cannot open %s in the archive: %s", name, z.zip_strerror(za));
+		return cs_fail(err, none, "cannot open %s in the archive: %s", name, dyn.zip_strerror(za));
 	size_t cap = 64 * 1024, n = 0;
 	char *buf = malloc(cap + 1);
 	int rc = 1;
@@ -85,16 +70,16 @@ static int read_entry(zip_t *za, const char *name, size_t max, char **text, size
 			}
 			buf = more;
 		}
-		zip_int64_t got = z.zip_fread(f, buf + n, cap - n);
+		zip_int64_t got = dyn.zip_fread(f, buf + n, cap - n);
 		if (got < 0) {
-			rc = cs_fail(err, none, "cannot read %s in the archive: %s", name, z.zip_file_strerror(f));
+			rc = cs_fail(err, none, "cannot read %s in the archive: %s", name, dyn.zip_file_strerror(f));
 			break;
 		}
 		if (got == 0)
 			break;
 		n += (size_t)got;
 	}
-	z.zip_fclose(f);
+	dyn.zip_fclose(f);
 	if (!buf)
 		return cs_fail_oom(err, none);
 	if (rc == 1 && n > max)
@@ -126,33 +111,33 @@ int cs_keras_archive_read(const char *data, size_t len, char **config, size_t *c
 			  char *version, size_t version_size, struct cs_error *err)
 {
 	struct cs_mark none = { 0, 0 };
-	pthread_once(&zip_once, open_libzip);
-	if (zip_missing[0])
+	pthread_once(&dyn_once, dyn_open);
+	if (dyn_missing[0])
 		return cs_fail_status(err, CS_ERR_IO, none, "cannot read .keras archives: libzip (%s) "
-				      "cannot be opened: %s", CS_LIBZIP_SONAME, zip_missing);
+				      "cannot be opened: %s", CS_LIBZIP_SONAME, dyn_missing);
 	zip_error_t ze;
-	z.zip_error_init(&ze);
+	dyn.zip_error_init(&ze);
 	*config = NULL;
 	if (version_size)
 		version[0] = '\0';
-	zip_source_t *src = z.zip_source_buffer_create(data, len, 0, &ze);
+	zip_source_t *src = dyn.zip_source_buffer_create(data, len, 0, &ze);
 	if (!src) {
-		z.zip_error_fini(&ze);
+		dyn.zip_error_fini(&ze);
 		return cs_fail_oom(err, none);
 	}
-	zip_t *za = z.zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	zip_t *za = dyn.zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
 	if (!za) {
-		int memory = z.zip_error_code_zip(&ze) == ZIP_ER_MEMORY;
+		int memory = dyn.zip_error_code_zip(&ze) == ZIP_ER_MEMORY;
 		if (memory)
 			cs_fail_oom(err, none);
 		else
 			cs_fail(err, none, "not a valid zip archive (a .keras file is one): %s",
-				z.zip_error_strerror(&ze));
-		z.zip_source_free(src);
-		z.zip_error_fini(&ze);
+				dyn.zip_error_strerror(&ze));
+		dyn.zip_source_free(src);
+		dyn.zip_error_fini(&ze);
 		return -1;
 	}
-	z.zip_error_fini(&ze);
+	dyn.zip_error_fini(&ze);
 	int rc = read_entry(za, "config.json", CS_KERAS_CONFIG_MAX, config, config_len, err);
 	if (rc == 0)
 		rc = cs_fail(err, none, "no config.json in the archive: expected a .keras file "
@@ -167,7 +152,7 @@ int cs_keras_archive_read(const char *data, size_t len, char **config, size_t *c
 		}
 		rc = m < 0 ? -1 : 0;
 	}
-	z.zip_discard(za);
+	dyn.zip_discard(za);
 	if (rc < 0) {
 		free(*config);
 		*config = NULL;
