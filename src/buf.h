@@ -13,7 +13,7 @@ struct cs_buf {
 	size_t len, cap;
 	bool failed;		/* an allocation or a write failed */
 	int write_error;	/* the errno of a failed write, or 0 */
-	FILE *sink;		/* if set, the contents go there every 64 KiB */
+	FILE *sink;		/* if set, the contents go there every 256 KiB */
 };
 
 /* Write what is buffered to the sink (if any); at the end of output. */
@@ -23,7 +23,7 @@ void cs_buf_free(struct cs_buf *b);
 /* The general case of cs_buf_add: make room (or flush), then append. */
 void cs_buf_add_slow(struct cs_buf *b, const char *s, size_t len);
 
-#define CS_BUF_SINK_CHUNK (64 * 1024)
+#define CS_BUF_SINK_CHUNK (256 * 1024)	/* a write a quarter megabyte: a syscall costs */
 
 /* Append len bytes; inline, since the formatters call it for every cell. */
 static inline void cs_buf_add(struct cs_buf *b, const char *s, size_t len)

@@ -67,7 +67,7 @@ int cs_render(const cs_model *m, const char *format,
 	const char *why = f->check_line_length && !(opt && opt->columns) ? f->check_line_length(m, L) : NULL;
 	if (why)
 		return cs_fail_status(err, CS_ERR_ARGUMENT, none, "line length %d: %s", L, why);
-	/* the summary streams out through a 64 KiB buffer */
+	/* the summary streams out through a 256 KiB buffer */
 	struct cs_columns cols;
 	if (opt && opt->columns) {
 		char why[512];
