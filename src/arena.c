@@ -39,12 +39,14 @@ void cs_arena_reset(struct cs_arena *a)
 	struct cs_arena_block *b = a->head;
 	if (!b)
 		return;
-	/* keep the oldest block (the last in the list), free the rest */
-	while (b->next) {
-		struct cs_arena_block *next = b->next;
-		free(b);
-		b = next;
+	/* keep the newest block, the largest (they grow), free the rest: a
+	 * layer that needed more than the first block's room finds it again */
+	for (struct cs_arena_block *old = b->next; old;) {
+		struct cs_arena_block *next = old->next;
+		free(old);
+		old = next;
 	}
+	b->next = NULL;
 	if (b->clean < b->used)
 		b->clean = b->used;
 	b->used = 0;

@@ -17,6 +17,7 @@ int cs_dynlib_open(const char *soname, const struct cs_dynsym *sym, size_t n, ch
 		*sym[i].addr = dlsym(h, sym[i].name);
 		if (!*sym[i].addr) {
 			snprintf(why, size, "%s has no %s", soname, sym[i].name);
+			dlclose(h);
 			return -1;
 		}
 	}

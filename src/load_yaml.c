@@ -370,6 +370,7 @@ static int end_args(struct loader *l, struct layer_args *la)
 		return 0;
 	if (l->text.len == l->memo[la->cls_index].text.len) {
 		la->hit = true;
+		la->a = NULL;	/* not read: l->args holds another layer's */
 		return 0;
 	}
 	return leave_memo(l, la);
