@@ -90,9 +90,8 @@ struct class_cache {
 /* static, so nothing is left on the heap at exit; each class's built at
  * its first use (building all 128 touched 200 KiB: a page fault each
  * 4 KiB, a tenth of a small model's run) */
-#define MAX_CLASSES 128
-static struct class_cache caches[MAX_CLASSES];
-static atomic_bool cache_built[MAX_CLASSES];
+static struct class_cache caches[CS_MAX_CLASSES];
+static atomic_bool cache_built[CS_MAX_CLASSES];
 static pthread_mutex_t caches_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void cache_build(const struct cs_layer_class *cls, struct class_cache *k)
@@ -124,7 +123,7 @@ static void cache_build(const struct cs_layer_class *cls, struct class_cache *k)
 static const struct class_cache *cache_of(const struct cs_layer_class *cls)
 {
 	size_t c = cs_layer_class_index(cls);
-	assert(c < MAX_CLASSES);
+	assert(c < CS_MAX_CLASSES);
 	if (!atomic_load_explicit(&cache_built[c], memory_order_acquire)) {
 		pthread_mutex_lock(&caches_lock);
 		if (!atomic_load_explicit(&cache_built[c], memory_order_relaxed)) {

@@ -87,7 +87,6 @@ struct cs_input {
 	const char *dtype;	/* NULL: float32 */
 };
 
-#define CS_MAX_CLASSES 128	/* entries of the class table (registry.c) */
 
 /* Each distinct set of arguments is kept once (most layers of a long
  * model share a few), so a layer refers to its set by number. */

@@ -239,8 +239,10 @@ size_t cs_layer_class_names(const char *const **names);
 size_t cs_layer_class_count(void);
 const struct cs_layer_class *cs_layer_class_at(size_t i);
 /* The same table, filled by the first call of any function above: read
- * directly only for an index one of them gave (a layer's cls). */
-extern const struct cs_layer_class *cs_layer_classes[];
+ * directly only for an index one of them gave (a layer's cls).  Every
+ * index is below CS_MAX_CLASSES, so per-class arrays can be that long. */
+#define CS_MAX_CLASSES 128
+extern const struct cs_layer_class *cs_layer_classes[CS_MAX_CLASSES];
 
 /* Family tables (registry.c gathers them). */
 extern const struct cs_layer_class cs_conv_classes[];

@@ -43,9 +43,8 @@ static const struct {
 /* Every class in one array, and where each one's pointer sits, built
  * once: a layer names its class by index, and the index of a class is
  * asked for at every layer read. */
-#define MAX_CLASSES 128
 #define PTR_SLOTS 256
-const struct cs_layer_class *cs_layer_classes[MAX_CLASSES];
+const struct cs_layer_class *cs_layer_classes[CS_MAX_CLASSES];
 static size_t nflat;
 static struct {
 	const struct cs_layer_class *cls;
@@ -63,7 +62,7 @@ static void flat_build(void)
 {
 	for (size_t f = 0; f < NFAMILIES; f++)
 		for (size_t i = 0; i < *families[f].count; i++) {
-			assert(nflat < MAX_CLASSES);
+			assert(nflat < CS_MAX_CLASSES);
 			const struct cs_layer_class *c = &families[f].table[i];
 			size_t j = ptr_slot(c);
 			while (ptr_slots[j].cls)
