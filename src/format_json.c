@@ -49,6 +49,19 @@ static char *put_axes(char *p, const double *v, int n)
 	return p;
 }
 
+/* The figures after the parameter counts. */
+static char *put_figures(char *p, int64_t macs, int64_t other_ops, int64_t activation_bytes)
+{
+	p = CS_PUT_LIT(p, ", \"macs\": ");
+	p = put_count(p, macs);
+	p = CS_PUT_LIT(p, ", \"flops\": ");
+	p = put_count(p, cs_flops(macs));
+	p = CS_PUT_LIT(p, ", \"other_ops\": ");
+	p = put_count(p, other_ops);
+	p = CS_PUT_LIT(p, ", \"activation_bytes\": ");
+	return put_count(p, activation_bytes);
+}
+
 /* A list of references as JSON strings. */
 static void json_tensor(struct cs_buf *b, const cs_model *m, struct cs_tensor t, struct cs_buf *tmp)
 {
@@ -72,46 +85,149 @@ static void row_inputs(struct cs_buf *b, const cs_model *m, size_t row, struct c
 	cs_buf_char(b, ']', 1);
 }
 
+/*
+ * Most rows of a real network repeat a few others (a block's Conv2D,
+ * BatchNormalization and ReLU): a row's text from its type to its
+ * activation bytes, and its receptive field's, are kept with the values
+ * that made them, and a row of the same values copies the kept text in
+ * place of formatting it again.  Texts longer than a slot are not kept.
+ */
+#define MEMO_SLOTS 16	/* the middle texts, by class name: a power of 2 */
+#define MEMO_TEXT 384
+#define MEMO_RANK 8
+
+struct mid_memo {
+	const char *class_name;	/* NULL: empty; a name's text is fixed while
+				 * the model lives, so the pointer is its key */
+	size_t rank;
+	int64_t dims[MEMO_RANK];
+	int64_t counts[5];	/* trainable, non-trainable, macs, other ops,
+				 * activation bytes */
+	size_t len;
+	char text[MEMO_TEXT];
+};
+
+struct field_memo {
+	int naxes;		/* 0: empty */
+	double axes[3][3];	/* receptive field, stride, padding */
+	size_t len;
+	char text[MEMO_TEXT];
+};
+
+struct row_memo {
+	struct mid_memo mid[MEMO_SLOTS];
+	struct field_memo field;
+};
+
+static struct mid_memo *mid_slot(struct row_memo *memo, const char *class_name)
+{
+	uint64_t h = (uint64_t)(uintptr_t)class_name * 0x9e3779b97f4a7c15u;
+	return &memo->mid[h >> 60 & (MEMO_SLOTS - 1)];
+}
+
+/* From ", \"type\"" to the activation bytes, for a row of one output. */
+static char *put_mid(char *p, const struct cs_layer_info *li, size_t rank, const int64_t *dims,
+		     const int64_t counts[5], struct row_memo *memo)
+{
+	struct mid_memo *slot = mid_slot(memo, li->class_name);
+	if (slot->class_name == li->class_name && slot->rank == rank &&
+	    !memcmp(slot->counts, counts, sizeof(slot->counts)) &&
+	    !memcmp(slot->dims, dims, rank * sizeof(*dims))) {
+		memcpy(p, slot->text, slot->len);
+		return p + slot->len;
+	}
+	char *start = p;
+	p = CS_PUT_LIT(p, ", \"type\": ");
+	p = put_string(p, li->class_name);
+	p = CS_PUT_LIT(p, ", \"output_shape\": ");
+	p = cs_put_json_shape(p, rank, dims);
+	p = CS_PUT_LIT(p, ", \"params\": ");
+	p = cs_put_int(p, counts[0] + counts[1]);
+	p = CS_PUT_LIT(p, ", \"trainable_params\": ");
+	p = cs_put_int(p, counts[0]);
+	p = CS_PUT_LIT(p, ", \"non_trainable_params\": ");
+	p = cs_put_int(p, counts[1]);
+	p = put_figures(p, counts[2], counts[3], counts[4]);
+	size_t len = (size_t)(p - start);
+	if (rank <= MEMO_RANK && len <= MEMO_TEXT) {
+		slot->class_name = li->class_name;
+		slot->rank = rank;
+		memcpy(slot->dims, dims, rank * sizeof(*dims));
+		memcpy(slot->counts, counts, sizeof(slot->counts));
+		slot->len = len;
+		memcpy(slot->text, start, len);
+	}
+	return p;
+}
+
+/* The receptive field's three lists, when the row has one. */
+static char *put_field(char *p, const struct cs_figures *f, struct field_memo *memo)
+{
+	size_t bytes = (size_t)f->naxes * sizeof(double);
+	if (memo->naxes == f->naxes && !memcmp(memo->axes[0], f->receptive_field, bytes) &&
+	    !memcmp(memo->axes[1], f->effective_stride, bytes) &&
+	    !memcmp(memo->axes[2], f->effective_padding, bytes)) {
+		memcpy(p, memo->text, memo->len);
+		return p + memo->len;
+	}
+	char *start = p;
+	p = CS_PUT_LIT(p, ", \"receptive_field\": ");
+	p = put_axes(p, f->receptive_field, f->naxes);
+	p = CS_PUT_LIT(p, ", \"effective_stride\": ");
+	p = put_axes(p, f->effective_stride, f->naxes);
+	p = CS_PUT_LIT(p, ", \"effective_padding\": ");
+	p = put_axes(p, f->effective_padding, f->naxes);
+	size_t len = (size_t)(p - start);
+	if (len <= MEMO_TEXT) {
+		memo->naxes = f->naxes;
+		memcpy(memo->axes[0], f->receptive_field, bytes);
+		memcpy(memo->axes[1], f->effective_stride, bytes);
+		memcpy(memo->axes[2], f->effective_padding, bytes);
+		memo->len = len;
+		memcpy(memo->text, start, len);
+	}
+	return p;
+}
+
 /* One layer, on one line: a changed layer is a changed line in a diff. */
 static void layer(struct cs_buf *b, const cs_model *m, size_t row, const struct cs_layer_info *li,
-		  const struct cs_figures *f, int64_t macs)
+		  const struct cs_figures *f, int64_t macs, struct row_memo *memo)
 {
+	const int64_t *dims;
+	size_t rank = 0, nout = cs_model_layer_output_count(m, row);
+	if (nout == 1)
+		rank = cs_model_layer_output(m, row, 0, &dims);
+	/* the whole line's room at once, so that no flush moves it */
 	char *p = cs_buf_reserve(b, 512 + string_room(li->name) + string_room(li->class_name) +
-				 24 * li->rank + 3 * 32 * (size_t)f->naxes);
+				 CS_JSON_SHAPE_ROOM(rank) + 3 * 32 * (size_t)f->naxes);
 	if (!p)
 		return;
 	p = CS_PUT_LIT(p, "    {\"name\": ");
 	p = put_string(p, li->name);
-	p = CS_PUT_LIT(p, ", \"type\": ");
-	p = put_string(p, li->class_name);
-	p = CS_PUT_LIT(p, ", \"output_shape\": ");
-	cs_buf_commit(b, p);
-	cs_buf_row_shapes(b, m, row, CS_SHAPE_JSON, false);
-	p = cs_buf_reserve(b, 512 + 3 * 32 * (size_t)f->naxes);
-	if (!p)
-		return;
-	p = CS_PUT_LIT(p, ", \"params\": ");
-	p = cs_put_int(p, li->trainable_params + li->non_trainable_params);
-	p = CS_PUT_LIT(p, ", \"trainable_params\": ");
-	p = cs_put_int(p, li->trainable_params);
-	p = CS_PUT_LIT(p, ", \"non_trainable_params\": ");
-	p = cs_put_int(p, li->non_trainable_params);
-	p = CS_PUT_LIT(p, ", \"macs\": ");
-	p = put_count(p, macs);
-	p = CS_PUT_LIT(p, ", \"flops\": ");
-	p = put_count(p, cs_flops(macs));
-	p = CS_PUT_LIT(p, ", \"other_ops\": ");
-	p = put_count(p, f->other_ops);
-	p = CS_PUT_LIT(p, ", \"activation_bytes\": ");
-	p = put_count(p, f->activation_bytes);
-	if (f->naxes) {
-		p = CS_PUT_LIT(p, ", \"receptive_field\": ");
-		p = put_axes(p, f->receptive_field, f->naxes);
-		p = CS_PUT_LIT(p, ", \"effective_stride\": ");
-		p = put_axes(p, f->effective_stride, f->naxes);
-		p = CS_PUT_LIT(p, ", \"effective_padding\": ");
-		p = put_axes(p, f->effective_padding, f->naxes);
+	if (nout == 1) {
+		const int64_t counts[5] = { li->trainable_params, li->non_trainable_params, macs,
+					    f->other_ops, f->activation_bytes };
+		p = put_mid(p, li, rank, dims, counts, memo);
+	} else {
+		/* several outputs: a list of shapes, written as it goes */
+		p = CS_PUT_LIT(p, ", \"type\": ");
+		p = put_string(p, li->class_name);
+		p = CS_PUT_LIT(p, ", \"output_shape\": ");
+		cs_buf_commit(b, p);
+		cs_buf_row_shapes(b, m, row, CS_SHAPE_JSON, false);
+		p = cs_buf_reserve(b, 512 + 3 * 32 * (size_t)f->naxes);
+		if (!p)
+			return;
+		p = CS_PUT_LIT(p, ", \"params\": ");
+		p = cs_put_int(p, li->trainable_params + li->non_trainable_params);
+		p = CS_PUT_LIT(p, ", \"trainable_params\": ");
+		p = cs_put_int(p, li->trainable_params);
+		p = CS_PUT_LIT(p, ", \"non_trainable_params\": ");
+		p = cs_put_int(p, li->non_trainable_params);
+		p = put_figures(p, macs, f->other_ops, f->activation_bytes);
 	}
+	if (f->naxes)
+		p = put_field(p, f, &memo->field);
 	cs_buf_commit(b, p);
 }
 
@@ -138,6 +254,10 @@ static void rows(const cs_model *m, size_t n, bool torch, struct cs_figure_total
 {
 	struct cs_figures f;
 	struct cs_buf tmp = { 0 };
+	struct row_memo memo;
+	for (size_t k = 0; k < MEMO_SLOTS; k++)
+		memo.mid[k].class_name = NULL;
+	memo.field.naxes = 0;
 	bool graph = cs_model_is_functional(m);
 	for (size_t i = 0; i < n; i++) {
 		struct cs_layer_info li;
@@ -148,7 +268,7 @@ static void rows(const cs_model *m, size_t n, bool torch, struct cs_figure_total
 		int64_t macs = f.macs;
 		if (torch && (f.mult_adds < 0 || __builtin_mul_overflow(f.mult_adds, totals->batch, &macs)))
 			macs = -1;
-		layer(b, m, i, &li, &f, macs);
+		layer(b, m, i, &li, &f, macs, &memo);
 		if (graph)
 			row_inputs(b, m, i, &tmp);
 		if (li.explain)

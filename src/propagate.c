@@ -477,7 +477,87 @@ static int compute_model_call(struct cs_model *m, size_t i, struct cs_error *err
 	return 0;
 }
 
-static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, struct cs_error *err)
+/*
+ * A rule is a function of its class, arguments, data format, weight
+ * element size and input shape alone (a layer's name and place only word
+ * its errors), and a network repeats its blocks: per class, the last
+ * successful rule's results are kept with what made them, and a layer of
+ * one input that matches them all takes them without running the rule.
+ * Not with --explain, whose text the rule writes.
+ */
+#define INFER_MEMO_SLOTS 16	/* a power of 2 */
+
+struct infer_memo {
+	const struct cs_layer_class *cls;	/* NULL: empty */
+	const struct cs_args *a;		/* argument records are distinct */
+	int data_format, elem_bytes;
+	struct cs_shape in, out;		/* their first `rank` dims */
+	int64_t trainable, non_trainable, trainable_bytes, non_trainable_bytes;
+	int64_t macs, other_ops, bias_adds;
+	int elem_ops;
+	enum cs_spatial spatial;
+	int64_t win_k[3], win_s[3], win_d[3], win_pad[3];
+};
+
+static struct infer_memo *memo_slot(struct infer_memo *memo, const struct cs_layer_class *cls)
+{
+	uint64_t h = (uint64_t)(uintptr_t)cls * 0x9e3779b97f4a7c15u;
+	return memo ? &memo[h >> 60 & (INFER_MEMO_SLOTS - 1)] : NULL;
+}
+
+static bool memo_take(const struct infer_memo *e, struct cs_infer *c)
+{
+	if (!e || e->cls != c->cls || e->a != c->a || e->data_format != c->data_format ||
+	    e->elem_bytes != c->elem_bytes || c->nin != 1 || e->in.rank != c->in->rank ||
+	    memcmp(e->in.d, c->in->d, (size_t)e->in.rank * sizeof(int64_t)))
+		return false;
+	c->out.rank = e->out.rank;
+	memcpy(c->out.d, e->out.d, (size_t)e->out.rank * sizeof(int64_t));
+	c->trainable = e->trainable;
+	c->non_trainable = e->non_trainable;
+	c->trainable_bytes = e->trainable_bytes;
+	c->non_trainable_bytes = e->non_trainable_bytes;
+	c->macs = e->macs;
+	c->other_ops = e->other_ops;
+	c->bias_adds = e->bias_adds;
+	c->elem_ops = e->elem_ops;
+	c->spatial = e->spatial;
+	memcpy(c->win_k, e->win_k, sizeof(c->win_k));
+	memcpy(c->win_s, e->win_s, sizeof(c->win_s));
+	memcpy(c->win_d, e->win_d, sizeof(c->win_d));
+	memcpy(c->win_pad, e->win_pad, sizeof(c->win_pad));
+	return true;
+}
+
+static void memo_keep(struct infer_memo *e, const struct cs_infer *c)
+{
+	if (!e || c->nin != 1)
+		return;
+	e->cls = c->cls;
+	e->a = c->a;
+	e->data_format = c->data_format;
+	e->elem_bytes = c->elem_bytes;
+	e->in.rank = c->in->rank;
+	memcpy(e->in.d, c->in->d, (size_t)c->in->rank * sizeof(int64_t));
+	e->out.rank = c->out.rank;
+	memcpy(e->out.d, c->out.d, (size_t)c->out.rank * sizeof(int64_t));
+	e->trainable = c->trainable;
+	e->non_trainable = c->non_trainable;
+	e->trainable_bytes = c->trainable_bytes;
+	e->non_trainable_bytes = c->non_trainable_bytes;
+	e->macs = c->macs;
+	e->other_ops = c->other_ops;
+	e->bias_adds = c->bias_adds;
+	e->elem_ops = c->elem_ops;
+	e->spatial = c->spatial;
+	memcpy(e->win_k, c->win_k, sizeof(e->win_k));
+	memcpy(e->win_s, c->win_s, sizeof(e->win_s));
+	memcpy(e->win_d, c->win_d, sizeof(e->win_d));
+	memcpy(e->win_pad, c->win_pad, sizeof(e->win_pad));
+}
+
+static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, struct infer_memo *memo,
+			 struct cs_error *err)
 {
 	struct cs_layer *ly = cs_model_at(m, i);
 	if (ly->flags & CS_LF_MODEL)
@@ -531,14 +611,18 @@ static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, s
 	c.macs = c.other_ops = c.bias_adds = 0;
 	c.elem_ops = 0;
 	c.spatial = CS_SP_KEEP;
-	memset(c.win_k, 0, sizeof(c.win_k));
-	memset(c.win_s, 0, sizeof(c.win_s));
-	memset(c.win_d, 0, sizeof(c.win_d));
-	memset(c.win_pad, 0, sizeof(c.win_pad));
-	if (explain)
-		explain->len = 0;
-	if (cls->infer(&c) < 0)
-		goto out;
+	struct infer_memo *slot = explain ? NULL : memo_slot(memo, cls);
+	if (!memo_take(slot, &c)) {
+		memset(c.win_k, 0, sizeof(c.win_k));
+		memset(c.win_s, 0, sizeof(c.win_s));
+		memset(c.win_d, 0, sizeof(c.win_d));
+		memset(c.win_pad, 0, sizeof(c.win_pad));
+		if (explain)
+			explain->len = 0;
+		if (cls->infer(&c) < 0)
+			goto out;
+		memo_keep(slot, &c);
+	}
 	if (owner != ly && c.trainable + c.non_trainable != owner->trainable_params + owner->non_trainable_params) {
 		cs_infer_fail(&c, "called again on an input of shape %s, where its weights (%lld) do not "
 			      "fit: a shared layer needs inputs its first call's weights fit",
@@ -707,8 +791,11 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err)
 		rc = 0;
 	}
 	struct cs_buf explain = { 0 };
+	/* without memory for it, every rule runs */
+	struct infer_memo *memo = n > 1 && !m->explain ? calloc(INFER_MEMO_SLOTS, sizeof(*memo)) : NULL;
 	for (size_t k = 0; rc == 0 && k < n; k++)
-		rc = compute_layer(m, order ? order[k] : (uint32_t)k, m->explain ? &explain : NULL, err);
+		rc = compute_layer(m, order ? order[k] : (uint32_t)k, m->explain ? &explain : NULL, memo, err);
+	free(memo);
 	cs_buf_free(&explain);
 	free(order);
 	/* Keras builds a sub-model with inputs of its own where it is

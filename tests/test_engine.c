@@ -237,6 +237,51 @@ static void check_row(void **state)
 	cs_model_destroy(m);
 }
 
+/* Layers that repeat: a layer takes the results of one like it before it
+ * only when its class, arguments and input shape are all that one's.
+ * Every row's shape and weights, worked out beside them. */
+static const struct {
+	const char *name, *yaml;
+	const char *rows;	/* "shape weights" per row, "; " between */
+} repeats[] = {
+	/* one set of arguments on shrinking inputs: 8 -> 6 -> 4 -> 2;
+	 * (3*3*3 + 1) * 4 = 112, then (3*3*4 + 1) * 4 = 148 */
+	{ "same_arguments", IN("[8, 8, 3]") "Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3}\n",
+	  "(None, 6, 6, 4) 112; (None, 4, 4, 4) 148; (None, 2, 2, 4) 148" },
+	/* one input shape, other arguments: 4*4 + 4 = 20, 16 without bias,
+	 * 20 again, then 4*2 + 2 = 10 */
+	{ "same_input", IN("[4]") "Dense: {units: 4}\n  - Dense: {units: 4}\n"
+	  "  - Dense: {units: 4, use_bias: false}\n  - Dense: {units: 4}\n  - Dense: {units: 2}\n",
+	  "(None, 4) 20; (None, 4) 20; (None, 4) 16; (None, 4) 20; (None, 2) 10" },
+	/* classes in turn: 16 -> 14 -> 7 -> 5 -> 2; (9 + 1) * 2 = 20,
+	 * (9*2 + 1) * 2 = 38 */
+	{ "classes_in_turn", IN("[16, 16, 1]") "Conv2D: {filters: 2, kernel_size: 3}\n"
+	  "  - MaxPooling2D: {pool_size: 2}\n  - Conv2D: {filters: 2, kernel_size: 3}\n"
+	  "  - MaxPooling2D: {pool_size: 2}\n",
+	  "(None, 14, 14, 2) 20; (None, 7, 7, 2) 0; (None, 5, 5, 2) 38; (None, 2, 2, 2) 0" },
+};
+
+static void check_repeats(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(repeats) / sizeof(repeats[0]); k++) {
+		cs_model *m = load_ok(repeats[k].yaml);
+		char got[512] = "", shape[256];
+		size_t len = 0;
+		for (size_t i = 0; i < cs_model_layer_count(m); i++) {
+			struct cs_layer_info li;
+			cs_model_layer(m, i, &li);
+			len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s %lld", i ? "; " : "",
+						shape_text(&li, shape, sizeof(shape)),
+						(long long)(li.trainable_params + li.non_trainable_params));
+		}
+		print_message("%s\n", repeats[k].name);
+		assert_string_equal(got, repeats[k].rows);
+		cs_model_destroy(m);
+	}
+}
+
 /* Each class's automatic-name stem, written in the table by hand, is what
  * Keras's rule (to_snake_case() in keras/src/utils/naming.py, as
  * cs_snake_case() writes it) makes of its name. */
@@ -254,7 +299,7 @@ static void stems_follow_keras(void **state)
 int main(void)
 {
 	int rc = RUN_TABLE("engine", check_row, rows);
-	const struct CMUnitTest misc[] = { cmocka_unit_test(stems_follow_keras) };
+	const struct CMUnitTest misc[] = { cmocka_unit_test(stems_follow_keras), cmocka_unit_test(check_repeats) };
 	rc |= cmocka_run_group_tests_name("registry", misc, NULL, NULL);
 	return rc;
 }

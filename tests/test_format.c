@@ -265,6 +265,94 @@ static void long_json(void **state)
 	free(yaml);
 }
 
+/* JSON rows that repeat: a row copies a kept text only when every value
+ * in it is the kept row's.  Each model has a row that matches a kept one
+ * in all but one value (counts, shape, padding), and rows that match
+ * one in all (values worked out beside them). */
+static const struct {
+	const char *name, *yaml, *rows;
+} repeats[] = {
+	/* Dense 4 -> 4: 4*4 + 4 = 20 params, 16 MACs, 4 bias adds; without
+	 * bias 16 and no other ops, the same shape; then 20 again; 4*3 + 3 */
+	{ "counts", "input_shape: [4]\nlayers:\n  - Dense: {units: 4}\n  - Dense: {units: 4, use_bias: false}\n"
+	  "  - Dense: {units: 4}\n  - Dense: {units: 3}\n",
+	  "    {\"name\": \"dense\", \"type\": \"Dense\", \"output_shape\": [null, 4], \"params\": 20, "
+	  "\"trainable_params\": 20, \"non_trainable_params\": 0, \"macs\": 16, \"flops\": 32, "
+	  "\"other_ops\": 4, \"activation_bytes\": 16},\n"
+	  "    {\"name\": \"dense_1\", \"type\": \"Dense\", \"output_shape\": [null, 4], \"params\": 16, "
+	  "\"trainable_params\": 16, \"non_trainable_params\": 0, \"macs\": 16, \"flops\": 32, "
+	  "\"other_ops\": 0, \"activation_bytes\": 16},\n"
+	  "    {\"name\": \"dense_2\", \"type\": \"Dense\", \"output_shape\": [null, 4], \"params\": 20, "
+	  "\"trainable_params\": 20, \"non_trainable_params\": 0, \"macs\": 16, \"flops\": 32, "
+	  "\"other_ops\": 4, \"activation_bytes\": 16},\n"
+	  "    {\"name\": \"dense_3\", \"type\": \"Dense\", \"output_shape\": [null, 3], \"params\": 15, "
+	  "\"trainable_params\": 15, \"non_trainable_params\": 0, \"macs\": 12, \"flops\": 24, "
+	  "\"other_ops\": 3, \"activation_bytes\": 12}\n" },
+	/* two ReLUs of 6 elements (6 ops, 24 bytes) in shapes (2, 3), (3, 2) */
+	{ "shapes", "input_shape: [6]\nlayers:\n  - Reshape: {target_shape: [2, 3]}\n  - ReLU\n"
+	  "  - Reshape: {target_shape: [3, 2]}\n  - ReLU\n",
+	  "    {\"name\": \"reshape\", \"type\": \"Reshape\", \"output_shape\": [null, 2, 3], \"params\": 0, "
+	  "\"trainable_params\": 0, \"non_trainable_params\": 0, \"macs\": 0, \"flops\": 0, "
+	  "\"other_ops\": 0, \"activation_bytes\": 24},\n"
+	  "    {\"name\": \"re_lu\", \"type\": \"ReLU\", \"output_shape\": [null, 2, 3], \"params\": 0, "
+	  "\"trainable_params\": 0, \"non_trainable_params\": 0, \"macs\": 0, \"flops\": 0, "
+	  "\"other_ops\": 6, \"activation_bytes\": 24},\n"
+	  "    {\"name\": \"reshape_1\", \"type\": \"Reshape\", \"output_shape\": [null, 3, 2], \"params\": 0, "
+	  "\"trainable_params\": 0, \"non_trainable_params\": 0, \"macs\": 0, \"flops\": 0, "
+	  "\"other_ops\": 0, \"activation_bytes\": 24},\n"
+	  "    {\"name\": \"re_lu_1\", \"type\": \"ReLU\", \"output_shape\": [null, 3, 2], \"params\": 0, "
+	  "\"trainable_params\": 0, \"non_trainable_params\": 0, \"macs\": 0, \"flops\": 0, "
+	  "\"other_ops\": 6, \"activation_bytes\": 24}\n" },
+	/* 9 -> 7 (r 3, j 1, p 0: 49 * 9 MACs); BatchNormalization keeps the
+	 * field; stride 2: 7 -> 3, r = 3 + 2 * 1 = 5, j = 2 (9 * 9 MACs); ReLU
+	 * keeps it; padding 1: 5, p = 0 + 1 * 2 = 2; ReLU keeps that */
+	{ "fields", "input_shape: [9, 9, 1]\nlayers:\n  - Conv2D: {filters: 1, kernel_size: 3}\n"
+	  "  - BatchNormalization\n  - Conv2D: {filters: 1, kernel_size: 3, strides: 2}\n  - ReLU\n"
+	  "  - ZeroPadding2D: {padding: 1}\n  - ReLU\n",
+	  "    {\"name\": \"conv2d\", \"type\": \"Conv2D\", \"output_shape\": [null, 7, 7, 1], \"params\": 10, "
+	  "\"trainable_params\": 10, \"non_trainable_params\": 0, \"macs\": 441, \"flops\": 882, "
+	  "\"other_ops\": 49, \"activation_bytes\": 196, \"receptive_field\": [3, 3], "
+	  "\"effective_stride\": [1, 1], \"effective_padding\": [0, 0]},\n"
+	  "    {\"name\": \"batch_normalization\", \"type\": \"BatchNormalization\", \"output_shape\": "
+	  "[null, 7, 7, 1], \"params\": 4, \"trainable_params\": 2, \"non_trainable_params\": 2, "
+	  "\"macs\": 0, \"flops\": 0, \"other_ops\": 98, \"activation_bytes\": 196, "
+	  "\"receptive_field\": [3, 3], \"effective_stride\": [1, 1], \"effective_padding\": [0, 0]},\n"
+	  "    {\"name\": \"conv2d_1\", \"type\": \"Conv2D\", \"output_shape\": [null, 3, 3, 1], \"params\": 10, "
+	  "\"trainable_params\": 10, \"non_trainable_params\": 0, \"macs\": 81, \"flops\": 162, "
+	  "\"other_ops\": 9, \"activation_bytes\": 36, \"receptive_field\": [5, 5], "
+	  "\"effective_stride\": [2, 2], \"effective_padding\": [0, 0]},\n"
+	  "    {\"name\": \"re_lu\", \"type\": \"ReLU\", \"output_shape\": [null, 3, 3, 1], \"params\": 0, "
+	  "\"trainable_params\": 0, \"non_trainable_params\": 0, \"macs\": 0, \"flops\": 0, "
+	  "\"other_ops\": 9, \"activation_bytes\": 36, \"receptive_field\": [5, 5], "
+	  "\"effective_stride\": [2, 2], \"effective_padding\": [0, 0]},\n"
+	  "    {\"name\": \"zero_padding2d\", \"type\": \"ZeroPadding2D\", \"output_shape\": [null, 5, 5, 1], "
+	  "\"params\": 0, \"trainable_params\": 0, \"non_trainable_params\": 0, \"macs\": 0, \"flops\": 0, "
+	  "\"other_ops\": 0, \"activation_bytes\": 100, \"receptive_field\": [5, 5], "
+	  "\"effective_stride\": [2, 2], \"effective_padding\": [2, 2]},\n"
+	  "    {\"name\": \"re_lu_1\", \"type\": \"ReLU\", \"output_shape\": [null, 5, 5, 1], \"params\": 0, "
+	  "\"trainable_params\": 0, \"non_trainable_params\": 0, \"macs\": 0, \"flops\": 0, "
+	  "\"other_ops\": 25, \"activation_bytes\": 100, \"receptive_field\": [5, 5], "
+	  "\"effective_stride\": [2, 2], \"effective_padding\": [2, 2]}\n" },
+};
+
+static void json_repeats(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(repeats) / sizeof(repeats[0]); k++) {
+		cs_model *m = load_ok(repeats[k].yaml);
+		char *out = render(m, "json", 0);
+		assert_non_null(out);
+		char *from = strstr(out, "    {\"name\": "), *to = strstr(out, "  ],\n");
+		assert_non_null(from);
+		assert_non_null(to);
+		*to = '\0';
+		print_message("%s\n", repeats[k].name);
+		assert_string_equal(from, repeats[k].rows);
+		free(out);
+		cs_model_destroy(m);
+	}
+}
+
 /* A box cell that fits is written as it stands only when it is printable
  * ASCII; "é" (2 bytes, 1 cell) or a DEL anywhere in it must take rich's
  * measure instead.  Every length up to the column's width, every place. */
@@ -307,6 +395,7 @@ int main(void)
 	int rc = RUN_TABLE("format", check_row, rows);
 	const struct CMUnitTest misc[] = { cmocka_unit_test(line_length_limits),
 					   cmocka_unit_test(long_json),
+					   cmocka_unit_test(json_repeats),
 					   cmocka_unit_test(cells_that_fit),
 					   cmocka_unit_test(long_text) };
 	rc |= cmocka_run_group_tests_name("format limits", misc, NULL, NULL);
