@@ -13,6 +13,7 @@
  *   upsampling by s:  j /= s          padding / cropping by q:  p += q * j
  *   global pooling over n:  r += (n - 1) * j, and the axes end
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "args.h"
@@ -57,10 +58,33 @@ static int64_t mul_known(int64_t a, int64_t b)
  * last for Dense (torchinfo's Linear), and times the batch alone for any
  * other class (BatchNormalization, PReLU, Embedding, ...).
  */
+enum torch_kind { TORCH_OTHER, TORCH_CONV, TORCH_DENSE, TORCH_BATCH_NORM };
+
+/* Each class's kind, by its name, made once (a row asks for it). */
+static uint8_t torch_kinds[CS_MAX_CLASSES];
+static pthread_once_t torch_once = PTHREAD_ONCE_INIT;
+
+static void torch_kinds_build(void)
+{
+	for (size_t i = 0; i < cs_layer_class_count(); i++) {
+		const char *name = cs_layer_class_at(i)->name;
+		torch_kinds[i] = !strcmp(name, "BatchNormalization") ? TORCH_BATCH_NORM
+				 : strstr(name, "Conv")		      ? TORCH_CONV
+				 : !strcmp(name, "Dense")	      ? TORCH_DENSE
+								      : TORCH_OTHER;
+	}
+}
+
+static enum torch_kind torch_kind(const struct cs_layer *ly)
+{
+	pthread_once(&torch_once, torch_kinds_build);
+	return (enum torch_kind)torch_kinds[ly->cls];
+}
+
 static int64_t torch_params(const struct cs_model *m, const struct cs_layer *ly)
 {
 	int64_t n = ly->trainable_params + ly->non_trainable_params;
-	if (n && !strcmp(cs_layer_cls(ly)->name, "BatchNormalization")) {
+	if (n && torch_kind(ly) == TORCH_BATCH_NORM) {
 		const struct cs_args *a = cs_layer_args(m, ly);
 		int64_t k = (a->renorm ? 5 : 2) + a->scale + a->center;	/* vectors of C */
 		n = n / k * (a->scale + a->center);
@@ -82,12 +106,12 @@ static int64_t torch_mult_adds(const struct cs_layer *ly, int64_t params)
 {
 	if (!params)
 		return 0;
-	const char *cls = cs_layer_cls(ly)->name;
-	if (strstr(cls, "Conv")) {
+	enum torch_kind kind = torch_kind(ly);
+	if (kind == TORCH_CONV) {
 		bool first = ly->flags & CS_LF_CHANNELS_FIRST;
 		return mul_known(params, positions(ly, first ? 2 : 1, first ? ly->rank : ly->rank - 1));
 	}
-	if (!strcmp(cls, "Dense"))
+	if (kind == TORCH_DENSE)
 		return mul_known(params, positions(ly, 1, ly->rank - 1));
 	return params;
 }

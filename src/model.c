@@ -1,5 +1,6 @@
 #include "model.h"
 #include "bigmem.h"
+#include "buf.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -134,20 +135,13 @@ const char *cs_layer_name(const struct cs_layer *ly, char *buf, size_t size)
 	if (ly->auto_index == 0)
 		return cs_layer_cls(ly)->snake;
 	/* stem_N without printf: this runs once a row */
-	size_t n = strlen(cs_layer_cls(ly)->snake);
-	char digits[12], *p = digits + sizeof(digits);
-	uint32_t k = ly->auto_index;
-	do {
-		*--p = (char)('0' + k % 10);
-		k /= 10;
-	} while (k);
-	size_t nd = (size_t)(digits + sizeof(digits) - p);
-	if (n + 1 + nd + 1 > size)
-		return cs_layer_cls(ly)->snake;
-	memcpy(buf, cs_layer_cls(ly)->snake, n);
+	const char *stem = cs_layer_cls(ly)->snake;
+	size_t n = strlen(stem);
+	if (n + 1 + 10 + 1 > size)	/* room for any uint32_t */
+		return stem;
+	memcpy(buf, stem, n);
 	buf[n] = '_';
-	memcpy(buf + n + 1, p, nd);
-	buf[n + 1 + nd] = '\0';
+	*cs_put_int(buf + n + 1, ly->auto_index) = '\0';
 	return buf;
 }
 
