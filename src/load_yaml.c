@@ -321,12 +321,26 @@ static const char *text_get(const struct loader *l, size_t *off, size_t *n)
 	return t;
 }
 
-/* Whether l->text from `from` on is still the memo's text. */
+/* Whether l->text from `from` on is still the memo's text: a pair or
+ * two, compared here eight bytes at a time rather than by a call. */
 static bool memo_still(const struct loader *l, const struct layer_args *la, size_t from)
 {
 	const struct cs_buf *mt = &l->memo[la->cls_index].text;
-	return !l->text.failed && mt->len >= l->text.len &&
-	       !memcmp(mt->s + from, l->text.s + from, l->text.len - from);
+	if (l->text.failed || mt->len < l->text.len)
+		return false;
+	const char *a = mt->s + from, *b = l->text.s + from;
+	size_t n = l->text.len - from, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	for (; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 /* The text no longer follows the memo: read the pairs before the current
@@ -580,7 +594,8 @@ static int read_args(struct loader *l, struct layer_args *la, int depth, bool sk
 			text_put(l, -1, key.u.scalar.text, key.u.scalar.len);
 			l->text_marks[la->npairs][0] = key.mark;
 		}
-		if (la->state == ARGS_MEMO && (!la->keep || !memo_still(l, la, at)) && leave_memo(l, la) < 0)
+		/* a remembered key is compared with its value, below */
+		if (la->state == ARGS_MEMO && !la->keep && leave_memo(l, la) < 0)
 			return -1;
 		/* the key's text dies with its event: look it up now */
 		const struct cs_arg_spec *s = NULL;
@@ -592,16 +607,19 @@ static int read_args(struct loader *l, struct layer_args *la, int depth, bool sk
 		struct cs_node value, *v = &value;
 		r->depth = depth;
 		if (r->event->type == YAML_SCALAR_EVENT) {
-			if (event_scalar(l, &value) < 0)
+			if (event_scalar(l, &value) < 0) {
+				/* a key read in full is checked before its value */
+				if (la->state == ARGS_MEMO && leave_memo_at(l, la, at))
+					event_scalar(l, &value);
 				return -1;
-			size_t vat = l->text.len;
+			}
 			if (la->keep && r->event->tag)
 				la->keep = false;
 			if (la->keep) {
 				text_put(l, value.u.scalar.plain, value.u.scalar.text, value.u.scalar.len);
 				l->text_marks[la->npairs][1] = value.mark;
 			}
-			if (la->state == ARGS_MEMO && (!la->keep || !memo_still(l, la, vat)) &&
+			if (la->state == ARGS_MEMO && (!la->keep || !memo_still(l, la, at)) &&
 			    !(s = leave_memo_at(l, la, at)))
 				return -1;
 			if (la->state == ARGS_READ && arg_value(l, la, s, v) < 0)

@@ -181,22 +181,34 @@ static const struct error_row error_rows[] = {
 	{ "conv_valid_on_empty_axis", "input_shape: [0, 4]\nlayers:\n  - Conv1D: {filters: 2, kernel_size: 1}\n", 3, 5,
 	  "kernel_size 1 is larger than its input 0 on axis 1 (padding 'valid'); the output size would be 0" },
 	/* layers whose arguments repeat the last of their class are taken
-	 * without reading them again: a difference anywhere still reads them */
+	 * without reading them again: a difference anywhere still reads them.
+	 * The first layer is never remembered, so each model's third layer is
+	 * the first taken from memory. */
 	{ "memo_then_duplicate_key", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
 	  "  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3, filters: 4}\n",
 	  5, 42, "duplicate key 'filters' (first at line 5)" },
-	{ "memo_then_unknown_key", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
-	  "  - Conv2D: {filters: 4, kernel_size: 3, bogus: 1}\n", 4, 42, "Conv2D has no argument 'bogus'" },
-	{ "memo_then_bad_value", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
-	  "  - Conv2D: {filters: 4, kernel_size: 3, strides: 0}\n", 4, 51,
+	{ "memo_then_unknown_key", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3, bogus: 1}\n", 5, 42, "Conv2D has no argument 'bogus'" },
+	/* a remembered key is compared with its value: a key that differs is
+	 * still reported before a broken value after it */
+	{ "memo_then_unknown_key_bad_value", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filtres: \"4\\0\", kernel_size: 3}\n", 5, 14,
+	  "Conv2D has no argument 'filtres'; did you mean 'filters'?" },
+	{ "memo_then_unknown_key_bad_tag", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernelsize: !!bogus 3}\n", 5, 26,
+	  "Conv2D has no argument 'kernelsize'; did you mean 'kernel_size'?" },
+	{ "memo_then_nul_value", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: \"4\\0\", kernel_size: 3}\n", 5, 23, "a NUL character in a value: expected text" },
+	{ "memo_then_bad_value", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3, strides: 0}\n", 5, 51,
 	  "strides: expected a positive integer, got 0" },
-	{ "memo_then_tagged_value", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
-	  "  - Conv2D: {filters: 4, kernel_size: !!str 3}\n", 4, 39, "kernel_size: expected an integer" },
-	{ "memo_then_input_shape", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
-	  "  - Conv2D: {filters: 4, kernel_size: 3, input_shape: [8, 8, 3]}\n", 4, 5,
+	{ "memo_then_tagged_value", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: !!str 3}\n", 5, 39, "kernel_size: expected an integer" },
+	{ "memo_then_input_shape", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3, input_shape: [8, 8, 3]}\n", 5, 5,
 	  "input_shape is only taken from the first layer" },
-	{ "memo_then_duplicate_name", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3, name: x}\n"
-	  "  - Conv2D: {filters: 4, kernel_size: 3, name: x}\n", 4, 5, "duplicate layer name 'x'" },
+	{ "memo_then_duplicate_name", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n  - Conv2D: {filters: 4, kernel_size: 3, name: x}\n"
+	  "  - Conv2D: {filters: 4, kernel_size: 3, name: x}\n", 5, 5, "duplicate layer name 'x'" },
 	{ "memo_missing_required", "input_shape: [8]\nlayers:\n  - Dense: {units: 3}\n  - Dense: {units: 3}\n"
 	  "  - Dense\n", 5, 5, "Dense: missing required argument 'units'" },
 	{ "kernel_size_list_length", "input_shape: [8, 8, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: [3, 3, 3]}\n",
