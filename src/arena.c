@@ -13,6 +13,7 @@ struct cs_arena_block {
 	size_t size;
 	size_t used;
 	size_t clean;	/* from here on the block is still zero (calloc's) */
+	size_t ready;	/* faulted in up to here (cs_big_ahead) */
 	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
@@ -76,6 +77,7 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 		nb->size = cap;
 		nb->used = 0;
 		nb->clean = 0;
+		nb->ready = 0;
 		nb->next = b;
 		a->head = nb;
 		b = nb;
@@ -85,6 +87,8 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 		memset(p, 0, size);	/* handed out before a reset */
 	else if (size >= 64 * 1024)
 		cs_big_populate(p, size);	/* a table, to be filled */
+	if (b->size >= 2 * CS_BIG_AHEAD)	/* a long model's texts and tables */
+		cs_big_ahead(b->data, b->used + need, b->size, &b->ready);
 	b->used += need;
 	a->used_total += need;
 	return p;

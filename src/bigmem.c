@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 static size_t mapped_size(size_t bytes)
@@ -56,4 +57,25 @@ void cs_big_populate(void *p, size_t bytes)
 	(void)p;
 	(void)bytes;
 #endif
+}
+
+void cs_big_ahead_slow(void *base, size_t used, size_t cap, size_t *ready)
+{
+	size_t to = cap < CS_BIG_AHEAD || used > cap - CS_BIG_AHEAD ? cap : used + CS_BIG_AHEAD;
+	if (to > *ready)
+		cs_big_populate((char *)base + *ready, to - *ready);
+	*ready = to;
+}
+
+void *cs_big_table(size_t n, size_t size)
+{
+	size_t bytes;
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	void *p = malloc(bytes ? bytes : 1);
+	if (p) {
+		cs_big_populate(p, bytes);
+		memset(p, 0, bytes);
+	}
+	return p;
 }

@@ -22,4 +22,22 @@ void cs_big_free(void *p, size_t bytes);
  * page. */
 void cs_big_populate(void *p, size_t bytes);
 
+/* A table filled from its start, [base, base + cap) with `used` bytes
+ * written so far: when used passes *ready (an offset, so that it survives
+ * a realloc), the pages up to CS_BIG_AHEAD past it are faulted in by one
+ * call.  A growing table then costs a call every 64 KiB rather than a
+ * fault every 4 KiB, and never more than 64 KiB it does not use. */
+#define CS_BIG_AHEAD ((size_t)64 << 10)
+void cs_big_ahead_slow(void *base, size_t used, size_t cap, size_t *ready);
+static inline void cs_big_ahead(void *base, size_t used, size_t cap, size_t *ready)
+{
+	if (used > *ready)
+		cs_big_ahead_slow(base, used, cap, ready);
+}
+
+/* A zeroed table of n entries of `size` bytes, every one of which will be
+ * written: faulted in at once.  NULL when out of memory (or n * size
+ * overflows). */
+void *cs_big_table(size_t n, size_t size);
+
 #endif

@@ -1,4 +1,5 @@
 #include "buf.h"
+#include "bigmem.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -33,6 +34,10 @@ static bool grow(struct cs_buf *b, size_t more)
 		b->failed = true;
 		return false;
 	}
+	/* a sink's buffer is filled whole for every chunk it writes: once the
+	 * output is long, its pages are faulted in at once */
+	if (b->sink && cap >= CS_BUF_SINK_CHUNK / 4 && b->cap < 2 * CS_BUF_SINK_CHUNK)
+		cs_big_populate(s + b->cap, (cap < 2 * CS_BUF_SINK_CHUNK ? cap : 2 * CS_BUF_SINK_CHUNK) - b->cap);
 	b->s = s;
 	b->cap = cap;
 	return true;

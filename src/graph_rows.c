@@ -87,13 +87,15 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	for (size_t e = 0; e < ne && !calls; e++)
 		calls = cs_model_at(m, e)->flags & CS_LF_CALL;
 	/* per node: 1 open, 2 finished (FINISHED); per layer: VISITED */
-	uint8_t *state = calloc(nn, 1);
-	uint32_t *finished = malloc(nn * sizeof(uint32_t));
-	uint32_t *order = malloc(nn * sizeof(uint32_t));	/* layers in traversal order */
+	/* every entry of these is written: a long model's tables are
+	 * faulted in at once (not the stack: its depth is the graph's) */
+	uint8_t *state = cs_big_table(nn, 1);
+	uint32_t *finished = cs_big_table(nn, sizeof(uint32_t));
+	uint32_t *order = cs_big_table(nn, sizeof(uint32_t));	/* layers in traversal order */
 	uint32_t *stack = malloc(nn * sizeof(uint32_t));
-	uint32_t *depth = calloc(nn, sizeof(uint32_t));	/* per node; in the walk, per
-							 * open node its next input */
-	uint32_t *ldepth = calls ? calloc(nn, sizeof(uint32_t)) : depth;	/* per layer */
+	uint32_t *depth = cs_big_table(nn, sizeof(uint32_t));	/* per node; in the walk, per
+								 * open node its next input */
+	uint32_t *ldepth = calls ? cs_big_table(nn, sizeof(uint32_t)) : depth;	/* per layer */
 	/* per layer; kept: the inputs' rows, and without calls the entries' */
 	uint32_t *row_of = cs_arena_alloc(&m->arena, nn * sizeof(uint32_t));
 	uint32_t *next = depth;
@@ -101,10 +103,6 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	int rc = -1;
 	if (!g || !state || !finished || !order || !stack || !depth || !ldepth || !row_of)
 		goto oom;
-	/* every entry is written: a long model's tables faulted in at once
-	 * (not the stack: its depth is the graph's) */
-	cs_big_populate(finished, nn * sizeof(uint32_t));
-	cs_big_populate(order, nn * sizeof(uint32_t));
 	memset(g, 0, sizeof(*g));
 	for (size_t i = 0; i < nn; i++)
 		row_of[i] = NONE;

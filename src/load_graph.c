@@ -6,6 +6,7 @@
  * Automatic names follow the order in which Keras creates objects (§8).
  */
 #include "load_graph.h"
+#include "bigmem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -77,9 +78,11 @@ int cs_graph_pend(struct cs_graph_decls *g, uint32_t entry, const struct cs_ref_
 		if (!r)
 			return -1;
 		g->refs = r;
+		cs_big_ahead(r, (g->nrefs + n) * sizeof(*r), g->refs_cap * sizeof(*r), &g->refs_ready);
 		memcpy(r + g->nrefs, refs, n * sizeof(*r));
 		g->nrefs += n;
 	}
+	cs_big_ahead(p, (g->npend + 1) * sizeof(*p), g->pend_cap * sizeof(*p), &g->pend_ready);
 	g->pend[g->npend++] = (struct cs_pending){ entry, first, n, call, call_mark };
 	return 0;
 }

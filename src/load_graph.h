@@ -40,9 +40,9 @@ struct cs_graph_decls {
 	bool graph;			/* a graph key was seen: Functional */
 	struct cs_mark graph_mark;
 	struct cs_pending *pend;
-	size_t npend, pend_cap;
+	size_t npend, pend_cap, pend_ready;
 	struct cs_ref_text *refs;
-	size_t nrefs, refs_cap;
+	size_t nrefs, refs_cap, refs_ready;
 	struct cs_ref_text *outs;
 	size_t nouts;
 	bool outs_given;
