@@ -23,12 +23,30 @@ void cs_arena_init(struct cs_arena *a)
 	a->used_total = 0;
 }
 
+/* A block of `cap` bytes: a large one straight from the kernel. */
+#define MAPPED_BLOCK (2 * CS_BIG_AHEAD)
+
+static struct cs_arena_block *block_new(size_t cap)
+{
+	/* zeroed: nothing is cleared twice */
+	return cap >= MAPPED_BLOCK ? cs_big_map(sizeof(struct cs_arena_block) + cap)
+				   : calloc(1, sizeof(struct cs_arena_block) + cap);
+}
+
+static void block_free(struct cs_arena_block *b)
+{
+	if (b && b->size >= MAPPED_BLOCK)
+		cs_big_unmap(b, sizeof(*b) + b->size);
+	else
+		free(b);
+}
+
 void cs_arena_free(struct cs_arena *a)
 {
 	struct cs_arena_block *b = a->head;
 	while (b) {
 		struct cs_arena_block *next = b->next;
-		free(b);
+		block_free(b);
 		b = next;
 	}
 	a->head = NULL;
@@ -44,7 +62,7 @@ void cs_arena_reset(struct cs_arena *a)
 	 * layer that needed more than the first block's room finds it again */
 	for (struct cs_arena_block *old = b->next; old;) {
 		struct cs_arena_block *next = old->next;
-		free(old);
+		block_free(old);
 		old = next;
 	}
 	b->next = NULL;
@@ -69,9 +87,7 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 			cap = need;
 		if (cap > SIZE_MAX - sizeof(*b))
 			return NULL;
-		/* zeroed by calloc: a large block comes straight from the
-		 * kernel, already zero, so nothing is cleared twice */
-		struct cs_arena_block *nb = calloc(1, sizeof(*nb) + cap);
+		struct cs_arena_block *nb = block_new(cap);
 		if (!nb)
 			return NULL;
 		nb->size = cap;
@@ -87,7 +103,7 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 		memset(p, 0, size);	/* handed out before a reset */
 	else if (size >= 64 * 1024)
 		cs_big_populate(p, size);	/* a table, to be filled */
-	if (b->size >= 2 * CS_BIG_AHEAD)	/* a long model's texts and tables */
+	if (b->size >= MAPPED_BLOCK)	/* a long model's texts and tables */
 		cs_big_ahead(b->data, b->used + need, b->size, &b->ready);
 	b->used += need;
 	a->used_total += need;

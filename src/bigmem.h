@@ -35,6 +35,14 @@ static inline void cs_big_ahead(void *base, size_t used, size_t cap, size_t *rea
 		cs_big_ahead_slow(base, used, cap, ready);
 }
 
+/* bytes of zeroed memory straight from the kernel, each page faulted in
+ * when first touched (or by cs_big_ahead); NULL when out of memory.  Not
+ * calloc: glibc clears a large block it takes from its heap, a fault a
+ * page, whether or not the block is used. */
+void *cs_big_map(size_t bytes);
+/* Free what cs_big_map(bytes) gave; p may be NULL. */
+void cs_big_unmap(void *p, size_t bytes);
+
 /* A zeroed table of n entries of `size` bytes, every one of which will be
  * written: faulted in at once.  NULL when out of memory (or n * size
  * overflows). */

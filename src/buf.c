@@ -15,6 +15,8 @@ void cs_buf_free(struct cs_buf *b)
 	b->len = b->cap = 0;
 }
 
+#define FULL_SINK (2 * CS_BUF_SINK_CHUNK)	/* a chunk, and a line past it */
+
 static bool grow(struct cs_buf *b, size_t more)
 {
 	if (b->failed)
@@ -29,15 +31,19 @@ static bool grow(struct cs_buf *b, size_t more)
 		}
 		cap *= 2;
 	}
+	/* a sink's buffer is filled whole for every chunk it writes: past
+	 * 16 KiB of output it takes its full size at once, faulted in by one
+	 * call, rather than copying itself up to it a page fault at a time */
+	bool whole = b->sink && cap > 16 * 1024 && cap < FULL_SINK;
+	if (whole)
+		cap = FULL_SINK;
 	char *s = realloc(b->s, cap);
 	if (!s) {
 		b->failed = true;
 		return false;
 	}
-	/* a sink's buffer is filled whole for every chunk it writes: once the
-	 * output is long, its pages are faulted in at once */
-	if (b->sink && cap >= CS_BUF_SINK_CHUNK / 4 && b->cap < 2 * CS_BUF_SINK_CHUNK)
-		cs_big_populate(s + b->cap, (cap < 2 * CS_BUF_SINK_CHUNK ? cap : 2 * CS_BUF_SINK_CHUNK) - b->cap);
+	if (whole)
+		cs_big_populate(s + b->cap, cap - b->cap);
 	b->s = s;
 	b->cap = cap;
 	return true;
