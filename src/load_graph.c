@@ -52,29 +52,46 @@ int cs_graph_read_refs(const struct cs_node *v, const char *what, struct cs_aren
 	return 0;
 }
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
+/* Room for `need` items of a table of *cap, *ready bytes of it faulted
+ * in (cs_big_ahead).  A large one moves into a new block whose pages are
+ * faulted in before it is copied there, not a fault a page as it is. */
+static void *grow(void *p, size_t *cap, size_t need, size_t size, size_t *ready)
 {
 	if (need <= *cap)
 		return p;
 	size_t c = *cap ? *cap * 2 : 16;
 	while (c < need)
 		c *= 2;
-	void *q = realloc(p, c * size);
-	if (q)
-		*cap = c;
+	if (c > SIZE_MAX / size)
+		return NULL;
+	size_t used = *cap * size;
+	if (used < CS_BIG_AHEAD) {
+		void *q = realloc(p, c * size);
+		if (q)
+			*cap = c;
+		return q;
+	}
+	char *q = malloc(c * size);
+	if (!q)
+		return NULL;
+	*ready = 0;
+	cs_big_ahead(q, used, c * size, ready);
+	memcpy(q, p, used);
+	free(p);
+	*cap = c;
 	return q;
 }
 
 int cs_graph_pend(struct cs_graph_decls *g, uint32_t entry, const struct cs_ref_text *refs,
 		  uint32_t n, const char *call, struct cs_mark call_mark)
 {
-	struct cs_pending *p = grow(g->pend, &g->pend_cap, g->npend + 1, sizeof(*p));
+	struct cs_pending *p = grow(g->pend, &g->pend_cap, g->npend + 1, sizeof(*p), &g->pend_ready);
 	if (!p)
 		return -1;
 	g->pend = p;
 	uint32_t first = (uint32_t)g->nrefs;
 	if (n != NONE) {
-		struct cs_ref_text *r = grow(g->refs, &g->refs_cap, g->nrefs + n, sizeof(*r));
+		struct cs_ref_text *r = grow(g->refs, &g->refs_cap, g->nrefs + n, sizeof(*r), &g->refs_ready);
 		if (!r)
 			return -1;
 		g->refs = r;
@@ -169,6 +186,7 @@ static int build_autos(struct resolver *rs)
 			continue;
 		if (!(a->by_class[c] = malloc(a->count[c] * sizeof(uint32_t))))
 			return -1;
+		cs_big_populate(a->by_class[c], a->count[c] * sizeof(uint32_t));
 		memset(a->by_class[c], 0xff, a->count[c] * sizeof(uint32_t));
 	}
 	for (size_t i = 0; i < m->nlayers; i++) {
@@ -477,7 +495,7 @@ static int resolve_entries(struct resolver *rs, struct cs_graph_decls *g)
 	struct cs_model *m = rs->m;
 	size_t next = 0;	/* the next pending item */
 	cs_ref *refs = NULL;
-	size_t refs_cap = 0;
+	size_t refs_cap = 0, refs_ready = 0;
 	int rc = -1;
 	for (size_t i = 0; i < m->nlayers; i++) {
 		const struct cs_pending *p = next < g->npend && g->pend[next].entry == i ? &g->pend[next++] : NULL;
@@ -488,7 +506,7 @@ static int resolve_entries(struct resolver *rs, struct cs_graph_decls *g)
 				goto out;
 			continue;
 		}
-		cs_ref *r = grow(refs, &refs_cap, p->n, sizeof(*refs));
+		cs_ref *r = grow(refs, &refs_cap, p->n, sizeof(*refs), &refs_ready);
 		if (!r) {
 			cs_fail_oom(rs->err, cs_model_at(m, i)->mark);
 			goto out;
