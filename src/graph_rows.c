@@ -87,12 +87,12 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	for (size_t e = 0; e < ne && !calls; e++)
 		calls = cs_model_at(m, e)->flags & CS_LF_CALL;
 	/* per node: 1 open, 2 finished (FINISHED); per layer: VISITED */
-	/* every entry of these is written: a long model's tables are
-	 * faulted in at once (not the stack: its depth is the graph's) */
+	/* every entry of these is written (the stack's too, as the rows
+	 * before sorting): a long model's tables are faulted in at once */
 	uint8_t *state = cs_big_table(nn, 1);
 	uint32_t *finished = cs_big_table(nn, sizeof(uint32_t));
 	uint32_t *order = cs_big_table(nn, sizeof(uint32_t));	/* layers in traversal order */
-	uint32_t *stack = malloc(nn * sizeof(uint32_t));
+	uint32_t *stack = cs_big_table(nn, sizeof(uint32_t));
 	uint32_t *depth = cs_big_table(nn, sizeof(uint32_t));	/* per node; in the walk, per
 								 * open node its next input */
 	uint32_t *ldepth = calls ? cs_big_table(nn, sizeof(uint32_t)) : depth;	/* per layer */
@@ -170,7 +170,7 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	for (size_t k = 0; k < nrows; k++)
 		if (ldepth[layers[k]] > maxd)
 			maxd = ldepth[layers[k]];
-	count = calloc((size_t)maxd + 2, sizeof(uint32_t));
+	count = cs_big_table((size_t)maxd + 2, sizeof(uint32_t));
 	g->rows = cs_arena_alloc(&m->arena, (nrows ? nrows : 1) * sizeof(cs_ref));
 	if (!count || !g->rows)
 		goto oom;
