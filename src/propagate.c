@@ -488,15 +488,10 @@ static int compute_model_call(struct cs_model *m, size_t i, struct cs_error *err
 #define INFER_MEMO_SLOTS 16	/* a power of 2 */
 
 struct infer_memo {
-	const struct cs_layer_class *cls;	/* NULL: empty */
-	const struct cs_args *a;		/* argument records are distinct */
-	int data_format, elem_bytes;
-	struct cs_shape in, out;		/* their first `rank` dims */
-	int64_t trainable, non_trainable, trainable_bytes, non_trainable_bytes;
-	int64_t macs, other_ops, bias_adds;
-	int elem_ops;
-	enum cs_spatial spatial;
-	int64_t win_k[3], win_s[3], win_d[3], win_pad[3];
+	struct cs_infer c;	/* the key's cls (NULL: empty), a, data_format
+				 * and elem_bytes (argument records are
+				 * distinct), and the results */
+	struct cs_shape in;	/* the key's input shape, its first `rank` dims */
 };
 
 static struct infer_memo *memo_slot(struct infer_memo *memo, const struct cs_layer_class *cls)
@@ -505,27 +500,33 @@ static struct infer_memo *memo_slot(struct infer_memo *memo, const struct cs_lay
 	return memo ? &memo[h >> 60 & (INFER_MEMO_SLOTS - 1)] : NULL;
 }
 
+/* What a rule gives: its output, weights, costs and window. */
+static void results_copy(struct cs_infer *to, const struct cs_infer *from)
+{
+	to->out.rank = from->out.rank;
+	memcpy(to->out.d, from->out.d, (size_t)from->out.rank * sizeof(int64_t));
+	to->trainable = from->trainable;
+	to->non_trainable = from->non_trainable;
+	to->trainable_bytes = from->trainable_bytes;
+	to->non_trainable_bytes = from->non_trainable_bytes;
+	to->macs = from->macs;
+	to->other_ops = from->other_ops;
+	to->bias_adds = from->bias_adds;
+	to->elem_ops = from->elem_ops;
+	to->spatial = from->spatial;
+	memcpy(to->win_k, from->win_k, sizeof(to->win_k));
+	memcpy(to->win_s, from->win_s, sizeof(to->win_s));
+	memcpy(to->win_d, from->win_d, sizeof(to->win_d));
+	memcpy(to->win_pad, from->win_pad, sizeof(to->win_pad));
+}
+
 static bool memo_take(const struct infer_memo *e, struct cs_infer *c)
 {
-	if (!e || e->cls != c->cls || e->a != c->a || e->data_format != c->data_format ||
-	    e->elem_bytes != c->elem_bytes || c->nin != 1 || e->in.rank != c->in->rank ||
+	if (!e || e->c.cls != c->cls || e->c.a != c->a || e->c.data_format != c->data_format ||
+	    e->c.elem_bytes != c->elem_bytes || c->nin != 1 || e->in.rank != c->in->rank ||
 	    memcmp(e->in.d, c->in->d, (size_t)e->in.rank * sizeof(int64_t)))
 		return false;
-	c->out.rank = e->out.rank;
-	memcpy(c->out.d, e->out.d, (size_t)e->out.rank * sizeof(int64_t));
-	c->trainable = e->trainable;
-	c->non_trainable = e->non_trainable;
-	c->trainable_bytes = e->trainable_bytes;
-	c->non_trainable_bytes = e->non_trainable_bytes;
-	c->macs = e->macs;
-	c->other_ops = e->other_ops;
-	c->bias_adds = e->bias_adds;
-	c->elem_ops = e->elem_ops;
-	c->spatial = e->spatial;
-	memcpy(c->win_k, e->win_k, sizeof(c->win_k));
-	memcpy(c->win_s, e->win_s, sizeof(c->win_s));
-	memcpy(c->win_d, e->win_d, sizeof(c->win_d));
-	memcpy(c->win_pad, e->win_pad, sizeof(c->win_pad));
+	results_copy(c, &e->c);
 	return true;
 }
 
@@ -533,27 +534,13 @@ static void memo_keep(struct infer_memo *e, const struct cs_infer *c)
 {
 	if (!e || c->nin != 1)
 		return;
-	e->cls = c->cls;
-	e->a = c->a;
-	e->data_format = c->data_format;
-	e->elem_bytes = c->elem_bytes;
+	e->c.cls = c->cls;
+	e->c.a = c->a;
+	e->c.data_format = c->data_format;
+	e->c.elem_bytes = c->elem_bytes;
 	e->in.rank = c->in->rank;
 	memcpy(e->in.d, c->in->d, (size_t)c->in->rank * sizeof(int64_t));
-	e->out.rank = c->out.rank;
-	memcpy(e->out.d, c->out.d, (size_t)c->out.rank * sizeof(int64_t));
-	e->trainable = c->trainable;
-	e->non_trainable = c->non_trainable;
-	e->trainable_bytes = c->trainable_bytes;
-	e->non_trainable_bytes = c->non_trainable_bytes;
-	e->macs = c->macs;
-	e->other_ops = c->other_ops;
-	e->bias_adds = c->bias_adds;
-	e->elem_ops = c->elem_ops;
-	e->spatial = c->spatial;
-	memcpy(e->win_k, c->win_k, sizeof(e->win_k));
-	memcpy(e->win_s, c->win_s, sizeof(e->win_s));
-	memcpy(e->win_d, c->win_d, sizeof(e->win_d));
-	memcpy(e->win_pad, c->win_pad, sizeof(e->win_pad));
+	results_copy(&e->c, c);
 }
 
 static int compute_layer(struct cs_model *m, size_t i, struct cs_buf *explain, struct infer_memo *memo,
