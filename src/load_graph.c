@@ -67,6 +67,8 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size, size_t *ready)
 	size_t used = *cap * size;
 	if (used < CS_BIG_AHEAD) {
 		void *q = realloc(p, c * size);
+		if (q && q != p)
+			*ready = used;	/* a new block: the copy touched this much */
 		if (q)
 			*cap = c;
 		return q;
