@@ -8,6 +8,7 @@
 #include "load_graph.h"
 #include "bigmem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,8 +67,9 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size, size_t *ready)
 		return NULL;
 	size_t used = *cap * size;
 	if (used < CS_BIG_AHEAD) {
+		uintptr_t was = (uintptr_t)p;	/* p is not read once realloc has run */
 		void *q = realloc(p, c * size);
-		if (q && q != p)
+		if (q && (uintptr_t)q != was)
 			*ready = used;	/* a new block: the copy touched this much */
 		if (q)
 			*cap = c;
