@@ -194,7 +194,9 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 		g->input_used[k] = (state[k] & VISITED) != 0;
 	free(order);
 	free(stack);
+	free(count);
 	order = stack = NULL;
+	count = NULL;
 	if (!calls) {
 		/* no layer is shared: the layout is known now, and the depths
 		 * can go before the model's arrays are made */
