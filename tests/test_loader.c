@@ -295,12 +295,63 @@ static void big_pieces(void **state)
 	cs_big_free(NULL, CS_BIG_PAGE);
 }
 
+/* Growing tables faulted in ahead: the mark moves past what is used by
+ * CS_BIG_AHEAD, stops at the capacity, and contents are never changed;
+ * whole tables come zeroed (NULL when their size overflows); an arena's
+ * large blocks (from mmap) hand out zeroed pieces, after a reset too. */
+static void ahead_and_tables(void **state)
+{
+	(void)state;
+	size_t cap = 1 << 20, ready = 0;
+	unsigned char *t = malloc(cap);
+	assert_non_null(t);
+	memset(t, 0x5a, cap);
+	cs_big_ahead(t, 10, cap, &ready);
+	assert_int_equal(ready, 10 + CS_BIG_AHEAD);
+	cs_big_ahead(t, 5000, cap, &ready);	/* below the mark: nothing */
+	assert_int_equal(ready, 10 + CS_BIG_AHEAD);
+	cs_big_ahead(t, cap - 100, cap, &ready);
+	assert_int_equal(ready, cap);
+	for (size_t i = 0; i < cap; i += 4093)
+		assert_int_equal(t[i], 0x5a);
+	free(t);
+	size_t small_ready = 0;
+	unsigned char small[4096];
+	cs_big_ahead(small, 1, sizeof(small), &small_ready);
+	assert_int_equal(small_ready, sizeof(small));
+
+	uint32_t *z = cs_big_table(100000, sizeof(uint32_t));
+	assert_non_null(z);
+	for (size_t i = 0; i < 100000; i++)
+		assert_int_equal(z[i], 0);
+	free(z);
+	assert_null(cs_big_table(SIZE_MAX / 2, 4));
+
+	struct cs_arena a;
+	cs_arena_init(&a);
+	for (int round = 0; round < 2; round++) {
+		size_t total = 0;
+		while (total < 3 * CS_BIG_AHEAD * 4) {
+			size_t n = 1000 + total % 7;
+			unsigned char *p = cs_arena_alloc(&a, n);
+			assert_non_null(p);
+			assert_int_equal(p[0], 0);
+			assert_int_equal(p[n - 1], 0);
+			memset(p, 0xcd, n);
+			total += n;
+		}
+		cs_arena_reset(&a);
+	}
+	cs_arena_free(&a);
+}
+
 int main(void)
 {
 	int rc = RUN_TABLE("loader: names", check_names, names_rows);
 	rc |= RUN_TABLE("loader: errors", check_error, error_rows);
 	const struct CMUnitTest misc[] = { cmocka_unit_test(repeated_arguments),
-					   cmocka_unit_test(big_pieces) };
+					   cmocka_unit_test(big_pieces),
+					   cmocka_unit_test(ahead_and_tables) };
 	rc |= cmocka_run_group_tests_name("loader: records", misc, NULL, NULL);
 	return rc;
 }
