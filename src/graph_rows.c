@@ -166,6 +166,8 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 	size_t unused_inputs = nrows;
 	for (size_t k = 0; k < nvisit; k++)
 		layers[nrows++] = order[k];
+	free(order);	/* done with: its room goes to the rows below */
+	order = NULL;
 	uint32_t maxd = 0;
 	for (size_t k = 0; k < nrows; k++)
 		if (ldepth[layers[k]] > maxd)
@@ -192,10 +194,9 @@ int cs_graph_rows(struct cs_model *m, struct cs_error *err)
 		goto oom;
 	for (size_t k = 0; k < ni; k++)
 		g->input_used[k] = (state[k] & VISITED) != 0;
-	free(order);
 	free(stack);
 	free(count);
-	order = stack = NULL;
+	stack = NULL;
 	count = NULL;
 	if (!calls) {
 		/* no layer is shared: the layout is known now, and the depths
