@@ -91,11 +91,3 @@ void cs_big_unmap(void *p, size_t bytes)
 	if (p)
 		munmap(p, bytes ? bytes : 1);
 }
-
-void cs_big_release(void *p, size_t bytes)
-{
-	uintptr_t page = 4096, from = ((uintptr_t)p + page - 1) & ~(page - 1);
-	uintptr_t to = ((uintptr_t)p + bytes) & ~(page - 1);
-	if (to > from)
-		madvise((void *)from, to - from, MADV_DONTNEED);	/* a hint too */
-}

@@ -43,11 +43,6 @@ void *cs_big_map(size_t bytes);
 /* Free what cs_big_map(bytes) gave; p may be NULL. */
 void cs_big_unmap(void *p, size_t bytes);
 
-/* The whole pages inside [p, p + bytes), which will not be used again
- * before they are written, given back (they read as zero afterwards): the
- * unused end of a huge page is not kept for nothing. */
-void cs_big_release(void *p, size_t bytes);
-
 /* A zeroed table of n entries of `size` bytes, every one of which will be
  * written: faulted in at once.  NULL when out of memory (or n * size
  * overflows). */

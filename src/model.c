@@ -85,16 +85,6 @@ void *cs_chunks_add(struct cs_chunks *c, size_t size)
 	return item;
 }
 
-void cs_chunks_trim(struct cs_chunks *c, size_t size)
-{
-	if (!c->nblocks || !c->n)
-		return;
-	char *start = c->blocks[c->nblocks - 1], *end = start + BLOCK_BYTES;
-	char *used = (char *)cs_chunks_at(c, c->n - 1, size) + size;
-	if (used >= start && used <= end)	/* the last item is in this block */
-		cs_big_release(used, (size_t)(end - used));
-}
-
 void cs_chunks_free(struct cs_chunks *c)
 {
 	/* the chunks of their own; past the small ones, all are in blocks

@@ -128,10 +128,6 @@ void *cs_chunks_add(struct cs_chunks *c, size_t size);
  * in by one call each instead of a page fault every 4 KiB. */
 void cs_model_expect_long(struct cs_model *m, size_t bytes);
 void cs_chunks_free(struct cs_chunks *c);
-/* Done adding for now: the unused end of the last block is given back (a
- * huge page's 2 MiB count whole as soon as one byte is touched).  Items
- * may still be added after. */
-void cs_chunks_trim(struct cs_chunks *c, size_t size);
 
 static inline void *cs_chunks_at(const struct cs_chunks *c, size_t i, size_t size)
 {

@@ -777,17 +777,12 @@ int cs_model_compute(struct cs_model *m, struct cs_error *err)
 	} else if (rc == 1) {
 		rc = 0;
 	}
-	/* the layers and their inputs are all made: their last block's
-	 * unused end goes back before the ops and the graph's tables come */
-	cs_chunks_trim(&m->layers, sizeof(struct cs_layer));
-	cs_chunks_trim(&m->refs, sizeof(cs_ref));
 	struct cs_buf explain = { 0 };
 	/* without memory for it, every rule runs */
 	struct infer_memo *memo = n > 1 && !m->explain ? calloc(INFER_MEMO_SLOTS, sizeof(*memo)) : NULL;
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		rc = compute_layer(m, order ? order[k] : (uint32_t)k, m->explain ? &explain : NULL, memo, err);
 	free(memo);
-	cs_chunks_trim(&m->ops, sizeof(struct cs_op));
 	cs_buf_free(&explain);
 	free(order);
 	/* Keras builds a sub-model with inputs of its own where it is
