@@ -101,10 +101,10 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 	void *p = b->data + b->used;
 	if (b->used < b->clean)
 		memset(p, 0, size);	/* handed out before a reset */
+	else if (b->size >= MAPPED_BLOCK)	/* a long model's texts and tables */
+		cs_big_ahead(b->data, b->used + need, b->size, &b->ready);
 	else if (size >= 64 * 1024)
 		cs_big_populate(p, size);	/* a table, to be filled */
-	if (b->size >= MAPPED_BLOCK)	/* a long model's texts and tables */
-		cs_big_ahead(b->data, b->used + need, b->size, &b->ready);
 	b->used += need;
 	a->used_total += need;
 	return p;

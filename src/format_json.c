@@ -49,17 +49,24 @@ static char *put_axes(char *p, const double *v, int n)
 	return p;
 }
 
-/* The figures after the parameter counts. */
-static char *put_figures(char *p, int64_t macs, int64_t other_ops, int64_t activation_bytes)
+/* From ", \"params\"" to the activation bytes: counts are trainable,
+ * non-trainable, MACs, other ops and activation bytes. */
+static char *put_counts(char *p, const int64_t counts[5])
 {
+	p = CS_PUT_LIT(p, ", \"params\": ");
+	p = cs_put_int(p, counts[0] + counts[1]);
+	p = CS_PUT_LIT(p, ", \"trainable_params\": ");
+	p = cs_put_int(p, counts[0]);
+	p = CS_PUT_LIT(p, ", \"non_trainable_params\": ");
+	p = cs_put_int(p, counts[1]);
 	p = CS_PUT_LIT(p, ", \"macs\": ");
-	p = put_count(p, macs);
+	p = put_count(p, counts[2]);
 	p = CS_PUT_LIT(p, ", \"flops\": ");
-	p = put_count(p, cs_flops(macs));
+	p = put_count(p, cs_flops(counts[2]));
 	p = CS_PUT_LIT(p, ", \"other_ops\": ");
-	p = put_count(p, other_ops);
+	p = put_count(p, counts[3]);
 	p = CS_PUT_LIT(p, ", \"activation_bytes\": ");
-	return put_count(p, activation_bytes);
+	return put_count(p, counts[4]);
 }
 
 /* A list of references as JSON strings. */
@@ -141,13 +148,7 @@ static char *put_mid(char *p, const struct cs_layer_info *li, size_t rank, const
 	p = put_string(p, li->class_name);
 	p = CS_PUT_LIT(p, ", \"output_shape\": ");
 	p = cs_put_json_shape(p, rank, dims);
-	p = CS_PUT_LIT(p, ", \"params\": ");
-	p = cs_put_int(p, counts[0] + counts[1]);
-	p = CS_PUT_LIT(p, ", \"trainable_params\": ");
-	p = cs_put_int(p, counts[0]);
-	p = CS_PUT_LIT(p, ", \"non_trainable_params\": ");
-	p = cs_put_int(p, counts[1]);
-	p = put_figures(p, counts[2], counts[3], counts[4]);
+	p = put_counts(p, counts);
 	size_t len = (size_t)(p - start);
 	if (rank <= MEMO_RANK && len <= MEMO_TEXT) {
 		slot->class_name = li->class_name;
@@ -204,9 +205,9 @@ static void layer(struct cs_buf *b, const cs_model *m, size_t row, const struct 
 		return;
 	p = CS_PUT_LIT(p, "    {\"name\": ");
 	p = put_string(p, li->name);
+	const int64_t counts[5] = { li->trainable_params, li->non_trainable_params, macs, f->other_ops,
+				    f->activation_bytes };
 	if (nout == 1) {
-		const int64_t counts[5] = { li->trainable_params, li->non_trainable_params, macs,
-					    f->other_ops, f->activation_bytes };
 		p = put_mid(p, li, rank, dims, counts, memo);
 	} else {
 		/* several outputs: a list of shapes, written as it goes */
@@ -218,13 +219,7 @@ static void layer(struct cs_buf *b, const cs_model *m, size_t row, const struct 
 		p = cs_buf_reserve(b, 512 + 3 * 32 * (size_t)f->naxes);
 		if (!p)
 			return;
-		p = CS_PUT_LIT(p, ", \"params\": ");
-		p = cs_put_int(p, li->trainable_params + li->non_trainable_params);
-		p = CS_PUT_LIT(p, ", \"trainable_params\": ");
-		p = cs_put_int(p, li->trainable_params);
-		p = CS_PUT_LIT(p, ", \"non_trainable_params\": ");
-		p = cs_put_int(p, li->non_trainable_params);
-		p = put_figures(p, macs, f->other_ops, f->activation_bytes);
+		p = put_counts(p, counts);
 	}
 	if (f->naxes)
 		p = put_field(p, f, &memo->field);

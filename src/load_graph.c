@@ -8,7 +8,6 @@
 #include "load_graph.h"
 #include "bigmem.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,8 +53,8 @@ int cs_graph_read_refs(const struct cs_node *v, const char *what, struct cs_aren
 }
 
 /* Room for `need` items of a table of *cap, *ready bytes of it faulted
- * in (cs_big_ahead).  A large one moves into a new block whose pages are
- * faulted in before it is copied there, not a fault a page as it is. */
+ * in (cs_big_ahead): a new block, faulted in before the table is copied
+ * there rather than a fault a page as it is. */
 static void *grow(void *p, size_t *cap, size_t need, size_t size, size_t *ready)
 {
 	if (need <= *cap)
@@ -65,22 +64,14 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size, size_t *ready)
 		c *= 2;
 	if (c > SIZE_MAX / size)
 		return NULL;
-	size_t used = *cap * size;
-	if (used < CS_BIG_AHEAD) {
-		uintptr_t was = (uintptr_t)p;	/* p is not read once realloc has run */
-		void *q = realloc(p, c * size);
-		if (q && (uintptr_t)q != was)
-			*ready = used;	/* a new block: the copy touched this much */
-		if (q)
-			*cap = c;
-		return q;
-	}
 	char *q = malloc(c * size);
 	if (!q)
 		return NULL;
+	size_t used = *cap * size;
 	*ready = 0;
 	cs_big_ahead(q, used, c * size, ready);
-	memcpy(q, p, used);
+	if (used)
+		memcpy(q, p, used);
 	free(p);
 	*cap = c;
 	return q;
